@@ -1,0 +1,37 @@
+//! One module per subcommand. Each exposes an `XArgs` struct (clap) and a
+//! `run(&XArgs) -> Result<(), CliError>` function.
+
+pub mod check;
+pub mod idna;
+pub mod version;
+
+use std::fmt;
+
+/// An error that ends a run: usage errors and unreadable input (exit 2).
+#[derive(Debug)]
+pub struct CliError {
+    message: String,
+    exit: u8,
+}
+
+impl CliError {
+    /// A usage error or unreadable input: exit status 2.
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError { message: message.into(), exit: crate::EXIT_USAGE }
+    }
+    pub fn exit_code(&self) -> u8 {
+        self.exit
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::usage(format!("I/O error: {e}"))
+    }
+}

@@ -1,0 +1,11 @@
+//! `idnsafe version`: the crate version and the version of every data source.
+
+use super::CliError;
+
+pub fn run() -> Result<(), CliError> {
+    println!("idnsafe {}", idnsafe::versions::IDNSAFE_VERSION);
+    for d in idnsafe::versions::data_versions() {
+        println!("  {}: {} [{}]", d.source, d.version, d.provider);
+    }
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! The checker: IDNA2008 registration validity of each name, plus (as later
+//! stages are added) scripts, skeletons and protected-name lookups.
+
+use idnsafe_idna::{LabelReport, NameReport, Violation};
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq};
+
+/// The engine. Built once, immutable, `Sync`: share it between threads.
+#[derive(Debug, Default, Clone)]
+pub struct Checker {}
+
+impl Checker {
+    /// A checker with default options.
+    pub fn new() -> Self {
+        Checker {}
+    }
+
+    /// Checks one input line (bytes, so invalid UTF-8 is a result, not a failure).
+    pub fn check_line(&self, line: &[u8]) -> NameCheck {
+        NameCheck { idna: idnsafe_idna::check_line(line) }
+    }
+
+    /// Checks one name.
+    pub fn check_name(&self, name: &str) -> NameCheck {
+        NameCheck { idna: idnsafe_idna::check_name(name) }
+    }
+
+    /// The result for an over-long line a reader did not buffer whole.
+    pub fn line_too_long(&self, prefix: &[u8], total_len: usize) -> NameCheck {
+        NameCheck { idna: NameReport::line_too_long(prefix, total_len) }
+    }
+}
+
+/// The result of checking one name. Serializes to the JSON record of
+/// `idnsafe check --json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameCheck {
+    idna: NameReport,
+}
+
+impl NameCheck {
+    /// The IDNA2008 report.
+    pub fn idna(&self) -> &NameReport {
+        &self.idna
+    }
+    /// True when nothing was found against the name.
+    pub fn is_ok(&self) -> bool {
+        self.idna.is_ok()
+    }
+}
+
+struct Errors<'a>(&'a [Violation]);
+
+impl Serialize for Errors<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for v in self.0 {
+            seq.serialize_element(v)?;
+        }
+        seq.end()
+    }
+}
+
+struct LabelJson<'a>(&'a LabelReport);
+
+impl Serialize for LabelJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let l = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("ulabel", &l.ulabel())?;
+        m.serialize_entry("alabel", &l.alabel())?;
+        m.serialize_entry("ok", &l.is_ok())?;
+        m.serialize_entry("errors", &Errors(l.errors()))?;
+        m.end()
+    }
+}
+
+impl Serialize for NameCheck {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = &self.idna;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("input", r.input())?;
+        m.serialize_entry("ok", &self.is_ok())?;
+        m.serialize_entry("errors", &Errors(r.errors()))?;
+        let labels: Vec<LabelJson<'_>> = r.labels().iter().map(LabelJson).collect();
+        m.serialize_entry("labels", &labels)?;
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checker_is_sync_and_send() {
+        fn assert_sync<T: Sync + Send>() {}
+        assert_sync::<Checker>();
+    }
+
+    #[test]
+    fn json_shape_has_the_documented_fields() {
+        let c = Checker::new();
+        let v = serde_json::to_value(c.check_name("a·b.example")).unwrap();
+        assert_eq!(v["input"], "a·b.example");
+        assert_eq!(v["ok"], false);
+        assert!(v["errors"].as_array().unwrap().is_empty());
+        let l0 = &v["labels"][0];
+        assert_eq!(l0["ok"], false);
+        assert_eq!(l0["errors"][0]["code"], "CONTEXTO");
+        assert_eq!(l0["errors"][0]["position"], 1);
+        assert_eq!(l0["errors"][0]["codepoint"], "U+00B7");
+        assert_eq!(v["labels"][1]["alabel"], "example");
+    }
+}

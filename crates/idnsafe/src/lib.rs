@@ -1,0 +1,22 @@
+//! The idnsafe engine: one immutable, `Sync` [`Checker`] built once from the
+//! options and shared by every caller (the CLI, library users, the tests).
+//!
+//! ```
+//! let checker = idnsafe::Checker::new();
+//! let r = checker.check_name("bücher.example");
+//! assert!(r.is_ok());
+//! let json = serde_json::to_string(&r).unwrap();
+//! assert!(json.contains("\"alabel\":\"xn--bcher-kva\""));
+//! ```
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
+#![forbid(unsafe_code)]
+
+pub use idnsafe_idna as idna;
+
+mod check;
+pub mod versions;
+
+pub use check::{Checker, NameCheck};
