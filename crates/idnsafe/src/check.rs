@@ -2,6 +2,7 @@
 //! stages are added) scripts, skeletons and protected-name lookups.
 
 use idnsafe_idna::{LabelReport, NameReport, Violation};
+use idnsafe_script::LabelAnalysis;
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 
@@ -17,17 +18,27 @@ impl Checker {
 
     /// Checks one input line (bytes, so invalid UTF-8 is a result, not a failure).
     pub fn check_line(&self, line: &[u8]) -> NameCheck {
-        NameCheck { idna: idnsafe_idna::check_line(line) }
+        self.finish(idnsafe_idna::check_line(line))
     }
 
     /// Checks one name.
     pub fn check_name(&self, name: &str) -> NameCheck {
-        NameCheck { idna: idnsafe_idna::check_name(name) }
+        self.finish(idnsafe_idna::check_name(name))
     }
 
     /// The result for an over-long line a reader did not buffer whole.
     pub fn line_too_long(&self, prefix: &[u8], total_len: usize) -> NameCheck {
-        NameCheck { idna: NameReport::line_too_long(prefix, total_len) }
+        self.finish(NameReport::line_too_long(prefix, total_len))
+    }
+
+    /// Adds the per-label analyses to an IDNA2008 report.
+    fn finish(&self, idna: NameReport) -> NameCheck {
+        let labels = idna
+            .labels()
+            .iter()
+            .map(|l| LabelCheck { script: l.ulabel().map(idnsafe_script::analyze) })
+            .collect();
+        NameCheck { idna, labels }
     }
 }
 
@@ -36,6 +47,21 @@ impl Checker {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameCheck {
     idna: NameReport,
+    labels: Vec<LabelCheck>,
+}
+
+/// What the checker found about one label beyond IDNA2008 validity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelCheck {
+    script: Option<LabelAnalysis>,
+}
+
+impl LabelCheck {
+    /// Scripts, restriction level and UTS #39 warnings (`None` when the
+    /// label has no U-label, i.e. an undecodable `xn--` label).
+    pub fn script(&self) -> Option<&LabelAnalysis> {
+        self.script.as_ref()
+    }
 }
 
 impl NameCheck {
@@ -43,9 +69,14 @@ impl NameCheck {
     pub fn idna(&self) -> &NameReport {
         &self.idna
     }
-    /// True when nothing was found against the name.
+    /// True when the name is valid for registration under IDNA2008.
+    /// (Warnings such as mixed scripts do not make a name invalid.)
     pub fn is_ok(&self) -> bool {
         self.idna.is_ok()
+    }
+    /// Per-label findings beyond IDNA2008, parallel to `idna().labels()`.
+    pub fn labels(&self) -> &[LabelCheck] {
+        &self.labels
     }
 }
 
@@ -61,7 +92,7 @@ impl Serialize for Errors<'_> {
     }
 }
 
-struct LabelJson<'a>(&'a LabelReport);
+struct LabelJson<'a>(&'a LabelReport, Option<&'a LabelCheck>);
 
 impl Serialize for LabelJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -71,6 +102,17 @@ impl Serialize for LabelJson<'_> {
         m.serialize_entry("alabel", &l.alabel())?;
         m.serialize_entry("ok", &l.is_ok())?;
         m.serialize_entry("errors", &Errors(l.errors()))?;
+        if let Some(a) = self.1.and_then(LabelCheck::script) {
+            m.serialize_entry("scripts", &a.scripts)?;
+            m.serialize_entry("label_script", &a.label_script)?;
+            m.serialize_entry("restriction_level", &a.restriction_level)?;
+        }
+        let warnings: Vec<&idnsafe_script::Warning> = self
+            .1
+            .and_then(LabelCheck::script)
+            .map(|a| a.warnings.iter().collect())
+            .unwrap_or_default();
+        m.serialize_entry("warnings", &warnings)?;
         m.end()
     }
 }
@@ -82,7 +124,8 @@ impl Serialize for NameCheck {
         m.serialize_entry("input", r.input())?;
         m.serialize_entry("ok", &self.is_ok())?;
         m.serialize_entry("errors", &Errors(r.errors()))?;
-        let labels: Vec<LabelJson<'_>> = r.labels().iter().map(LabelJson).collect();
+        let labels: Vec<LabelJson<'_>> =
+            r.labels().iter().enumerate().map(|(i, l)| LabelJson(l, self.labels.get(i))).collect();
         m.serialize_entry("labels", &labels)?;
         m.end()
     }
@@ -111,5 +154,25 @@ mod tests {
         assert_eq!(l0["errors"][0]["position"], 1);
         assert_eq!(l0["errors"][0]["codepoint"], "U+00B7");
         assert_eq!(v["labels"][1]["alabel"], "example");
+        assert_eq!(v["labels"][1]["scripts"], serde_json::json!(["Latn"]));
+        assert_eq!(v["labels"][1]["restriction_level"], "ascii-only");
+    }
+
+    #[test]
+    fn mixed_script_label_gets_a_warning() {
+        let c = Checker::new();
+        // Latin 'p' 'y' 'p' 'l' with Cyrillic 'а' U+0430.
+        let v = serde_json::to_value(c.check_name("pаypal.com")).unwrap();
+        let l0 = &v["labels"][0];
+        assert_eq!(l0["ok"], true, "valid under IDNA2008");
+        assert_eq!(l0["scripts"], serde_json::json!([]));
+        assert_eq!(l0["restriction_level"], "minimally-restrictive");
+        let codes: Vec<&str> = l0["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["code"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&"MIXED_SCRIPT"), "{codes:?}");
     }
 }

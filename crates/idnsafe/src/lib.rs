@@ -19,4 +19,4 @@ pub use idnsafe_idna as idna;
 mod check;
 pub mod versions;
 
-pub use check::{Checker, NameCheck};
+pub use check::{Checker, LabelCheck, NameCheck};

@@ -28,5 +28,13 @@ pub fn data_versions() -> Vec<DataVersion> {
             provider: "idna 1.1 (ICU4X 2.4)",
             version: idnsafe_idna::UTS46_UNICODE_VERSION.to_owned(),
         },
+        DataVersion {
+            source: "Scripts, Script_Extensions, Identifier_Status/Type (UTS #39 restriction levels)",
+            provider: "idnsafe-script tables generated from Unicode data files",
+            version: {
+                let (a, b, c) = idnsafe_script::UNICODE_VERSION;
+                format!("{a}.{b}.{c}")
+            },
+        },
     ]
 }

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::io::{BufWriter, Write};
 use std::os::unix::ffi::OsStrExt;
 
-use idnsafe::{Checker, NameCheck};
+use idnsafe::{Checker, LabelCheck, NameCheck};
 use idnsafe_idna::{LabelReport, MAX_INPUT_BYTES, Violation, u_plus};
 
 use super::CliError;
@@ -79,7 +79,12 @@ fn write_violation(out: &mut impl Write, v: &Violation, indent: &str) -> std::io
     writeln!(out, "{indent}error {}{place}: {}", v.code(), v.message())
 }
 
-fn write_label(out: &mut impl Write, i: usize, l: &LabelReport) -> std::io::Result<()> {
+fn write_label(
+    out: &mut impl Write,
+    i: usize,
+    l: &LabelReport,
+    extra: Option<&LabelCheck>,
+) -> std::io::Result<()> {
     let status = if l.is_ok() { "ok" } else { "REJECTED" };
     writeln!(
         out,
@@ -97,6 +102,17 @@ fn write_label(out: &mut impl Write, i: usize, l: &LabelReport) -> std::io::Resu
     for v in l.errors() {
         write_violation(out, v, "    ")?;
     }
+    if let Some(a) = extra.and_then(LabelCheck::script) {
+        let scripts = if a.scripts.is_empty() { "(mixed)".to_owned() } else { a.scripts.join(" ") };
+        writeln!(
+            out,
+            "    scripts: {scripts}; label script: {}; restriction level: {}",
+            a.label_script, a.restriction_level
+        )?;
+        for w in &a.warnings {
+            writeln!(out, "    warning {}: {}", w.code, w.message)?;
+        }
+    }
     Ok(())
 }
 
@@ -109,7 +125,7 @@ fn write_human(out: &mut impl Write, r: &NameCheck) -> std::io::Result<()> {
         write_violation(out, v, "  ")?;
     }
     for (i, l) in idna.labels().iter().enumerate() {
-        write_label(out, i, l)?;
+        write_label(out, i, l, r.labels().get(i))?;
     }
     writeln!(out)
 }
