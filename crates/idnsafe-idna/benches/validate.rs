@@ -118,6 +118,22 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     // The input bound: a 1 MB line is refused without being examined.
+    // The allocation-free registration-validity answer used on hot paths
+    // (same result as check_label(..).is_ok(), tested in tests/properties.rs).
+    let mut g = c.benchmark_group("is_valid_label");
+    g.sample_size(30);
+    for (what, set) in [("ascii", &ascii), ("unicode", &unicode)] {
+        g.throughput(Throughput::Elements(set.len() as u64));
+        g.bench_function(what, |b| {
+            b.iter(|| {
+                for l in set {
+                    black_box(idnsafe_idna::is_valid_label(black_box(l)));
+                }
+            })
+        });
+    }
+    g.finish();
+
     let mut g = c.benchmark_group("check_line");
     let huge = vec![b'a'; 1 << 20];
     g.bench_function("1MB_line_too_long", |b| b.iter(|| black_box(check_line(black_box(&huge)))));

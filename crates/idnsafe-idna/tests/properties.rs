@@ -174,3 +174,47 @@ fn longest_accepted_line_is_checked() {
         check_line(line.as_bytes()).all_errors().map(|v| v.code()).collect();
     assert_eq!(codes, [ErrorCode::NameTooLong, ErrorCode::LabelTooLong]);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// The allocation-free fast path agrees with the full check.
+    #[test]
+    fn fast_path_agrees_with_check_label_on_generated_labels(l in label()) {
+        prop_assert_eq!(idnsafe_idna::is_valid_label(&l), check_label(&l).is_ok(), "{:?}", l);
+    }
+
+    #[test]
+    fn fast_path_agrees_with_check_label_on_arbitrary_strings(s in "\\PC{0,70}") {
+        prop_assert_eq!(idnsafe_idna::is_valid_label(&s), check_label(&s).is_ok(), "{:?}", s);
+    }
+}
+
+/// The fast path agrees with the full check on every label of the real name
+/// lists (A-labels and their U-labels).
+#[test]
+fn fast_path_agrees_with_check_label_on_real_names() {
+    use std::io::BufRead;
+    let dir = idnsafe_tests::data_file("names");
+    let mut checked = 0usize;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let f = std::fs::File::open(&path).unwrap();
+        for line in std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f)).lines() {
+            let line = line.unwrap();
+            for label in line.trim().split('.') {
+                let forms: Vec<String> = if label.starts_with("xn--") {
+                    let u = check_label(label).ulabel().map(str::to_owned);
+                    std::iter::once(label.to_owned()).chain(u).collect()
+                } else {
+                    vec![label.to_owned()]
+                };
+                for l in forms {
+                    assert_eq!(idnsafe_idna::is_valid_label(&l), check_label(&l).is_ok(), "{l:?} in {}", path.display());
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 1_000_000, "only {checked} labels");
+}
