@@ -1,0 +1,365 @@
+//! Confusable levels and the keys computed at each level.
+
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::error::ConfusablesError;
+use crate::skeleton::{push_ascii_key, skeleton_into};
+
+/// The supplementary homoglyph table, `tables/homoglyphs/homoglyphs.tsv`.
+pub(crate) const HOMOGLYPHS_TSV: &str = include_str!("../../../tables/homoglyphs/homoglyphs.tsv");
+
+/// Upper bound on skeleton / fold rounds at the `domain` and `loose` levels.
+/// Keys are idempotent (`key(key(x)) == key(x)`, tested on every third code
+/// point and on every IDN label of the zone lists); the bound only keeps
+/// hostile input from looping.
+pub const MAX_ROUNDS: usize = 6;
+
+/// How aggressively two labels are considered lookalikes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Level {
+    /// The plain UTS #39 §4 skeleton, case-sensitive (`G00gle` != `google`).
+    Uts39,
+    /// Case-folded skeleton iterated to a fixpoint, plus the supplementary
+    /// homoglyphs marked `domain` (`g00gle` ~ `google`, `тwitter` ~ `twitter`).
+    Domain,
+    /// `domain` plus removal of combining diacritics (`gööglé` ~ `google`) and
+    /// the supplementary homoglyphs marked `loose` (`vvikipedia` ~ `wikipedia`).
+    Loose,
+}
+
+impl Level {
+    /// All levels, weakest first.
+    pub const ALL: [Level; 3] = [Level::Uts39, Level::Domain, Level::Loose];
+
+    /// The level's name as used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Uts39 => "uts39",
+            Level::Domain => "domain",
+            Level::Loose => "loose",
+        }
+    }
+
+    pub(crate) fn to_byte(self) -> u8 {
+        match self {
+            Level::Uts39 => 1,
+            Level::Domain => 2,
+            Level::Loose => 3,
+        }
+    }
+
+    pub(crate) fn from_byte(b: u8) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.to_byte() == b)
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Level {
+    type Err = ConfusablesError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Level::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| ConfusablesError::level_unknown(s))
+    }
+}
+
+/// One entry of the supplementary homoglyph table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Homoglyph {
+    /// The character that looks like `target`.
+    pub source: char,
+    /// What it looks like (one or more characters).
+    pub target: String,
+    /// The weakest level at which the entry applies (`domain` or `loose`).
+    pub level: Level,
+    /// Why the entry is there.
+    pub reason: &'static str,
+}
+
+fn parse_code_points(field: &str) -> Option<String> {
+    let mut s = String::new();
+    for cp in field.split_whitespace() {
+        let hex = cp.strip_prefix("U+")?;
+        s.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+    }
+    if s.is_empty() { None } else { Some(s) }
+}
+
+/// Parses the embedded table; `Err(line number)` at the first bad line.
+pub(crate) fn parse_homoglyphs(text: &'static str) -> Result<Vec<Homoglyph>, usize> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut f = line.split('\t');
+        let (Some(src), Some(dst), Some(level), Some(reason), None) =
+            (f.next(), f.next(), f.next(), f.next(), f.next())
+        else {
+            return Err(i + 1);
+        };
+        let mut src_chars =
+            parse_code_points(src).ok_or(i + 1)?.chars().collect::<Vec<_>>().into_iter();
+        let (Some(source), None) = (src_chars.next(), src_chars.next()) else { return Err(i + 1) };
+        let target = parse_code_points(dst).ok_or(i + 1)?;
+        let level = match level {
+            "domain" => Level::Domain,
+            "loose" => Level::Loose,
+            _ => return Err(i + 1),
+        };
+        if reason.trim().is_empty() {
+            return Err(i + 1);
+        }
+        out.push(Homoglyph { source, target, level, reason });
+    }
+    Ok(out)
+}
+
+/// The supplementary homoglyph table (`tables/homoglyphs/homoglyphs.tsv`).
+pub fn homoglyphs() -> &'static [Homoglyph] {
+    static TABLE: OnceLock<Vec<Homoglyph>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        // A bad line is a build-time mistake caught by the tests; at run
+        // time the table is used without it rather than panicking.
+        let parsed = parse_homoglyphs(HOMOGLYPHS_TSV);
+        debug_assert!(parsed.is_ok(), "bad line {parsed:?} in homoglyphs.tsv");
+        parsed.unwrap_or_default()
+    })
+}
+
+/// The rules of one level above `uts39`, in skeleton space.
+pub(crate) struct LevelRules {
+    strip_marks: bool,
+    /// Case-folded skeleton of a one-character source -> its replacement.
+    single: FxHashMap<char, String>,
+    /// Sources whose skeleton is several characters.
+    multi: Vec<(String, String)>,
+    /// Key of each LDH byte, when LDH labels may use the per-byte fast path.
+    ascii: Option<[Box<str>; 128]>,
+    /// Bit per code point below [`AFFECTED_LIMIT`]: `transform` may change it.
+    affected: Vec<u64>,
+    /// Affected code points at or above [`AFFECTED_LIMIT`] (table entries only:
+    /// no code point there has a lower-case mapping, see the tests).
+    affected_astral: Vec<char>,
+}
+
+/// Code points from here on have no lower-case mapping (tested).
+pub(crate) const AFFECTED_LIMIT: u32 = 0x20000;
+
+fn changes_case(c: char) -> bool {
+    let mut l = c.to_lowercase();
+    !(l.next() == Some(c) && l.next().is_none())
+}
+
+/// True for combining diacritical marks, removed at the `loose` level.
+pub(crate) fn is_diacritic(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+fn is_ldh(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+/// Lower-cases (Unicode default lower-case mapping) and skeletonizes until
+/// stable, without the supplementary table.
+fn folded_skeleton(s: &str) -> String {
+    let mut cur = String::new();
+    skeleton_into(s, &mut cur);
+    for _ in 0..MAX_ROUNDS {
+        let lower = cur.to_lowercase();
+        if lower == cur {
+            break;
+        }
+        skeleton_into(&lower, &mut cur);
+    }
+    cur
+}
+
+impl LevelRules {
+    fn new(level: Level) -> LevelRules {
+        let mut rules = LevelRules {
+            strip_marks: level == Level::Loose,
+            single: FxHashMap::default(),
+            multi: Vec::new(),
+            ascii: None,
+            affected: vec![0; (AFFECTED_LIMIT / 64) as usize],
+            affected_astral: Vec::new(),
+        };
+        for h in homoglyphs().iter().filter(|h| h.level <= level) {
+            let src = folded_skeleton(h.source.encode_utf8(&mut [0; 4]));
+            let dst = folded_skeleton(&h.target);
+            if src == dst {
+                continue;
+            }
+            let mut it = src.chars();
+            match (it.next(), it.next()) {
+                (Some(c), None) => {
+                    rules.single.insert(c, dst);
+                }
+                (Some(_), Some(_)) => rules.multi.push((src, dst)),
+                _ => {}
+            }
+        }
+        let mut marks: Vec<char> = rules.single.keys().copied().collect();
+        marks.extend(rules.multi.iter().flat_map(|(p, _)| p.chars().collect::<Vec<_>>()));
+        for c in (0..AFFECTED_LIMIT).filter_map(char::from_u32) {
+            if changes_case(c) || (rules.strip_marks && is_diacritic(c)) {
+                marks.push(c);
+            }
+        }
+        for c in marks {
+            let i = c as usize;
+            match rules.affected.get_mut(i / 64) {
+                Some(w) => *w |= 1 << (i % 64),
+                None => rules.affected_astral.push(c),
+            }
+        }
+        // The per-byte path for LDH labels is exact when every byte's key is
+        // ASCII and no multi-character pattern is pure ASCII (so none can
+        // match across a byte boundary).
+        let multi_ok = rules.multi.iter().all(|(p, _)| !p.is_ascii());
+        let keys: Vec<Box<str>> = (0u8..128)
+            .map(|b| {
+                if is_ldh(b) {
+                    let mut out = String::new();
+                    rules.key_general(&(b as char).to_string(), &mut out);
+                    out.into_boxed_str()
+                } else {
+                    Box::from("")
+                }
+            })
+            .collect();
+        if multi_ok && keys.iter().all(|k| k.is_ascii()) {
+            rules.ascii = keys.try_into().ok();
+        }
+        rules
+    }
+
+    #[inline]
+    fn is_affected(&self, c: char) -> bool {
+        let i = c as usize;
+        match self.affected.get(i / 64) {
+            Some(w) => w & (1 << (i % 64)) != 0,
+            None => self.affected_astral.contains(&c),
+        }
+    }
+
+    /// One round: lower-case, strip marks (loose), apply the table.
+    /// Returns whether anything changed.
+    fn transform(&self, input: &str, out: &mut String) -> bool {
+        // Most skeletons hold no character that a round changes.
+        if !input.chars().any(|c| self.is_affected(c)) {
+            return false;
+        }
+        out.clear();
+        for c in input.chars() {
+            if !self.is_affected(c) {
+                out.push(c);
+                continue;
+            }
+            if self.strip_marks && is_diacritic(c) {
+                continue;
+            }
+            for l in c.to_lowercase() {
+                match self.single.get(&l) {
+                    Some(t) => out.push_str(t),
+                    None => out.push(l),
+                }
+            }
+        }
+        for (pat, rep) in &self.multi {
+            if out.contains(pat.as_str()) {
+                *out = out.replace(pat.as_str(), rep);
+            }
+        }
+        out != input
+    }
+
+    fn key_general(&self, label: &str, out: &mut String) {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        skeleton_into(label, out);
+        let rounds = |tmp: &mut String, out: &mut String| {
+            for _ in 0..MAX_ROUNDS {
+                if !self.transform(out, tmp) {
+                    break;
+                }
+                skeleton_into(tmp, out);
+            }
+        };
+        // A reused per-thread buffer saves an allocation per label; a nested
+        // call (impossible today) would fall back to a fresh one.
+        let done = SCRATCH
+            .try_with(|cell| match cell.try_borrow_mut() {
+                Ok(mut tmp) => {
+                    rounds(&mut tmp, out);
+                    true
+                }
+                Err(_) => false,
+            })
+            .unwrap_or(false);
+        if !done {
+            rounds(&mut String::new(), out);
+        }
+    }
+
+    pub(crate) fn key_into(&self, label: &str, out: &mut String) {
+        if let Some(ascii) = &self.ascii
+            && label.bytes().all(is_ldh)
+        {
+            out.clear();
+            out.reserve(label.len() + 4);
+            for b in label.bytes() {
+                push_ascii_key(ascii.get(b as usize).map_or("", |k| k), out);
+            }
+            return;
+        }
+        self.key_general(label, out);
+    }
+
+    #[cfg(test)]
+    pub(crate) fn key_slow(&self, label: &str, out: &mut String) {
+        self.key_general(label, out);
+    }
+}
+
+pub(crate) fn rules(level: Level) -> Option<&'static LevelRules> {
+    static DOMAIN: OnceLock<LevelRules> = OnceLock::new();
+    static LOOSE: OnceLock<LevelRules> = OnceLock::new();
+    match level {
+        Level::Uts39 => None,
+        Level::Domain => Some(DOMAIN.get_or_init(|| LevelRules::new(Level::Domain))),
+        Level::Loose => Some(LOOSE.get_or_init(|| LevelRules::new(Level::Loose))),
+    }
+}
+
+/// Writes the key of `label` at `level` into `out` (cleared first). Two
+/// labels are confusable at a level exactly when their keys are equal.
+pub fn key_into(label: &str, level: Level, out: &mut String) {
+    match rules(level) {
+        None => skeleton_into(label, out),
+        Some(r) => r.key_into(label, out),
+    }
+}
+
+/// The key of `label` at `level` as a new string.
+pub fn key(label: &str, level: Level) -> String {
+    let mut out = String::with_capacity(label.len() + 4);
+    key_into(label, level, &mut out);
+    out
+}

@@ -1,0 +1,142 @@
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
+//! UTS #39 skeletons (fast), confusable classes, supplementary homoglyphs and
+//! the protected-name index.
+//!
+//! ```
+//! use idnsafe_confusables::{confusable_class, key, skeleton, ConfusableClass, Level, ProtectedIndex};
+//!
+//! // UTS #39 §4 skeleton: identical to `unicode_security::skeleton`.
+//! assert_eq!(skeleton("pаypal"), skeleton("paypal")); // Cyrillic а
+//!
+//! // Domain level: case-insensitive, so digit zero matches o.
+//! assert_eq!(key("g00gle", Level::Domain), key("google", Level::Domain));
+//! assert_eq!(confusable_class("g00gle", "google", Level::Domain), ConfusableClass::SingleScript);
+//! assert_eq!(confusable_class("ѕсоре", "scope", Level::Domain), ConfusableClass::WholeScript);
+//!
+//! // Which protected names does a label look like?
+//! let index = ProtectedIndex::from_list("paypal.com\n# comment\ngoogle.com\n", Level::Domain).unwrap();
+//! let hits = index.lookalikes("pаypal");
+//! assert_eq!(hits[0].name, "paypal.com");
+//! assert!(index.lookalikes("paypal").is_empty()); // the name itself is not a lookalike
+//! ```
+//!
+//! # Levels
+//!
+//! | level | key of a label |
+//! |---|---|
+//! | `uts39` | the UTS #39 §4 skeleton, nothing else |
+//! | `domain` | skeleton, lower-cased, skeleton again, ... until stable; supplementary homoglyphs marked `domain` |
+//! | `loose` | as `domain`, also removing combining diacritics and applying the entries marked `loose` |
+//!
+//! Two labels are confusable at a level exactly when their keys are equal.
+//!
+//! # Deviations from plain UTS #39 (for CONFORMANCE.md)
+//!
+//! - **Skeleton** ([`skeleton`], level `uts39`): none. Tested equal to
+//!   `unicode_security::skeleton` 0.1.3 (confusables.txt 18.0.0) on every code
+//!   point, on random strings with combining marks and on real zone name lists.
+//!   The fast path concatenates per-code-point skeletons when every character
+//!   is "simple" (its decomposition and its skeleton start with a character of
+//!   canonical combining class 0); any other label runs the §4 definition
+//!   (NFD, remove Default_Ignorable_Code_Point, prototypes, NFD).
+//! - **Case** (level `domain`): DNS labels are case-insensitive, but UTS #39
+//!   prototypes are often capitals (`0` -> `O`, `I` -> `l`). The domain key
+//!   applies the Unicode default lower-case mapping (`char::to_lowercase`,
+//!   not full case folding, so `ß` and `ς` stay distinct as in IDNA2008) to
+//!   the skeleton and takes the skeleton again, until nothing changes (at
+//!   most [`MAX_ROUNDS`] rounds; keys are tested idempotent on every third
+//!   code point and on every IDN label of the zone lists).
+//! - **Supplementary homoglyphs** (levels `domain`, `loose`): the entries of
+//!   `tables/homoglyphs/homoglyphs.tsv`, each with its reason ([`homoglyphs`]),
+//!   applied in skeleton space: an entry's source and target are replaced by
+//!   their case-folded skeletons, so the entry also covers every character
+//!   with the same skeleton as its source.
+//! - **Diacritics** (level `loose`): combining marks of the blocks Combining
+//!   Diacritical Marks (and Extended, Supplement), for Symbols and Half Marks
+//!   are removed from the skeleton, so `ø` (skeleton `o` + U+0338) and `é`
+//!   match `o` and `e`.
+//! - **Identical labels** are not confusable: [`confusable_class`] returns
+//!   `none` for equal labels (case-insensitively above `uts39`), and the
+//!   protected index leaves a protected name out of the lookalikes of its own
+//!   label ([`ProtectedIndex::exact`] reports it instead).
+//! - **Whole-script confusables of one label** ([`whole_script_confusable`]):
+//!   UTS #39 §4 defines the relation between two strings; for one label we ask
+//!   whether, for some other script, every letter has a character of that
+//!   script with the same key at the level. Only characters that UTS #39 §3.1
+//!   allows in identifiers count as lookalikes, so Latin small capitals
+//!   (prototypes of several Cyrillic letters) do not. Candidates are the
+//!   characters whose one-character skeleton is shared with another code
+//!   point, the supplementary table's characters and LDH.
+//! - **Classes** ([`confusable_class`]) use resolved *augmented* script sets
+//!   (UTS #39 §5.1), as `unicode_security` does; `whole-script` is reported
+//!   in preference to `mixed-script` when both labels are single-script.
+//!
+//! # Protected names
+//!
+//! [`ProtectedIndex`] keys each listed name on its leftmost label (decoded
+//! from Punycode when it is an A-label): `paypal.com` and `paypal.de` both
+//! protect `paypal`. Lists are expected to hold registrable names, as
+//! Chromium's top-domain list does. [`ProtectedIndex::near_lookalikes`] adds
+//! a weaker warning for keys one edit away from a protected key of 4 to 16
+//! characters (deletion neighbourhoods confirmed by an edit-distance check,
+//! rather than fst's Levenshtein automaton, which needs a per-query DFA).
+//! Index files record the format, Unicode
+//! and confusables versions, the level and the homoglyph table, and carry a
+//! CRC-32; see the [`index`] module for the layout.
+
+mod checksum;
+mod class;
+mod error;
+pub mod index;
+mod level;
+mod skeleton;
+#[rustfmt::skip]
+mod tables;
+
+pub use class::{
+    ConfusableClass, WholeScriptConfusable, confusable_class, whole_script_confusable,
+};
+pub use error::{ConfusablesError, ErrorKind};
+pub use index::{ProtectedIndex, ProtectedIndexBuilder, ProtectedMatch, decode_label};
+pub use level::{Homoglyph, Level, MAX_ROUNDS, homoglyphs, key, key_into};
+pub use skeleton::{skeleton, skeleton_into};
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn homoglyph_table_parses() {
+        let parsed = level::parse_homoglyphs(level::HOMOGLYPHS_TSV);
+        assert!(parsed.as_ref().is_ok_and(|v| v.len() >= 10), "{parsed:?}");
+    }
+
+    #[test]
+    fn no_lower_case_mappings_above_the_affected_limit() {
+        for c in (level::AFFECTED_LIMIT..=0x10FFFF).filter_map(char::from_u32) {
+            let mut l = c.to_lowercase();
+            assert!(l.next() == Some(c) && l.next().is_none(), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn ldh_fast_path_matches_general_path() {
+        for level in [Level::Domain, Level::Loose] {
+            let rules = level::rules(level).unwrap();
+            let (mut a, mut b) = (String::new(), String::new());
+            let ldh: Vec<char> =
+                ('a'..='z').chain('A'..='Z').chain('0'..='9').chain(['-']).collect();
+            for &x in &ldh {
+                for &y in &ldh {
+                    let s: String = [x, y, 'm', x].iter().collect();
+                    rules.key_into(&s, &mut a);
+                    rules.key_slow(&s, &mut b);
+                    assert_eq!(a, b, "{s} at {level}");
+                }
+            }
+        }
+    }
+}
