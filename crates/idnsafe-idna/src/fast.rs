@@ -29,7 +29,12 @@ pub fn is_valid_label(label: &str) -> bool {
         }
         return b.len() <= MAX_LABEL_OCTETS
             && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
-            && hyphens_ok(b.first().copied(), b.last().copied(), b.get(2).copied(), b.get(3).copied());
+            && hyphens_ok(
+                b.first().copied(),
+                b.last().copied(),
+                b.get(2).copied(),
+                b.get(3).copied(),
+            );
     }
     let mut chars = ['\0'; MAX_ULABEL_CHARS];
     let mut n = 0usize;
@@ -39,19 +44,30 @@ pub fn is_valid_label(label: &str) -> bool {
         n += 1;
         match derived_property(c) {
             DerivedProperty::Pvalid => {}
-            DerivedProperty::ContextJ | DerivedProperty::ContextO => return check_label(label).is_ok(),
+            DerivedProperty::ContextJ | DerivedProperty::ContextO => {
+                return check_label(label).is_ok();
+            }
             DerivedProperty::Disallowed | DerivedProperty::Unassigned => return false,
         }
     }
     let chars = chars.get(..n).unwrap_or(&[]);
     let Some(&first) = chars.first() else { return false };
     let gc = CodePointMapData::<GeneralCategory>::new().get(first);
-    if matches!(gc, GeneralCategory::NonspacingMark | GeneralCategory::SpacingMark | GeneralCategory::EnclosingMark)
-    {
+    if matches!(
+        gc,
+        GeneralCategory::NonspacingMark
+            | GeneralCategory::SpacingMark
+            | GeneralCategory::EnclosingMark
+    ) {
         return false;
     }
     let ascii = |c: Option<&char>| c.and_then(|&c| u8::try_from(c).ok());
-    if !hyphens_ok(ascii(chars.first()), ascii(chars.last()), ascii(chars.get(2)), ascii(chars.get(3))) {
+    if !hyphens_ok(
+        ascii(chars.first()),
+        ascii(chars.last()),
+        ascii(chars.get(2)),
+        ascii(chars.get(3)),
+    ) {
         return false;
     }
     if !ComposingNormalizerBorrowed::new_nfc().is_normalized(label) {
@@ -171,7 +187,16 @@ mod tests {
 
     #[test]
     fn punycode_len_matches_the_encoder() {
-        for s in ["bücher", "münchen", "пример", "例え", "ليهمابتكلموشعربي؟", "a-b-ü", "ü", "中国中国中国"] {
+        for s in [
+            "bücher",
+            "münchen",
+            "пример",
+            "例え",
+            "ليهمابتكلموشعربي؟",
+            "a-b-ü",
+            "ü",
+            "中国中国中国",
+        ] {
             let chars: Vec<char> = s.chars().collect();
             assert_eq!(punycode_len(&chars), idna::punycode::encode_str(s).map(|p| p.len()), "{s}");
         }
@@ -179,7 +204,15 @@ mod tests {
 
     #[test]
     fn upper_bound_is_an_upper_bound() {
-        for s in ["bücher", "пример", "例え", "中国中国中国中国中国中国", "𠀀𠀁𠀂𠀃𠀄𠀅𠀆", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaü", "ü𐀀ü𐀀ü𐀀ü𐀀ü𐀀"] {
+        for s in [
+            "bücher",
+            "пример",
+            "例え",
+            "中国中国中国中国中国中国",
+            "𠀀𠀁𠀂𠀃𠀄𠀅𠀆",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaü",
+            "ü𐀀ü𐀀ü𐀀ü𐀀ü𐀀",
+        ] {
             let chars: Vec<char> = s.chars().collect();
             let exact = 4 + punycode_len(&chars).unwrap();
             assert!(alabel_len_upper_bound(&chars) >= exact, "{s}: bound below {exact}");
@@ -188,7 +221,23 @@ mod tests {
 
     #[test]
     fn agrees_with_check_label() {
-        for l in ["abc", "ABC", "-a", "a-", "ab--c", "xn--bcher-kva", "xn--abc-", "bücher", "Bücher", "a·b", "l·l", "☃", "\u{301}a", "e\u{301}", ""] {
+        for l in [
+            "abc",
+            "ABC",
+            "-a",
+            "a-",
+            "ab--c",
+            "xn--bcher-kva",
+            "xn--abc-",
+            "bücher",
+            "Bücher",
+            "a·b",
+            "l·l",
+            "☃",
+            "\u{301}a",
+            "e\u{301}",
+            "",
+        ] {
             assert_eq!(is_valid_label(l), check_label(l).is_ok(), "{l:?}");
         }
     }

@@ -210,7 +210,12 @@ fn fast_path_agrees_with_check_label_on_real_names() {
                     vec![label.to_owned()]
                 };
                 for l in forms {
-                    assert_eq!(idnsafe_idna::is_valid_label(&l), check_label(&l).is_ok(), "{l:?} in {}", path.display());
+                    assert_eq!(
+                        idnsafe_idna::is_valid_label(&l),
+                        check_label(&l).is_ok(),
+                        "{l:?} in {}",
+                        path.display()
+                    );
                     checked += 1;
                 }
             }
