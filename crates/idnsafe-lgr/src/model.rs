@@ -1,0 +1,259 @@
+//! The loaded LGR model.
+
+use crate::cpset::CpSet;
+use crate::error::Diagnostic;
+use crate::rules::Rule;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// Metadata of an LGR (RFC 7940 §4.3).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Metadata {
+    /// `<version>` text.
+    pub version: Option<String>,
+    /// `<version comment=..>`.
+    pub version_comment: Option<String>,
+    /// `<date>`.
+    pub date: Option<String>,
+    /// `<language>` tags (BCP 47), in order.
+    pub languages: Vec<String>,
+    /// `<scope type=..>` entries as (type, value).
+    pub scopes: Vec<(String, String)>,
+    /// `<unicode-version>`.
+    pub unicode_version: Option<String>,
+    /// `<validity-start>`.
+    pub validity_start: Option<String>,
+    /// `<validity-end>`.
+    pub validity_end: Option<String>,
+    /// `<description>` text (may be HTML; see `description_type`).
+    pub description: Option<String>,
+    /// `<description type=..>`.
+    pub description_type: Option<String>,
+    /// `<references>`: (id, text, comment).
+    pub references: Vec<Reference>,
+}
+
+/// One `<reference>` of the metadata.
+#[derive(Clone, Debug, Serialize)]
+pub struct Reference {
+    /// `id` attribute.
+    pub id: String,
+    /// Text.
+    pub text: String,
+    /// `comment` attribute.
+    pub comment: Option<String>,
+}
+
+/// A label disposition (RFC 7940 §7.3). LGRs may define their own.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
+#[non_exhaustive]
+pub enum Disposition {
+    /// Valid (the usual disposition of an original label).
+    Valid,
+    /// Invalid: the label may never be registered.
+    Invalid,
+    /// Blocked: a variant label that no one may register.
+    Blocked,
+    /// Allocatable: a variant label that the holder of the original may register.
+    Allocatable,
+    /// Activated: a variant label delegated with the original.
+    Activated,
+    /// Any other disposition an LGR defines.
+    Other(Box<str>),
+}
+
+impl Disposition {
+    /// The disposition as written in the LGR.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Disposition::Valid => "valid",
+            Disposition::Invalid => "invalid",
+            Disposition::Blocked => "blocked",
+            Disposition::Allocatable => "allocatable",
+            Disposition::Activated => "activated",
+            Disposition::Other(s) => s,
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Self {
+        match s {
+            "valid" => Disposition::Valid,
+            "invalid" => Disposition::Invalid,
+            "blocked" => Disposition::Blocked,
+            "allocatable" => Disposition::Allocatable,
+            "activated" => Disposition::Activated,
+            o => Disposition::Other(o.into()),
+        }
+    }
+
+    /// Whether a variant label with this disposition can be registered
+    /// (allocatable or activated).
+    pub fn is_allocatable(&self) -> bool {
+        matches!(self, Disposition::Allocatable | Disposition::Activated)
+    }
+}
+
+impl From<Disposition> for String {
+    fn from(d: Disposition) -> String {
+        d.as_str().to_owned()
+    }
+}
+
+impl std::fmt::Display for Disposition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of variant types, as a bit set over the LGR's type table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct VariantTypes(pub(crate) u128);
+
+impl VariantTypes {
+    /// Whether no variant type is present.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// One variant mapping of a repertoire element (RFC 7940 §5.3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VariantMapping {
+    /// The variant code point(s).
+    pub target: Vec<u32>,
+    /// Its variant type(s).
+    pub types: Vec<String>,
+    /// Whether it applies only in context (`when`/`not-when`).
+    pub contextual: bool,
+    /// The LGR's comment.
+    pub comment: Option<String>,
+}
+
+/// Maximum number of distinct variant types in one LGR.
+pub(crate) const MAX_TYPES: usize = 128;
+
+#[derive(Clone, Debug)]
+pub(crate) struct Var {
+    pub cps: Box<[u32]>,
+    pub types: u128,
+    pub when: Option<u32>,
+    pub not_when: Option<u32>,
+    pub comment: Option<String>,
+    /// The mapping's type is "out-of-repertoire-var" (RFC 7940 §5.3.4).
+    pub type_names_hint_oor: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Elem {
+    pub cps: Box<[u32]>,
+    pub tags: Vec<String>,
+    pub when: Option<u32>,
+    pub not_when: Option<u32>,
+    pub vars: Vec<Var>,
+    pub line: u32,
+    /// Bit b set: this element holds a code point from the first set of
+    /// the rule with prefilter bit b (so a label without it cannot match).
+    pub first_mask: u128,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct RangeElem {
+    pub first: u32,
+    pub last: u32,
+    pub when: Option<u32>,
+    pub not_when: Option<u32>,
+    /// See `Elem::first_mask`.
+    pub first_mask: u128,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Trigger {
+    Always,
+    Match(u32),
+    NotMatch(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VarTrigger {
+    None,
+    Any(u128),
+    All(u128),
+    Only(u128),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Action {
+    pub disp: Disposition,
+    pub trigger: Trigger,
+    pub var: VarTrigger,
+    pub comment: Option<String>,
+    /// Implicit RFC 7940 §7.6 default action (not in the file).
+    pub default: bool,
+}
+
+/// Where a code point or sequence of a label sits in the repertoire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ElemRef {
+    Elem(u32),
+    Range(u32),
+}
+
+/// How the variant relation of an LGR behaves (RFC 8228 §4 wants it to be
+/// an equivalence; RFC 7940 §5.3.3 asks for symmetry and transitivity).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct VariantRelation {
+    /// Every mapping a→b has a mapping b→a.
+    pub symmetric: bool,
+    /// a→b and b→c imply a→c (for a ≠ c).
+    pub transitive: bool,
+    /// Some mappings only apply in context (`when`/`not-when`).
+    pub contextual: bool,
+    /// Some mappings involve code point sequences.
+    pub has_sequences: bool,
+}
+
+impl VariantRelation {
+    /// Whether variant index keys decide "is a variant of" exactly: the
+    /// relation is symmetric, transitive and context-free, and no mapping
+    /// involves a code point sequence (where a label can be split into
+    /// elements in more than one way, a linear-time key cannot follow
+    /// every split).
+    pub fn is_equivalence(&self) -> bool {
+        self.symmetric && self.transitive && !self.contextual && !self.has_sequences
+    }
+}
+
+/// A loaded, compiled LGR. Immutable and `Sync`; build once, share.
+#[derive(Debug)]
+pub struct Lgr {
+    pub(crate) meta: Metadata,
+    pub(crate) elems: Vec<Elem>,
+    pub(crate) single: FxHashMap<u32, u32>,
+    /// First code point of a sequence → element ids, longest first.
+    pub(crate) seqs: FxHashMap<u32, Vec<u32>>,
+    pub(crate) ranges: Vec<RangeElem>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) rule_names: FxHashMap<String, u32>,
+    pub(crate) sets: Vec<CpSet>,
+    pub(crate) actions: Vec<Action>,
+    pub(crate) types: Vec<String>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) relation: VariantRelation,
+    /// Variant-graph node (element or target) → canonical representative.
+    pub(crate) key_map: FxHashMap<Box<[u32]>, Box<[u32]>>,
+    /// Single code point → single code point representative (fast path).
+    pub(crate) key_cp: FxHashMap<u32, u32>,
+    /// Code points that need the general path of `index_key`: first code
+    /// points of sequence keys, and code points whose representative is a
+    /// sequence.
+    pub(crate) key_seq_first: rustc_hash::FxHashSet<u32>,
+    /// Longest key in `key_map` in code points (for keying segmentation).
+    pub(crate) key_max_len: usize,
+    /// Types whose presence means a variant label can never end up
+    /// allocatable (RFC 7940 §7.4 order of precedence).
+    pub(crate) doomed_types: u128,
+    pub(crate) class_names: Vec<String>,
+    /// Rule id → prefilter bit (rules with a known first set, up to 128).
+    pub(crate) rule_bit: Vec<Option<u8>>,
+}

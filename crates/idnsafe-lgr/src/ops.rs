@@ -1,0 +1,914 @@
+//! Label operations: disposition (RFC 7940 §8), variant labels (RFC 7940
+//! §8.2, RFC 8228), variant counts and variant index keys (RFC 7940 §8.5).
+
+use crate::error::{LabelError, Reason, fmt_cps};
+use crate::model::*;
+use crate::rules::{Matcher, StepLimit};
+use rustc_hash::FxHashSet;
+
+/// Longest label in code points (an A-label has at most 63 octets, so a
+/// U-label has fewer code points still).
+pub const MAX_LABEL_CPS: usize = 63;
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Seg {
+    pub start: usize,
+    pub len: usize,
+    pub elem: Option<ElemRef>,
+}
+
+/// The disposition of a label and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Outcome {
+    /// The disposition (RFC 7940 §7.3).
+    pub disposition: Disposition,
+    /// Every reason found (empty for a label that fell through to the
+    /// catch-all action).
+    pub reasons: Vec<Reason>,
+}
+
+/// Options for [`Lgr::variants`].
+#[derive(Clone, Debug)]
+pub struct VariantOptions {
+    /// Stop after producing this many variant labels.
+    pub limit: u64,
+    /// Produce only allocatable (or activated) variant labels, pruning
+    /// branches that can only end blocked.
+    pub allocatable_only: bool,
+}
+
+impl Default for VariantOptions {
+    fn default() -> Self {
+        VariantOptions { limit: 10_000, allocatable_only: false }
+    }
+}
+
+/// One generated variant label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VariantLabel {
+    /// The variant label (a U-label).
+    pub label: String,
+    /// Its disposition.
+    pub disposition: Disposition,
+    /// The variant types of the mappings that produced it.
+    pub types: VariantTypes,
+}
+
+/// A canonical variant index key: under an LGR whose variant relation is an
+/// equivalence, two labels are variants of each other exactly when their
+/// keys are equal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct VariantKey(String);
+
+impl VariantKey {
+    /// The key as a string of code points.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Opt {
+    len: usize,
+    choice: Choice,
+}
+
+/// Paths from each position to the end of the label (saturating).
+fn path_counts(options: &[Vec<Opt>]) -> Vec<u128> {
+    let n = options.len();
+    let mut cnt = vec![0u128; n + 1];
+    if let Some(c) = cnt.get_mut(n) {
+        *c = 1;
+    }
+    for i in (0..n).rev() {
+        let mut t = 0u128;
+        for o in options.get(i).map(|v| v.as_slice()).unwrap_or(&[]) {
+            t = t.saturating_add(cnt.get(i + o.len).copied().unwrap_or(0));
+        }
+        if let Some(c) = cnt.get_mut(i) {
+            *c = t;
+        }
+    }
+    cnt
+}
+
+#[derive(Clone, Debug)]
+struct Choice {
+    cps: Box<[u32]>,
+    types: u128,
+    mapped: bool,
+}
+
+/// A lazily streamed iterator over the variant labels of a label.
+pub struct Variants<'a> {
+    lgr: &'a Lgr,
+    options: Vec<Vec<Opt>>,
+    /// (position, option index) from the start of the label.
+    path: Vec<(usize, usize)>,
+    prefix: Vec<u128>,
+    mapped: Vec<bool>,
+    original: Vec<u32>,
+    /// Labels already produced, kept only when segmentations can collide.
+    seen: Option<FxHashSet<Vec<u32>>>,
+    segs: Vec<Seg>,
+    started: bool,
+    done: bool,
+    produced: u64,
+    truncated: bool,
+    opts: VariantOptions,
+    steps: u64,
+    buf: Vec<u32>,
+}
+
+/// Per-label statistics for the CLI and reports.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Stats {
+    /// Code points in the repertoire (ranges included).
+    pub code_points: u64,
+    /// Code point sequences in the repertoire.
+    pub sequences: usize,
+    /// Variant mappings.
+    pub variant_mappings: usize,
+    /// Variant types.
+    pub variant_types: Vec<String>,
+    /// Named rules.
+    pub rules: usize,
+    /// Classes (named and anonymous, after deduplication).
+    pub classes: usize,
+    /// Actions in the file.
+    pub actions: usize,
+    /// Variant relation properties.
+    pub relation: VariantRelation,
+}
+
+impl Lgr {
+    fn in_ranges(&self, c: u32) -> bool {
+        let ri = self.ranges.partition_point(|r| r.last < c);
+        self.ranges.get(ri).is_some_and(|r| r.first <= c)
+    }
+
+    pub(crate) fn lookup_at(&self, cps: &[u32], i: usize) -> Option<(ElemRef, usize)> {
+        let &c = cps.get(i)?;
+        if let Some(list) = self.seqs.get(&c) {
+            let rest = cps.get(i..).unwrap_or(&[]);
+            for &id in list {
+                if let Some(e) = self.elems.get(id as usize)
+                    && rest.starts_with(&e.cps)
+                {
+                    return Some((ElemRef::Elem(id), e.cps.len()));
+                }
+            }
+        }
+        if let Some(&id) = self.single.get(&c) {
+            return Some((ElemRef::Elem(id), 1));
+        }
+        let ri = self.ranges.partition_point(|r| r.last < c);
+        match self.ranges.get(ri) {
+            Some(r) if r.first <= c => Some((ElemRef::Range(ri as u32), 1)),
+            _ => None,
+        }
+    }
+
+    /// Every repertoire element that matches at `i`, longest first.
+    pub(crate) fn candidates_at(&self, cps: &[u32], i: usize, out: &mut Vec<(ElemRef, usize)>) {
+        out.clear();
+        let Some(&c) = cps.get(i) else { return };
+        if let Some(list) = self.seqs.get(&c) {
+            let rest = cps.get(i..).unwrap_or(&[]);
+            for &id in list {
+                if let Some(e) = self.elems.get(id as usize)
+                    && rest.starts_with(&e.cps)
+                {
+                    out.push((ElemRef::Elem(id), e.cps.len()));
+                }
+            }
+        }
+        if let Some(&id) = self.single.get(&c) {
+            out.push((ElemRef::Elem(id), 1));
+        } else {
+            let ri = self.ranges.partition_point(|r| r.last < c);
+            if self.ranges.get(ri).is_some_and(|r| r.first <= c) {
+                out.push((ElemRef::Range(ri as u32), 1));
+            }
+        }
+    }
+
+    /// Whether the element's own `when`/`not-when` allows it at `at`.
+    fn elem_fits(&self, e: ElemRef, cps: &[u32], at: (usize, usize)) -> bool {
+        let (w, nw) = self.elem_ctx(e);
+        (w.is_none() && nw.is_none()) || self.context_ok(w, nw, cps, at, &[], &mut None)
+    }
+
+    /// Splits a label into repertoire elements (RFC 7940 §8.1): longest
+    /// sequence first, skipping a candidate whose context is not satisfied
+    /// when a shorter one exists. Unknown code points become
+    /// one-code-point segments without an element.
+    pub(crate) fn segment(&self, cps: &[u32], out: &mut Vec<Seg>) {
+        out.clear();
+        let mut i = 0;
+        while i < cps.len() {
+            // Fast path: no sequence starts with this code point.
+            let picked = match cps.get(i) {
+                Some(c) if !self.seqs.contains_key(c) => self.lookup_at(cps, i),
+                _ => {
+                    let mut cands = Vec::new();
+                    self.candidates_at(cps, i, &mut cands);
+                    let n = cands.len();
+                    cands
+                        .iter()
+                        .enumerate()
+                        .find(|&(k, &(e, len))| k + 1 == n || self.elem_fits(e, cps, (i, len)))
+                        .map(|(_, &c)| c)
+                }
+            };
+            match picked {
+                Some((e, len)) => {
+                    out.push(Seg { start: i, len, elem: Some(e) });
+                    i += len;
+                }
+                None => {
+                    out.push(Seg { start: i, len: 1, elem: None });
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    fn elem_ctx(&self, e: ElemRef) -> (Option<u32>, Option<u32>) {
+        match e {
+            ElemRef::Elem(id) => {
+                self.elems.get(id as usize).map(|e| (e.when, e.not_when)).unwrap_or_default()
+            }
+            ElemRef::Range(id) => {
+                self.ranges.get(id as usize).map(|r| (r.when, r.not_when)).unwrap_or_default()
+            }
+        }
+    }
+
+    /// Evaluates a rule as a context at `anchor`, or over the whole label
+    /// when the rule has no `<anchor/>` (RFC 7940 §6.4).
+    fn rule_at(
+        &self,
+        rule: u32,
+        label: &[u32],
+        anchor: Option<(usize, usize)>,
+    ) -> Result<bool, StepLimit> {
+        let Some(r) = self.rules.get(rule as usize) else { return Ok(false) };
+        let anchor = if r.has_anchor { anchor } else { None };
+        Matcher::new(&self.rules, &self.sets, label, anchor).search(r)
+    }
+
+    fn rule_name(&self, id: u32) -> &str {
+        self.rules.get(id as usize).map(|r| r.name.as_str()).unwrap_or("?")
+    }
+
+    /// Whether a `when`/`not-when` pair allows the element at `anchor`.
+    fn context_ok(
+        &self,
+        when: Option<u32>,
+        not_when: Option<u32>,
+        label: &[u32],
+        anchor: (usize, usize),
+        cps: &[u32],
+        reasons: &mut Option<&mut Vec<Reason>>,
+    ) -> bool {
+        let mut ok = true;
+        if let Some(w) = when {
+            match self.rule_at(w, label, Some(anchor)) {
+                Ok(true) => {}
+                Ok(false) => {
+                    ok = false;
+                    if let Some(r) = reasons.as_deref_mut() {
+                        r.push(Reason::new(
+                            "LGR_CONTEXT_WHEN",
+                            format!(
+                                "{} is not allowed here: its context rule '{}' is not satisfied",
+                                fmt_cps(cps),
+                                self.rule_name(w)
+                            ),
+                        ));
+                    }
+                }
+                Err(StepLimit) => {
+                    ok = false;
+                    push_step_limit(reasons, self.rule_name(w));
+                }
+            }
+        }
+        if let Some(w) = not_when {
+            match self.rule_at(w, label, Some(anchor)) {
+                Ok(false) => {}
+                Ok(true) => {
+                    ok = false;
+                    if let Some(r) = reasons.as_deref_mut() {
+                        r.push(Reason::new(
+                            "LGR_CONTEXT_NOT_WHEN",
+                            format!(
+                                "{} is not allowed here: it is in the excluded context '{}'",
+                                fmt_cps(cps),
+                                self.rule_name(w)
+                            ),
+                        ));
+                    }
+                }
+                Err(StepLimit) => {
+                    ok = false;
+                    push_step_limit(reasons, self.rule_name(w));
+                }
+            }
+        }
+        ok
+    }
+
+    /// RFC 7940 §8.3: repertoire and context first, then actions in order.
+    pub(crate) fn evaluate(
+        &self,
+        label: &[u32],
+        segs: &[Seg],
+        types: u128,
+        all_mapped: bool,
+        mut reasons: Option<&mut Vec<Reason>>,
+    ) -> Disposition {
+        if label.is_empty() {
+            if let Some(r) = reasons.as_deref_mut() {
+                r.push(Reason::new("LGR_LABEL_EMPTY", "the label is empty".into()));
+            }
+            return Disposition::Invalid;
+        }
+        if label.len() > MAX_LABEL_CPS {
+            if let Some(r) = reasons.as_deref_mut() {
+                r.push(Reason::new(
+                    "LGR_LABEL_TOO_LONG",
+                    format!("the label has more than {MAX_LABEL_CPS} characters"),
+                ));
+            }
+            return Disposition::Invalid;
+        }
+        let mut invalid = false;
+        let mut mask = 0u128;
+        for s in segs {
+            mask |= match s.elem {
+                Some(ElemRef::Elem(id)) => {
+                    self.elems.get(id as usize).map(|e| e.first_mask).unwrap_or(!0)
+                }
+                Some(ElemRef::Range(id)) => {
+                    self.ranges.get(id as usize).map(|r| r.first_mask).unwrap_or(!0)
+                }
+                None => !0,
+            };
+            let cps = label.get(s.start..s.start + s.len).unwrap_or(&[]);
+            match s.elem {
+                None => {
+                    invalid = true;
+                    match reasons.as_deref_mut() {
+                        Some(r) => r.push(Reason::new(
+                            "LGR_NOT_IN_REPERTOIRE",
+                            format!("{} is not in the repertoire of this IDN table", fmt_cps(cps)),
+                        )),
+                        None => return Disposition::Invalid,
+                    }
+                }
+                Some(e) => {
+                    let (w, nw) = self.elem_ctx(e);
+                    if (w.is_some() || nw.is_some())
+                        && !self.context_ok(w, nw, label, (s.start, s.len), cps, &mut reasons)
+                    {
+                        invalid = true;
+                        if reasons.is_none() {
+                            return Disposition::Invalid;
+                        }
+                    }
+                }
+            }
+        }
+        if invalid {
+            return Disposition::Invalid;
+        }
+        for a in &self.actions {
+            let var_ok = match a.var {
+                VarTrigger::None => true,
+                VarTrigger::Any(s) => types & s != 0,
+                // RFC 7940 §7.2: identity positions without a reflexive
+                // mapping have no type; a label with no types triggers neither.
+                VarTrigger::All(s) => types != 0 && types & !s == 0,
+                VarTrigger::Only(s) => types != 0 && types & !s == 0 && all_mapped,
+            };
+            if !var_ok {
+                continue;
+            }
+            let (hit, rule_reason) = match a.trigger {
+                Trigger::Always => (true, None),
+                Trigger::Match(id) | Trigger::NotMatch(id) => {
+                    let want = matches!(a.trigger, Trigger::Match(_));
+                    // No element of the label can start a match: skip the search.
+                    let impossible = self
+                        .rule_bit
+                        .get(id as usize)
+                        .copied()
+                        .flatten()
+                        .is_some_and(|b| mask & (1u128 << b) == 0);
+                    let r = if impossible { Ok(false) } else { self.rule_at(id, label, None) };
+                    match r {
+                        Ok(m) if m == want => (true, Some((want, id))),
+                        Ok(_) => (false, None),
+                        Err(StepLimit) => {
+                            push_step_limit(&mut reasons, self.rule_name(id));
+                            return Disposition::Invalid;
+                        }
+                    }
+                }
+            };
+            if !hit {
+                continue;
+            }
+            if let Some(r) = reasons.as_deref_mut() {
+                let why =
+                    a.comment.as_deref().map(|c| format!(" ({})", c.trim())).unwrap_or_default();
+                if let Some((want, id)) = rule_reason {
+                    let (code, verb) = if want {
+                        ("LGR_RULE", "matches")
+                    } else {
+                        ("LGR_NOT_RULE", "does not match")
+                    };
+                    r.push(Reason::new(
+                        code,
+                        format!("the label {verb} rule '{}'{why}", self.rule_name(id)),
+                    ));
+                }
+                if a.var != VarTrigger::None {
+                    r.push(Reason::new(
+                        "LGR_VARIANT_TYPE",
+                        format!(
+                            "the label has variant types [{}]{why}",
+                            self.type_names(VariantTypes(types)).join(", ")
+                        ),
+                    ));
+                }
+            }
+            return a.disp.clone();
+        }
+        Disposition::Valid
+    }
+
+    /// The names of a set of variant types.
+    pub fn type_names(&self, t: VariantTypes) -> Vec<&str> {
+        self.types
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| t.0 & (1u128 << i) != 0)
+            .map(|(_, s)| s.as_str())
+            .collect()
+    }
+
+    fn reflexive(&self, e: ElemRef, label: &[u32], s: &Seg) -> (u128, bool) {
+        let ElemRef::Elem(id) = e else { return (0, false) };
+        let Some(el) = self.elems.get(id as usize) else { return (0, false) };
+        let mut t = 0;
+        let mut any = false;
+        for v in el.vars.iter().filter(|v| v.cps == el.cps) {
+            if self.context_ok(v.when, v.not_when, label, (s.start, s.len), &el.cps, &mut None) {
+                t |= v.types;
+                any = true;
+            }
+        }
+        (t, any)
+    }
+
+    /// The disposition of a label (RFC 7940 §8), with every reason.
+    pub fn disposition(&self, label: &str) -> Outcome {
+        let cps: Vec<u32> = label.chars().map(u32::from).collect();
+        let mut reasons = Vec::new();
+        let disposition = self.disposition_cps(&cps, Some(&mut reasons));
+        Outcome { disposition, reasons }
+    }
+
+    /// The disposition of a label given as code points; reasons are
+    /// collected when `reasons` is given.
+    pub fn disposition_cps(&self, cps: &[u32], reasons: Option<&mut Vec<Reason>>) -> Disposition {
+        let mut segs = Vec::with_capacity(cps.len());
+        self.segment(cps, &mut segs);
+        let (mut types, mut all) = (0u128, true);
+        if segs.iter().all(|s| s.elem.is_some()) && cps.len() <= MAX_LABEL_CPS {
+            for s in &segs {
+                if let Some(e) = s.elem {
+                    let (t, m) = self.reflexive(e, cps, s);
+                    types |= t;
+                    all &= m;
+                }
+            }
+        }
+        self.evaluate(cps, &segs, types, all, reasons)
+    }
+
+    fn label_cps(label: &str) -> Result<Vec<u32>, LabelError> {
+        let cps: Vec<u32> = label.chars().map(u32::from).collect();
+        if cps.is_empty() {
+            return Err(LabelError::new("LGR_LABEL_EMPTY", "the label is empty".into()));
+        }
+        if cps.len() > MAX_LABEL_CPS {
+            return Err(LabelError::new(
+                "LGR_LABEL_TOO_LONG",
+                format!("the label has more than {MAX_LABEL_CPS} characters"),
+            ));
+        }
+        Ok(cps)
+    }
+
+    /// The choice tree of a label: at each position, every element that
+    /// starts there (all segmentations, as ICANN's lgr-core does) and every
+    /// choice for it: itself, or a variant whose context holds in the
+    /// source label (RFC 7940 §5.3.1, §8.2).
+    fn options(&self, cps: &[u32]) -> Result<(Vec<Vec<Opt>>, bool), LabelError> {
+        let n = cps.len();
+        let mut options: Vec<Vec<Opt>> = Vec::with_capacity(n);
+        let mut cands = Vec::new();
+        let mut ambiguous = false;
+        for i in 0..n {
+            self.candidates_at(cps, i, &mut cands);
+            // An element whose own context fails is kept only as a last resort.
+            let fitting: Vec<(ElemRef, usize)> = cands
+                .iter()
+                .copied()
+                .filter(|&(e, len)| self.elem_fits(e, cps, (i, len)))
+                .collect();
+            let use_c: &[(ElemRef, usize)] = if fitting.is_empty() { &cands } else { &fitting };
+            if use_c.iter().any(|c| c.1 != use_c.first().map(|f| f.1).unwrap_or(0)) {
+                ambiguous = true;
+            }
+            let mut opts = Vec::new();
+            for &(e, len) in use_c {
+                let s = Seg { start: i, len, elem: Some(e) };
+                let own = cps.get(i..i + len).unwrap_or(&[]);
+                let (t, m) = self.reflexive(e, cps, &s);
+                let first = opts.len();
+                opts.push(Opt { len, choice: Choice { cps: own.into(), types: t, mapped: m } });
+                if let ElemRef::Elem(id) = e
+                    && let Some(el) = self.elems.get(id as usize)
+                {
+                    for v in el.vars.iter().filter(|v| v.cps != el.cps) {
+                        // RFC 7940 §5.3.1: variant contexts are evaluated on the source label.
+                        if !self.context_ok(v.when, v.not_when, cps, (i, len), own, &mut None) {
+                            continue;
+                        }
+                        match opts
+                            .get_mut(first..)
+                            .and_then(|o| o.iter_mut().find(|o| o.choice.cps == v.cps))
+                        {
+                            Some(o) => o.choice.types |= v.types,
+                            None => opts.push(Opt {
+                                len,
+                                choice: Choice { cps: v.cps.clone(), types: v.types, mapped: true },
+                            }),
+                        }
+                    }
+                }
+            }
+            options.push(opts);
+        }
+        // Every position must be reachable by some complete segmentation.
+        let counts = path_counts(&options);
+        if counts.first().copied().unwrap_or(0) == 0 {
+            let bad = (0..n).find(|&i| options.get(i).is_some_and(|o| o.is_empty())).unwrap_or(0);
+            return Err(LabelError::new(
+                "LGR_NOT_IN_REPERTOIRE",
+                format!(
+                    "{} is not in the repertoire of this IDN table",
+                    fmt_cps(cps.get(bad..=bad).unwrap_or(&[]))
+                ),
+            ));
+        }
+        Ok((options, ambiguous))
+    }
+
+    /// The variant labels of `label` (RFC 7940 §8.2), lazily, each with its
+    /// disposition. The original label itself is not produced.
+    pub fn variants(&self, label: &str, opts: VariantOptions) -> Result<Variants<'_>, LabelError> {
+        let cps = Self::label_cps(label)?;
+        let (options, ambiguous) = self.options(&cps)?;
+        let n = cps.len();
+        Ok(Variants {
+            lgr: self,
+            options,
+            path: Vec::with_capacity(n),
+            prefix: vec![0; n + 1],
+            mapped: vec![true; n + 1],
+            started: false,
+            done: n == 0,
+            produced: 0,
+            truncated: false,
+            opts,
+            steps: 0,
+            buf: Vec::with_capacity(MAX_LABEL_CPS),
+            original: cps,
+            seen: ambiguous.then(FxHashSet::default),
+            segs: Vec::with_capacity(MAX_LABEL_CPS),
+        })
+    }
+
+    /// The number of variant labels of `label` (the original excluded),
+    /// without enumerating them: the number of paths through the choice
+    /// tree (per segmentation, the product of the choices at each
+    /// position), saturating at `u128::MAX`. Exact when the label has one
+    /// segmentation into repertoire elements; an upper bound otherwise.
+    pub fn variant_count(&self, label: &str) -> Result<u128, LabelError> {
+        let cps = Self::label_cps(label)?;
+        let n = cps.len();
+        // Same choice tree as `variants`, counted without building it.
+        let mut cnt = [0u128; MAX_LABEL_CPS + 1];
+        if let Some(c) = cnt.get_mut(n) {
+            *c = 1;
+        }
+        let mut cands = Vec::new();
+        let mut seen: Vec<&[u32]> = Vec::new();
+        for i in (0..n).rev() {
+            self.candidates_at(&cps, i, &mut cands);
+            let any_fits = cands.iter().any(|&(e, len)| self.elem_fits(e, &cps, (i, len)));
+            let mut total = 0u128;
+            for &(e, len) in &cands {
+                if any_fits && !self.elem_fits(e, &cps, (i, len)) {
+                    continue;
+                }
+                let mut choices = 1u128;
+                if let ElemRef::Elem(id) = e
+                    && let Some(el) = self.elems.get(id as usize)
+                {
+                    seen.clear();
+                    for v in el.vars.iter().filter(|v| v.cps != el.cps) {
+                        if seen.contains(&&*v.cps)
+                            || !self.context_ok(v.when, v.not_when, &cps, (i, len), &[], &mut None)
+                        {
+                            continue;
+                        }
+                        seen.push(&v.cps);
+                        choices += 1;
+                    }
+                }
+                total = total
+                    .saturating_add(choices.saturating_mul(cnt.get(i + len).copied().unwrap_or(0)));
+            }
+            if let Some(c) = cnt.get_mut(i) {
+                *c = total;
+            }
+        }
+        if cnt.first().copied().unwrap_or(0) == 0 {
+            // Let the tree builder name the offending code point.
+            self.options(&cps)?;
+        }
+        Ok(cnt.first().copied().unwrap_or(0).saturating_sub(1))
+    }
+
+    /// The variant index key of a label (RFC 7940 §8.5), in time linear in
+    /// the label: each element is replaced by the smallest member of its
+    /// variant class. Exact when [`VariantRelation::is_equivalence`] holds;
+    /// otherwise equal keys are necessary but not sufficient (use
+    /// [`Lgr::are_variants`]).
+    pub fn index_key(&self, label: &str) -> Result<VariantKey, LabelError> {
+        let cps = Self::label_cps(label)?;
+        let mut key = String::with_capacity(label.len());
+        let mut i = 0;
+        while i < cps.len() {
+            // Fast path: a single code point with no sequence starting at it.
+            if let Some(&c) = cps.get(i)
+                && !self.seqs.contains_key(&c)
+                && !self.key_seq_first.contains(&c)
+            {
+                if let Some(&r) = self.key_cp.get(&c) {
+                    key.extend(char::from_u32(r));
+                    i += 1;
+                    continue;
+                }
+                if self.single.contains_key(&c) || self.in_ranges(c) {
+                    key.extend(char::from_u32(c));
+                    i += 1;
+                    continue;
+                }
+            }
+            // Longest variant-graph sequence first (targets such as
+            // U+0905 U+0902 are not repertoire elements themselves).
+            let mut seq_hit = None;
+            for len in (2..=self.key_max_len.min(cps.len() - i)).rev() {
+                if let Some(rep) = cps.get(i..i + len).and_then(|s| self.key_map.get(s)) {
+                    seq_hit = Some((&**rep, len));
+                    break;
+                }
+            }
+            if let Some((rep, len)) = seq_hit {
+                key.extend(rep.iter().filter_map(|&c| char::from_u32(c)));
+                i += len;
+                continue;
+            }
+            let (piece, len): (&[u32], usize) = match self.lookup_at(&cps, i) {
+                Some((_, len)) => {
+                    let own = cps.get(i..i + len).unwrap_or(&[]);
+                    (self.key_map.get(own).map(|b| &**b).unwrap_or(own), len)
+                }
+                None => {
+                    // An out-of-repertoire variant target: longest match among graph nodes.
+                    let mut found = None;
+                    for len in (1..=self.key_max_len.min(cps.len() - i)).rev() {
+                        if let Some(rep) = cps.get(i..i + len).and_then(|s| self.key_map.get(s)) {
+                            found = Some((&**rep, len));
+                            break;
+                        }
+                    }
+                    found.ok_or_else(|| {
+                        LabelError::new(
+                            "LGR_NOT_IN_REPERTOIRE",
+                            format!(
+                                "{} is not in the repertoire of this IDN table",
+                                fmt_cps(cps.get(i..=i).unwrap_or(&[]))
+                            ),
+                        )
+                    })?
+                }
+            };
+            key.extend(piece.iter().filter_map(|&c| char::from_u32(c)));
+            i += len;
+        }
+        Ok(VariantKey(key))
+    }
+
+    /// Whether `b` is a variant of `a` (or equal to it), exactly, without
+    /// enumerating: index keys when the relation is an equivalence, else a
+    /// walk of `a`'s choice tree against `b` (at most 64×64 states).
+    pub fn are_variants(&self, a: &str, b: &str) -> Result<bool, LabelError> {
+        if a == b {
+            return Ok(true);
+        }
+        if self.relation.is_equivalence() {
+            return Ok(match self.index_key(b) {
+                Ok(kb) => self.index_key(a)? == kb,
+                Err(_) => false,
+            });
+        }
+        let ca = Self::label_cps(a)?;
+        let cb: Vec<u32> = b.chars().map(u32::from).collect();
+        if cb.is_empty() || cb.len() > MAX_LABEL_CPS {
+            return Ok(false);
+        }
+        let (options, _) = self.options(&ca)?;
+        // reach[i][j]: a's first i code points can become b's first j.
+        let mut reach = vec![[false; MAX_LABEL_CPS + 1]; ca.len() + 1];
+        if let Some(r) = reach.get_mut(0).and_then(|r| r.get_mut(0)) {
+            *r = true;
+        }
+        for i in 0..ca.len() {
+            for j in 0..=cb.len() {
+                if !reach.get(i).and_then(|r| r.get(j)).copied().unwrap_or(false) {
+                    continue;
+                }
+                for o in options.get(i).map(|v| v.as_slice()).unwrap_or(&[]) {
+                    if cb.get(j..).is_some_and(|rest| rest.starts_with(&o.choice.cps))
+                        && let Some(r) =
+                            reach.get_mut(i + o.len).and_then(|r| r.get_mut(j + o.choice.cps.len()))
+                    {
+                        *r = true;
+                    }
+                }
+            }
+        }
+        Ok(reach.get(ca.len()).and_then(|r| r.get(cb.len())).copied().unwrap_or(false))
+    }
+
+    /// Summary figures.
+    pub fn stats(&self) -> Stats {
+        let cp = self.elems.iter().filter(|e| e.cps.len() == 1).count() as u64
+            + self.ranges.iter().map(|r| u64::from(r.last - r.first) + 1).sum::<u64>();
+        Stats {
+            code_points: cp,
+            sequences: self.elems.iter().filter(|e| e.cps.len() > 1).count(),
+            variant_mappings: self.elems.iter().map(|e| e.vars.len()).sum(),
+            variant_types: self.types.clone(),
+            rules: self.rules.len(),
+            classes: self.sets.len(),
+            actions: self.actions.iter().filter(|a| !a.default).count(),
+            relation: self.relation,
+        }
+    }
+}
+
+fn push_step_limit(reasons: &mut Option<&mut Vec<Reason>>, name: &str) {
+    if let Some(r) = reasons.as_deref_mut() {
+        r.push(Reason::new(
+            "LGR_RULE_STEP_LIMIT",
+            format!(
+                "rule '{name}' needed too many steps on this label; the label is treated as invalid"
+            ),
+        ));
+    }
+}
+
+impl Variants<'_> {
+    /// Whether the limit (or the search budget) stopped the enumeration.
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// Moves to the next leaf of the choice tree (DFS order), pruning
+    /// branches whose types can only end blocked in an allocatable search.
+    fn next_leaf(&mut self) -> bool {
+        let n = self.options.len();
+        if !self.started {
+            self.started = true;
+            if n == 0 {
+                return false;
+            }
+            self.path.push((0, usize::MAX));
+        }
+        loop {
+            self.steps += 1;
+            // Bound the work between two outputs of a pruned search.
+            if self.steps > self.opts.limit.saturating_mul(64).saturating_add(1_000_000) {
+                self.truncated = true;
+                return false;
+            }
+            let depth = self.path.len();
+            let Some(&mut (pos, ref mut k)) = self.path.last_mut() else { return false };
+            let (Some(opts), Some(&pre), Some(&pre_m)) =
+                (self.options.get(pos), self.prefix.get(depth - 1), self.mapped.get(depth - 1))
+            else {
+                return false;
+            };
+            *k = k.wrapping_add(1);
+            while *k < opts.len()
+                && opts.get(*k).is_some_and(|o| {
+                    self.opts.allocatable_only
+                        && (pre | o.choice.types) & self.lgr.doomed_types != 0
+                })
+            {
+                *k += 1;
+            }
+            let Some(o) = opts.get(*k) else {
+                self.path.pop();
+                if self.path.is_empty() {
+                    return false;
+                }
+                continue;
+            };
+            let end = pos + o.len;
+            if let Some(p) = self.prefix.get_mut(depth) {
+                *p = pre | o.choice.types;
+            }
+            if let Some(m) = self.mapped.get_mut(depth) {
+                *m = pre_m && o.choice.mapped;
+            }
+            if end >= n {
+                return true;
+            }
+            if self.options.get(end).is_some_and(|o| !o.is_empty()) {
+                self.path.push((end, usize::MAX));
+            }
+        }
+    }
+}
+
+impl Iterator for Variants<'_> {
+    type Item = VariantLabel;
+
+    fn next(&mut self) -> Option<VariantLabel> {
+        loop {
+            if self.done {
+                return None;
+            }
+            if self.produced >= self.opts.limit {
+                // Truncated only if another candidate exists (for the
+                // allocatable-only search: another unpruned candidate).
+                self.truncated = self.next_leaf();
+                self.done = true;
+                return None;
+            }
+            if !self.next_leaf() {
+                self.done = true;
+                return None;
+            }
+            self.buf.clear();
+            for &(pos, k) in &self.path {
+                if let Some(o) = self.options.get(pos).and_then(|v| v.get(k)) {
+                    self.buf.extend_from_slice(&o.choice.cps);
+                }
+            }
+            if self.buf == self.original {
+                continue;
+            }
+            if let Some(seen) = self.seen.as_mut()
+                && !seen.insert(self.buf.clone())
+            {
+                continue;
+            }
+            let depth = self.path.len();
+            let all_mapped = self.mapped.get(depth).copied().unwrap_or(false);
+            let types = self.prefix.get(depth).copied().unwrap_or(0);
+            self.lgr.segment(&self.buf, &mut self.segs);
+            let disposition = self.lgr.evaluate(&self.buf, &self.segs, types, all_mapped, None);
+            if self.opts.allocatable_only && !disposition.is_allocatable() {
+                continue;
+            }
+            self.produced += 1;
+            return Some(VariantLabel {
+                label: self.buf.iter().filter_map(|&c| char::from_u32(c)).collect(),
+                disposition,
+                types: VariantTypes(types),
+            });
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Property tests on the Root Zone LGRs: the variant relation is symmetric
+//! label-wise, and index keys agree with variant generation.
+
+use idnsafe_lgr::{Lgr, VariantOptions};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+const SCRIPTS: &[&str] = &[
+    "arabic",
+    "cyrillic",
+    "greek",
+    "latin",
+    "hebrew",
+    "armenian",
+    "georgian",
+    "thai",
+    "japanese",
+    "devanagari",
+];
+
+struct Loaded {
+    name: &'static str,
+    lgr: Lgr,
+    rep: Vec<char>,
+}
+
+fn lgrs() -> &'static [Loaded] {
+    static L: OnceLock<Vec<Loaded>> = OnceLock::new();
+    L.get_or_init(|| {
+        SCRIPTS
+            .iter()
+            .map(|s| {
+                let p = idnsafe_tests::data_file(&format!(
+                    "lgr/root-zone/lgr-5/lgr-5-{s}-script-26may22-en.xml"
+                ));
+                let lgr = Lgr::from_path(&p).unwrap();
+                let rep: Vec<char> = lgr
+                    .repertoire()
+                    .ranges()
+                    .iter()
+                    .flat_map(|&(a, b)| a..=b)
+                    .filter_map(char::from_u32)
+                    .filter(|&c| c != '-')
+                    .collect();
+                Loaded { name: s, lgr, rep }
+            })
+            .collect()
+    })
+}
+
+/// Picks a root zone LGR and a label of 1..6 repertoire code points, biased
+/// towards code points that have variants so the property is not vacuous.
+fn label() -> impl Strategy<Value = (usize, String)> {
+    (0..SCRIPTS.len(), prop::collection::vec((any::<prop::sample::Index>(), any::<bool>()), 1..6))
+        .prop_map(|(i, picks)| {
+            let l = &lgrs()[i];
+            let with_vars: Vec<char> = l
+                .rep
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    l.lgr.variant_mappings(&[c as u32]).iter().any(|m| m.target != [c as u32])
+                })
+                .collect();
+            let s: String = picks
+                .iter()
+                .map(|(ix, prefer_var)| {
+                    if *prefer_var && !with_vars.is_empty() {
+                        *ix.get(&with_vars)
+                    } else {
+                        *ix.get(&l.rep)
+                    }
+                })
+                .collect();
+            (i, s)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, .. ProptestConfig::default() })]
+
+    /// b ∈ variants(a) ⇒ a ∈ variants(b), and index keys agree with it.
+    #[test]
+    fn variants_symmetric_and_keys_agree((i, a) in label()) {
+        let l = &lgrs()[i];
+        let exact = l.lgr.variant_relation().is_equivalence();
+        let ka = l.lgr.index_key(&a).unwrap();
+        // The count without enumeration agrees with the enumeration.
+        let count = l.lgr.variant_count(&a).unwrap();
+        if count <= 2000 {
+            let listed = l.lgr.variants(&a, VariantOptions { limit: 5000, allocatable_only: false }).unwrap().count() as u128;
+            if l.lgr.variant_relation().has_sequences {
+                prop_assert!(listed <= count, "{}: {a:?}: {listed} > {count}", l.name);
+            } else {
+                prop_assert_eq!(listed, count, "{}: {:?}", l.name, a);
+            }
+        }
+        let vs: Vec<String> = l.lgr.variants(&a, VariantOptions { limit: 64, allocatable_only: false }).unwrap().map(|v| v.label).collect();
+        // The exact walk agrees with the enumeration, for every LGR.
+        for b in &vs {
+            prop_assert!(l.lgr.are_variants(&a, b).unwrap(), "{}: {a:?} -> {b:?}", l.name);
+        }
+        for b in vs.iter().take(8) {
+            // Variants whose code points are all in the repertoire (no
+            // out-of-repertoire variant) must map back.
+            if !b.chars().all(|c| l.lgr.contains(c)) {
+                continue;
+            }
+            // Label-level symmetry holds for context-free relations; with
+            // when/not-when mappings the context may hold only one way.
+            if !l.lgr.variant_relation().contextual {
+                let back = l.lgr.are_variants(b, &a).unwrap();
+                prop_assert!(back, "{}: {a:?} -> {b:?} but not back", l.name);
+            }
+            // Necessary direction: variants share the key (guaranteed
+            // unless mappings involve sequences: then are_variants decides).
+            if !l.lgr.variant_relation().has_sequences {
+                prop_assert_eq!(&l.lgr.index_key(b).unwrap(), &ka, "{}: {:?} vs {:?}", l.name, a, b);
+            }
+        }
+        // A label that differs from a variant in its last code point is a
+        // variant exactly when the enumeration lists it.
+        if count <= 2000 && let Some(v) = vs.first() {
+            let all: Vec<String> = l.lgr.variants(&a, VariantOptions { limit: 5000, allocatable_only: false }).unwrap().map(|v| v.label).collect();
+            for c in l.rep.iter().take(40) {
+                let mut m: Vec<char> = v.chars().collect();
+                if let Some(last) = m.last_mut() { *last = *c; }
+                let m: String = m.into_iter().collect();
+                if m == a { continue; }
+                prop_assert_eq!(l.lgr.are_variants(&a, &m).unwrap(), all.contains(&m), "{}: {:?} {:?}", l.name, a, m);
+            }
+        }
+        if exact {
+            // Sufficient direction: a label with the same key is a variant.
+            // Build one by taking the key itself (every element replaced by
+            // its class representative).
+            let k = ka.as_str().to_owned();
+            if k != a && k.chars().all(|c| l.lgr.contains(c)) {
+                let all: Vec<String> = l.lgr.variants(&a, VariantOptions { limit: 1 << 20, allocatable_only: false }).unwrap().map(|v| v.label).collect();
+                prop_assert!(all.contains(&k), "{}: key {k:?} of {a:?} is not among its variants", l.name);
+            }
+        }
+    }
+}
+
+/// Labels with different keys are never variants (checked exhaustively on
+/// small variant sets).
+#[test]
+fn different_keys_are_not_variants() {
+    for l in lgrs() {
+        let with_vars: Vec<char> = l
+            .rep
+            .iter()
+            .copied()
+            .filter(|&c| l.lgr.variant_mappings(&[c as u32]).iter().any(|m| m.target != [c as u32]))
+            .take(40)
+            .collect();
+        for w in with_vars.windows(2) {
+            let (a, b) = (w[0].to_string(), w[1].to_string());
+            let same_key = l.lgr.index_key(&a).unwrap() == l.lgr.index_key(&b).unwrap();
+            let is_var =
+                l.lgr.variants(&a, VariantOptions::default()).unwrap().any(|v| v.label == b);
+            if l.lgr.variant_relation().is_equivalence() {
+                assert_eq!(same_key, is_var, "{}: {a:?} {b:?}", l.name);
+            } else if is_var {
+                assert!(same_key, "{}: {a:?} {b:?}", l.name);
+            }
+        }
+    }
+}
