@@ -1,0 +1,1017 @@
+//! The decision: a loaded [`Policy`], the [`RegistryState`] of names already
+//! registered, and [`Policy::screen`] giving accept / reject / review with
+//! every reason and the bundle.
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use idnsafe_confusables::{Level, ProtectedIndex};
+use idnsafe_lgr::{Disposition, Lgr, VariantOptions};
+use idnsafe_script::RestrictionLevel;
+use rustc_hash::{FxHashMap, FxHasher};
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::model::{
+    Action, EquivalenceRules, MixedScript, PolicyError, PolicyFile, ReservedCategory, SearchPath,
+    VariantPolicy,
+};
+
+/// Most lines read from one reserved or protected list file.
+pub const MAX_LIST_LINES: usize = 1_000_000;
+/// Most variant labels examined when an LGR's variant relation is not an
+/// equivalence and collisions must be found by enumeration.
+pub const MAX_VARIANT_ENUMERATION: u64 = 10_000;
+
+/// One IDN table of a policy, loaded.
+#[derive(Debug)]
+struct Table {
+    id: String,
+    file: PathBuf,
+    scripts: Vec<String>,
+    languages: Vec<String>,
+    lgr: Lgr,
+}
+
+/// A loaded policy: the file, its tables, lists and protected names.
+/// Immutable and `Sync` once built.
+#[derive(Debug)]
+pub struct Policy {
+    file: PolicyFile,
+    path: PathBuf,
+    tables: Vec<Table>,
+    level: Level,
+    reserved: FxHashMap<String, ReservedCategory>,
+    protected: Option<ProtectedIndex>,
+}
+
+/// The verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The candidate may be registered.
+    Accept,
+    /// The candidate may not be registered.
+    Reject,
+    /// A person must decide.
+    Review,
+}
+
+impl Verdict {
+    /// `accept`, `reject` or `review`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Accept => "accept",
+            Verdict::Reject => "reject",
+            Verdict::Review => "review",
+        }
+    }
+}
+
+/// One reason for a decision, with a stable code, a message for people and
+/// the evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// Stable code (`POLICY_SCRIPT_NOT_ALLOWED`, `VARIANT_OF_REGISTERED`, the IDNA and LGR codes ...).
+    pub code: String,
+    /// A message a registrar's support desk can paste to a customer.
+    pub message: String,
+    /// What this reason does to the decision.
+    #[serde(skip)]
+    pub action: Verdict,
+    /// The registered, reserved or protected name involved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicting: Option<String>,
+    /// The IDN table involved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+}
+
+impl Reason {
+    fn new(code: impl Into<String>, action: Verdict, message: impl Into<String>) -> Self {
+        Reason {
+            code: code.into(),
+            message: message.into(),
+            action,
+            conflicting: None,
+            table: None,
+        }
+    }
+    fn conflicting(mut self, name: impl Into<String>) -> Self {
+        self.conflicting = Some(name.into());
+        self
+    }
+    fn table(mut self, id: &str) -> Self {
+        self.table = Some(id.to_owned());
+        self
+    }
+}
+
+/// What happens to a label of the bundle if the candidate is registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BundleStatus {
+    /// No one may register it.
+    Blocked,
+    /// It goes to the same holder with the candidate.
+    Allocated,
+    /// Only the same holder may register it later.
+    Reserved,
+}
+
+/// One label of the bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BundleEntry {
+    /// The label (U-label).
+    pub label: String,
+    /// What happens to it.
+    pub status: BundleStatus,
+}
+
+/// The decision on one candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    /// The candidate as given.
+    pub input: String,
+    /// `accept`, `reject` or `review`.
+    pub decision: Verdict,
+    /// Every reason found.
+    pub reasons: Vec<Reason>,
+    /// The labels blocked, allocated or reserved with the candidate.
+    pub bundle: Vec<BundleEntry>,
+}
+
+/// Who asks, and in which language (the EPP `idn` tag).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Request<'a> {
+    /// The registrant's identifier.
+    pub registrant: Option<&'a str>,
+    /// The language tag sent by the registrar.
+    pub language: Option<&'a str>,
+}
+
+fn read_list(path: &Path) -> Result<Vec<String>, PolicyError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| PolicyError::new("POLICY_LIST_INVALID", path, format!("cannot read: {e}")))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if i >= MAX_LIST_LINES {
+            return Err(PolicyError::new(
+                "POLICY_LIST_INVALID",
+                path,
+                format!("more than {MAX_LIST_LINES} lines"),
+            ));
+        }
+        let l = line.split('#').next().unwrap_or("").trim();
+        if !l.is_empty() {
+            out.push(l.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+/// The U-label of one label (A-labels decoded, ASCII lower-cased); the label
+/// itself when it cannot be decoded.
+fn ulabel_of(label: &str) -> String {
+    let r = idnsafe_idna::check_label(label);
+    r.ulabel().map_or_else(|| label.to_ascii_lowercase(), str::to_owned)
+}
+
+impl Policy {
+    /// Loads a policy file, its tables and lists, with the default search path.
+    pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+        Policy::load_with(path, &SearchPath::for_policy(path))
+    }
+
+    /// Loads a policy with an explicit search path for its tables and lists.
+    pub fn load_with(path: &Path, search: &SearchPath) -> Result<Policy, PolicyError> {
+        let file = PolicyFile::load(path)?;
+        let find = |name: &str, key: &str| {
+            search.find(name).ok_or_else(|| {
+                PolicyError::new(
+                    "POLICY_TABLE_NOT_FOUND",
+                    path,
+                    format!(
+                        "{name:?} was not found in {} (set IDNSAFE_TABLES to the directory that holds it)",
+                        search.dirs().iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .with_key(key.to_owned())
+            })
+        };
+        let mut tables = Vec::new();
+        for t in &file.tables {
+            let p = find(&t.file, "table.file")?;
+            let lgr = Lgr::from_path(&p).map_err(|e| {
+                PolicyError::new(
+                    "POLICY_TABLE_INVALID",
+                    &p,
+                    format!("{}: {} (line {})", e.code(), e.message(), e.line()),
+                )
+            })?;
+            tables.push(Table {
+                id: t.id.clone(),
+                file: p,
+                scripts: t.scripts.clone(),
+                languages: t.languages.clone(),
+                lgr,
+            });
+        }
+        let mut reserved = FxHashMap::default();
+        for r in &file.reserved {
+            let p = find(&r.file, "reserved.file")?;
+            for name in read_list(&p)? {
+                reserved.insert(ulabel_of(&name), r.category);
+            }
+        }
+        let level: Level = file.confusables.level.parse().map_err(|_| {
+            PolicyError::new("POLICY_INVALID", path, "bad confusable level")
+                .with_key("confusables.level")
+        })?;
+        let mut protected = None;
+        if !file.confusables.protected_files.is_empty() {
+            let mut b = idnsafe_confusables::ProtectedIndexBuilder::new(level);
+            for f in &file.confusables.protected_files {
+                let p = find(f, "confusables.protected_files")?;
+                let text = std::fs::read_to_string(&p).map_err(|e| {
+                    PolicyError::new("POLICY_LIST_INVALID", &p, format!("cannot read: {e}"))
+                })?;
+                b.add_list(&text).map_err(|e| {
+                    PolicyError::new(
+                        "POLICY_LIST_INVALID",
+                        &p,
+                        format!("{}: {}", e.code(), e.message()),
+                    )
+                })?;
+            }
+            protected = Some(b.build().map_err(|e| {
+                PolicyError::new(
+                    "POLICY_LIST_INVALID",
+                    path,
+                    format!("{}: {}", e.code(), e.message()),
+                )
+            })?);
+        }
+        Ok(Policy { file, path: path.to_path_buf(), tables, level, reserved, protected })
+    }
+
+    /// Replaces the protected names (e.g. from `--protect`).
+    pub fn set_protected(&mut self, index: ProtectedIndex) {
+        self.protected = Some(index);
+    }
+
+    /// The parsed file.
+    pub fn file(&self) -> &PolicyFile {
+        &self.file
+    }
+
+    /// Where it was loaded from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The confusable level.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// The files of the loaded tables, with their LGR versions (for
+    /// `idnsafe version` and index headers).
+    pub fn table_versions(&self) -> Vec<(String, String, Option<String>)> {
+        self.tables
+            .iter()
+            .map(|t| (t.id.clone(), t.file.display().to_string(), t.lgr.metadata().version.clone()))
+            .collect()
+    }
+
+    /// Splits a name into its label and zone under this policy (U-label
+    /// forms). A bare label is placed under the first zone.
+    fn split_zone(&self, name: &str) -> Option<(String, String)> {
+        let name = name.strip_suffix('.').unwrap_or(name);
+        let (label, rest) = match name.split_once('.') {
+            Some((l, r)) => (l, r),
+            None => return self.file.policy.zones.first().map(|z| (ulabel_of(name), z.clone())),
+        };
+        let rest_u: Vec<String> = rest.split('.').map(ulabel_of).collect();
+        let rest_u = rest_u.join(".");
+        self.file.policy.zones.iter().find(|z| **z == rest_u).map(|z| (ulabel_of(label), z.clone()))
+    }
+
+    /// The tables a label is checked against: the one for the language tag,
+    /// else those for its script (several for `.pl`-style one-table-per-label rules).
+    fn tables_for(&self, label_script: &str, language: Option<&str>) -> Vec<&Table> {
+        if let Some(lang) = language {
+            return self
+                .tables
+                .iter()
+                .filter(|t| t.languages.iter().any(|l| l.eq_ignore_ascii_case(lang)))
+                .collect();
+        }
+        let by_script: Vec<&Table> =
+            self.tables.iter().filter(|t| t.scripts.iter().any(|s| s == label_script)).collect();
+        if by_script.is_empty() {
+            // No table is meant for this script: try them all, so a label a
+            // table covers anyway is judged by it, and one no table covers
+            // gets each table's reasons.
+            self.tables.iter().collect()
+        } else {
+            by_script
+        }
+    }
+
+    /// The one table used for variant keys of a label (the first that
+    /// accepts it), as an index into `self.tables`.
+    fn key_table(&self, ulabel: &str, language: Option<&str>) -> Option<usize> {
+        let script = idnsafe_script::label_script(ulabel);
+        let cands = self.tables_for(script.as_str(), language);
+        let t = cands
+            .into_iter()
+            .find(|t| t.lgr.disposition(ulabel).disposition == Disposition::Valid)?;
+        self.tables.iter().position(|x| std::ptr::eq(x, t))
+    }
+
+    /// The variant index key of a U-label under the table chosen for it by
+    /// its script, prefixed by the table (so keys of different tables never
+    /// meet); `None` when no table accepts the label or the table's keys
+    /// cannot find variants (relation not symmetric and transitive, or with
+    /// sequences). Variants always share a key; when the table's variant
+    /// mappings have contexts, labels sharing a key must still be confirmed
+    /// with [`Policy::are_variants`].
+    pub fn variant_key(&self, ulabel: &str) -> Option<String> {
+        let ti = self.key_table(ulabel, None)?;
+        let t = self.tables.get(ti)?;
+        if !keyed(&t.lgr) {
+            return None;
+        }
+        let k = t.lgr.index_key(ulabel).ok()?;
+        Some(format!("{ti}\u{0}{}", k.as_str()))
+    }
+
+    /// Whether two U-labels are variants of each other under the table
+    /// chosen for `a`.
+    pub fn are_variants(&self, a: &str, b: &str) -> bool {
+        let Some(t) = self.key_table(a, None).and_then(|ti| self.tables.get(ti)) else {
+            return false;
+        };
+        t.lgr.are_variants(a, b).unwrap_or(false)
+    }
+
+    /// The equivalence key (`.br`): NFD, marks removed, characters mapped,
+    /// hyphens dropped.
+    fn equivalence_key(rules: &EquivalenceRules, ulabel: &str) -> String {
+        let mut out = String::with_capacity(ulabel.len());
+        let chars: Box<dyn Iterator<Item = char>> =
+            if rules.strip_diacritics { Box::new(ulabel.nfd()) } else { Box::new(ulabel.chars()) };
+        for c in chars {
+            if rules.strip_diacritics && unicode_normalization::char::is_combining_mark(c) {
+                continue;
+            }
+            if rules.drop_hyphens && c == '-' {
+                continue;
+            }
+            let mut buf = [0u8; 4];
+            match rules.map.get(c.encode_utf8(&mut buf) as &str) {
+                Some(m) => out.push_str(m),
+                None => out.push(c),
+            }
+        }
+        out.nfc().collect()
+    }
+
+    fn confusable_key(&self, ulabel: &str) -> String {
+        idnsafe_confusables::key(ulabel, self.level)
+    }
+
+    /// Decides one candidate against `state`.
+    pub fn screen(&self, state: &RegistryState, candidate: &str, req: Request<'_>) -> Decision {
+        let mut reasons = Vec::new();
+        let mut bundle = Vec::new();
+        let decided = |reasons: Vec<Reason>, bundle: Vec<BundleEntry>| {
+            let decision = if reasons.iter().any(|r| r.action == Verdict::Reject) {
+                Verdict::Reject
+            } else if reasons.iter().any(|r| r.action == Verdict::Review) {
+                Verdict::Review
+            } else {
+                Verdict::Accept
+            };
+            Decision { input: candidate.to_owned(), decision, reasons, bundle }
+        };
+        // IDNA2008 first: a label that is not valid is refused whatever else holds.
+        let idna = idnsafe_idna::check_line(candidate.as_bytes());
+        for v in idna.all_errors() {
+            reasons.push(Reason::new(v.code().as_str(), Verdict::Reject, v.message()));
+        }
+        let Some((label, zone)) = self.split_zone(candidate) else {
+            reasons.push(Reason::new(
+                "POLICY_ZONE",
+                Verdict::Reject,
+                format!(
+                    "The name is not directly under a zone of this policy ({}).",
+                    self.file
+                        .policy
+                        .zones
+                        .iter()
+                        .map(|z| format!(".{z}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+            return decided(reasons, bundle);
+        };
+        if label.is_empty() || idna.labels().first().is_none_or(|l| l.ulabel().is_none()) {
+            return decided(reasons, bundle);
+        }
+        self.length_rules(&label, &mut reasons);
+        let analysis = idnsafe_script::analyze(&label);
+        self.script_rules(&label, &zone, &analysis, &mut reasons);
+        let table =
+            self.table_rules(&label, analysis.label_script.as_str(), req.language, &mut reasons);
+        // Reserved lists.
+        if let Some(cat) = self.reserved.get(&label) {
+            reasons.push(
+                Reason::new(
+                    "RESERVED",
+                    Verdict::Reject,
+                    format!("'{label}' is on the registry's reserved list ({}).", cat.as_str()),
+                )
+                .conflicting(label.clone()),
+            );
+        }
+        let same_holder = |idx: u32| -> bool {
+            match (req.registrant, state.registrant(idx)) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            }
+        };
+        // Exact registration.
+        let exact = state.lookup(KeyKind::Exact, &label, |i| state.label(i) == label);
+        if let Some(&i) = exact.first() {
+            reasons.push(
+                Reason::new(
+                    "ALREADY_REGISTERED",
+                    Verdict::Reject,
+                    if same_holder(i) {
+                        format!("'{label}' is already registered to this registrant.")
+                    } else {
+                        format!("'{label}' is already registered.")
+                    },
+                )
+                .conflicting(state.label(i).to_owned()),
+            );
+        }
+        // Variants (by index key, or bounded enumeration when the LGR's
+        // variant relation is not an equivalence).
+        let mut variant_hits: Vec<u32> = Vec::new();
+        if let Some(ti) = table {
+            let t = self.tables.get(ti);
+            if let Some(t) = t {
+                let rel = t.lgr.variant_relation();
+                if keyed(&t.lgr) {
+                    // Equal keys are necessary for being variants; when the
+                    // relation has contexts they are not sufficient, so each
+                    // hit is confirmed pairwise (no enumeration either way).
+                    if let Ok(k) = t.lgr.index_key(&label) {
+                        let fp_key = format!("{ti}\u{0}{}", k.as_str());
+                        variant_hits = state.lookup(KeyKind::Variant, &fp_key, |i| {
+                            let other = state.label(i);
+                            other != label
+                                && t.lgr.index_key(other).is_ok_and(|k2| k2 == k)
+                                && (rel.is_equivalence()
+                                    || t.lgr.are_variants(&label, other).unwrap_or(false))
+                        });
+                    }
+                } else if let Ok(mut vs) = t.lgr.variants(
+                    &label,
+                    VariantOptions { limit: MAX_VARIANT_ENUMERATION, allocatable_only: false },
+                ) {
+                    // Bounded enumeration: exact up to the limit, and said
+                    // so when the limit stopped it.
+                    for v in vs.by_ref() {
+                        if state.may_contain(&v.label) {
+                            variant_hits.extend(
+                                state.lookup(KeyKind::Exact, &v.label, |i| {
+                                    state.label(i) == v.label
+                                }),
+                            );
+                        }
+                    }
+                    if vs.truncated() {
+                        reasons.push(
+                            Reason::new(
+                                "VARIANT_CHECK_INCOMPLETE",
+                                Verdict::Review,
+                                format!(
+                                    "'{label}' has more than {MAX_VARIANT_ENUMERATION} variant labels under \
+                                     the {} table; only the first {MAX_VARIANT_ENUMERATION} were compared \
+                                     with registered names.",
+                                    t.id
+                                ),
+                            )
+                            .table(&t.id),
+                        );
+                    }
+                }
+                self.variant_reasons(state, &label, t, &variant_hits, &same_holder, &mut reasons);
+                self.bundle_of(&label, t, &mut bundle);
+            }
+        }
+        // Equivalence keys beyond the LGRs.
+        if let Some(rules) = &self.file.equivalence {
+            let key = Policy::equivalence_key(rules, &label);
+            let hits = state.lookup(KeyKind::Equivalence, &key, |i| {
+                state.label(i) != label && Policy::equivalence_key(rules, state.label(i)) == key
+            });
+            for i in hits {
+                if same_holder(i) {
+                    continue;
+                }
+                reasons.push(
+                    Reason::new(
+                        "EQUIVALENT_REGISTERED",
+                        Verdict::Reject,
+                        format!(
+                            "'{label}' is equivalent to '{}', which is registered to another holder \
+                             (under this registry's rules names that differ only by accents, cedilla \
+                             or hyphens belong to one holder).",
+                            state.label(i)
+                        ),
+                    )
+                    .conflicting(state.label(i).to_owned()),
+                );
+            }
+            if key != label {
+                bundle.push(BundleEntry { label: key, status: BundleStatus::Reserved });
+            }
+        }
+        // Confusables against registered names of other holders.
+        let action = verdict_of(self.file.confusables.registered);
+        if let Some(action) = action {
+            let key = self.confusable_key(&label);
+            let hits = state.lookup(KeyKind::Confusable, &key, |i| {
+                state.label(i) != label && self.confusable_key(state.label(i)) == key
+            });
+            for i in hits {
+                if same_holder(i) || variant_hits.contains(&i) {
+                    continue;
+                }
+                reasons.push(
+                    Reason::new(
+                        "CONFUSABLE_REGISTERED",
+                        action,
+                        format!(
+                            "'{label}' looks like '{}', which is already registered (confusable at level {}).",
+                            state.label(i),
+                            self.level
+                        ),
+                    )
+                    .conflicting(state.label(i).to_owned()),
+                );
+            }
+        }
+        // Protected names.
+        if let (Some(action), Some(p)) =
+            (verdict_of(self.file.confusables.protected), &self.protected)
+        {
+            for m in p.lookalikes(&label) {
+                reasons.push(
+                    Reason::new(
+                        "CONFUSABLE_PROTECTED",
+                        action,
+                        format!("'{label}' looks like the protected name '{}'.", m.name),
+                    )
+                    .conflicting(m.name.to_owned()),
+                );
+            }
+        }
+        // Existing romanized (ASCII) registrations.
+        if self.file.romanized.protect_ascii_registrations && !label.is_ascii() {
+            let roman: String = any_ascii::any_ascii(&label)
+                .to_ascii_lowercase()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if !roman.is_empty() {
+                for i in state.lookup(KeyKind::Exact, &roman, |i| state.label(i) == roman) {
+                    if same_holder(i) {
+                        continue;
+                    }
+                    if let Some(action) = verdict_of(self.file.romanized.action) {
+                        reasons.push(
+                            Reason::new(
+                                "ROMANIZED_PROTECTED",
+                                action,
+                                format!(
+                                    "'{label}' is written '{roman}' in Latin letters, and '{roman}' is \
+                                     already registered; this name is reserved for that holder."
+                                ),
+                            )
+                            .conflicting(roman.clone()),
+                        );
+                    }
+                }
+            }
+        }
+        decided(reasons, bundle)
+    }
+
+    fn length_rules(&self, label: &str, reasons: &mut Vec<Reason>) {
+        let rules = &self.file.length;
+        let chars = label.chars().count();
+        if chars < rules.min_chars || chars > rules.max_chars {
+            reasons.push(Reason::new(
+                "POLICY_LENGTH",
+                Verdict::Reject,
+                format!(
+                    "The label has {chars} characters; this registry allows {} to {}.",
+                    rules.min_chars, rules.max_chars
+                ),
+            ));
+        }
+        let alabel_len = if label.is_ascii() {
+            label.len()
+        } else {
+            idnsafe_idna::encode_alabel(label).map_or(usize::MAX, |a| a.len())
+        };
+        if alabel_len > rules.max_alabel_octets {
+            reasons.push(Reason::new(
+                "POLICY_LENGTH",
+                Verdict::Reject,
+                format!(
+                    "The label's DNS (A-label) form is {alabel_len} octets; this registry allows {}.",
+                    rules.max_alabel_octets
+                ),
+            ));
+        }
+        if !rules.digits_only && label.chars().all(|c| c.is_ascii_digit()) {
+            reasons.push(Reason::new(
+                "POLICY_DIGITS_ONLY",
+                Verdict::Reject,
+                "Labels made only of digits are not accepted by this registry.",
+            ));
+        }
+        if !rules.hyphens && label.contains('-') {
+            reasons.push(Reason::new(
+                "POLICY_HYPHEN",
+                Verdict::Reject,
+                "Hyphens are not accepted by this registry.",
+            ));
+        }
+    }
+
+    fn script_rules(
+        &self,
+        label: &str,
+        zone: &str,
+        a: &idnsafe_script::LabelAnalysis,
+        reasons: &mut Vec<Reason>,
+    ) {
+        let rules = &self.file.scripts;
+        let script = a.label_script.as_str();
+        let neutral = script == "Zyyy";
+        let mixed = match rules.mixed {
+            MixedScript::Deny => a.restriction_level > RestrictionLevel::SingleScript,
+            MixedScript::Cjk => a.restriction_level > RestrictionLevel::HighlyRestrictive,
+            MixedScript::Allow => false,
+        };
+        if mixed {
+            reasons.push(Reason::new(
+                "POLICY_MIXED_SCRIPT",
+                Verdict::Reject,
+                format!(
+                    "'{label}' mixes writing systems ({}); this registry accepts one script per label{}.",
+                    a.restriction_level,
+                    if rules.mixed == MixedScript::Cjk { " (Latin may join Japanese, Chinese or Korean)" } else { "" }
+                ),
+            ));
+        } else if !neutral
+            && !rules.allowed.is_empty()
+            && !rules.allowed.iter().any(|s| s == script)
+        {
+            reasons.push(Reason::new(
+                "POLICY_SCRIPT_NOT_ALLOWED",
+                Verdict::Reject,
+                format!(
+                    "'{label}' is written in {script}; this registry accepts {} only.",
+                    rules.allowed.join(", ")
+                ),
+            ));
+        }
+        if let Some(want) = rules.zone_script.get(zone)
+            && !neutral
+            && script != want
+        {
+            let home =
+                rules.zone_script.iter().find(|(_, s)| *s == script).map(|(z, _)| z.as_str());
+            reasons.push(Reason::new(
+                "POLICY_SCRIPT_TLD_MISMATCH",
+                Verdict::Reject,
+                match home {
+                    Some(h) => format!(
+                        "A {script} label cannot be registered under .{zone}, whose labels must be {want}; \
+                         register it under .{h} instead."
+                    ),
+                    None => format!("Labels under .{zone} must be written in {want}; '{label}' is {script}."),
+                },
+            ));
+        }
+    }
+
+    /// Checks the label against the IDN tables; returns the table used for
+    /// variant keys.
+    fn table_rules(
+        &self,
+        label: &str,
+        script: &str,
+        language: Option<&str>,
+        reasons: &mut Vec<Reason>,
+    ) -> Option<usize> {
+        if self.tables.is_empty() {
+            return None;
+        }
+        let cands = self.tables_for(script, language);
+        if let Some(lang) = language
+            && cands.is_empty()
+        {
+            reasons.push(Reason::new(
+                "POLICY_LANGUAGE_UNKNOWN",
+                Verdict::Reject,
+                format!("This registry has no IDN table for the language tag '{lang}'."),
+            ));
+            return None;
+        }
+        let mut failures = Vec::new();
+        for t in &cands {
+            let out = t.lgr.disposition(label);
+            if out.disposition == Disposition::Valid {
+                return self.tables.iter().position(|x| std::ptr::eq(x, *t));
+            }
+            failures.push((*t, out));
+        }
+        // Not valid under any single table: every table's reasons.
+        let several = failures.len() > 1;
+        for (t, out) in failures {
+            for r in out.reasons {
+                let msg = if several {
+                    format!(
+                        "Under the {} table: {} (a label must fit one table entirely).",
+                        t.id,
+                        r.message()
+                    )
+                } else {
+                    r.message().to_owned()
+                };
+                reasons.push(Reason::new(r.code(), Verdict::Reject, msg).table(&t.id));
+            }
+        }
+        None
+    }
+
+    fn variant_reasons(
+        &self,
+        state: &RegistryState,
+        label: &str,
+        t: &Table,
+        hits: &[u32],
+        same_holder: &dyn Fn(u32) -> bool,
+        reasons: &mut Vec<Reason>,
+    ) {
+        let policy = self.file.variants.policy;
+        for &i in hits {
+            let other = state.label(i);
+            let (action, msg) = match policy {
+                VariantPolicy::Block => (
+                    Verdict::Reject,
+                    format!(
+                        "'{label}' is a variant of the registered name '{other}' under the {} table; variants are blocked.",
+                        t.id
+                    ),
+                ),
+                VariantPolicy::SameRegistrant | VariantPolicy::Bundle if same_holder(i) => continue,
+                VariantPolicy::SameRegistrant => (
+                    Verdict::Reject,
+                    format!(
+                        "'{label}' is a variant of '{other}' under the {} table; only the holder of '{other}' may register it.",
+                        t.id
+                    ),
+                ),
+                VariantPolicy::Bundle => (
+                    Verdict::Reject,
+                    format!(
+                        "'{label}' is a variant of '{other}' under the {} table and belongs to that name's holder.",
+                        t.id
+                    ),
+                ),
+            };
+            reasons.push(
+                Reason::new("VARIANT_OF_REGISTERED", action, msg)
+                    .conflicting(other.to_owned())
+                    .table(&t.id),
+            );
+        }
+    }
+
+    fn bundle_of(&self, label: &str, t: &Table, bundle: &mut Vec<BundleEntry>) {
+        let limit = self.file.variants.bundle_limit;
+        let Ok(vs) = t.lgr.variants(label, VariantOptions { limit, allocatable_only: false })
+        else {
+            return;
+        };
+        for v in vs {
+            if v.label == label {
+                continue;
+            }
+            let allocatable = v.disposition.is_allocatable();
+            let status = match (self.file.variants.policy, allocatable) {
+                (VariantPolicy::Bundle, true) => BundleStatus::Allocated,
+                (VariantPolicy::SameRegistrant, true) => BundleStatus::Reserved,
+                _ => BundleStatus::Blocked,
+            };
+            bundle.push(BundleEntry { label: v.label, status });
+        }
+    }
+}
+
+/// Whether an LGR's variant index keys can find collisions: the relation is
+/// symmetric and transitive and has no sequences (contexts only make the
+/// key a necessary condition, confirmed pairwise).
+fn keyed(lgr: &Lgr) -> bool {
+    let rel = lgr.variant_relation();
+    rel.symmetric && rel.transitive && !rel.has_sequences
+}
+
+fn verdict_of(a: Action) -> Option<Verdict> {
+    match a {
+        Action::Reject => Some(Verdict::Reject),
+        Action::Review => Some(Verdict::Review),
+        Action::Ignore => None,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyKind {
+    Exact,
+    Variant,
+    Equivalence,
+    Confusable,
+}
+
+/// A 32-bit fingerprint of a key; hits are confirmed by recomputing the key
+/// of the registered name, so collisions cost time, never correctness.
+fn fingerprint(kind: KeyKind, key: &str) -> u32 {
+    let mut h = FxHasher::default();
+    (kind as u8).hash(&mut h);
+    key.hash(&mut h);
+    let v = h.finish();
+    (v ^ (v >> 32)) as u32
+}
+
+fn fingerprint64(label: &str) -> u64 {
+    let mut h = FxHasher::default();
+    label.hash(&mut h);
+    h.finish()
+}
+
+/// The names already registered, indexed once by exact label, variant key,
+/// equivalence key and confusable key: sorted arrays of (32-bit fingerprint,
+/// name index) pairs, 8 bytes per name per key, plus the labels in one arena.
+#[derive(Debug, Default)]
+pub struct RegistryState {
+    arena: String,
+    ends: Vec<u32>,
+    registrant: Vec<u32>,
+    registrants: Vec<String>,
+    registrant_ids: FxHashMap<String, u32>,
+    keys: [Vec<(u32, u32)>; 4],
+    /// 64-bit fingerprints of every registered label: one hash probe rules
+    /// out most variant labels of a bounded enumeration without a search.
+    exact_set: rustc_hash::FxHashSet<u64>,
+    skipped: Vec<String>,
+}
+
+/// Registrant id meaning "unknown".
+const NO_REGISTRANT: u32 = u32::MAX;
+
+impl RegistryState {
+    /// Builds the state from `(name, registrant)` pairs under `policy`.
+    /// Names not under one of the policy's zones are skipped and counted
+    /// ([`RegistryState::skipped`]).
+    pub fn build<'a, I>(policy: &Policy, names: I) -> RegistryState
+    where
+        I: IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    {
+        let mut s = RegistryState::default();
+        let mut keys: [Vec<(u32, u32)>; 4] = Default::default();
+        for (name, registrant) in names {
+            let Some((label, _zone)) = policy.split_zone(name) else {
+                s.skipped.push(name.to_owned());
+                continue;
+            };
+            let Ok(idx) = u32::try_from(s.ends.len()) else { break };
+            s.arena.push_str(&label);
+            s.ends.push(u32::try_from(s.arena.len()).unwrap_or(u32::MAX));
+            let rid = match registrant {
+                Some(r) => match s.registrant_ids.get(r) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(s.registrants.len()).unwrap_or(NO_REGISTRANT);
+                        s.registrants.push(r.to_owned());
+                        s.registrant_ids.insert(r.to_owned(), id);
+                        id
+                    }
+                },
+                None => NO_REGISTRANT,
+            };
+            s.registrant.push(rid);
+            s.exact_set.insert(fingerprint64(&label));
+            let [exact, variant, equivalence, confusable] = &mut keys;
+            exact.push((fingerprint(KeyKind::Exact, &label), idx));
+            if let Some(ti) = policy.key_table(&label, None)
+                && let Some(t) = policy.tables.get(ti)
+                && keyed(&t.lgr)
+                && let Ok(k) = t.lgr.index_key(&label)
+            {
+                variant.push((
+                    fingerprint(KeyKind::Variant, &format!("{ti}\u{0}{}", k.as_str())),
+                    idx,
+                ));
+            }
+            if let Some(rules) = &policy.file.equivalence {
+                equivalence.push((
+                    fingerprint(KeyKind::Equivalence, &Policy::equivalence_key(rules, &label)),
+                    idx,
+                ));
+            }
+            if policy.file.confusables.registered != Action::Ignore {
+                confusable
+                    .push((fingerprint(KeyKind::Confusable, &policy.confusable_key(&label)), idx));
+            }
+        }
+        for k in &mut keys {
+            k.sort_unstable();
+            k.shrink_to_fit();
+        }
+        s.keys = keys;
+        s.arena.shrink_to_fit();
+        s.ends.shrink_to_fit();
+        s.registrant.shrink_to_fit();
+        s
+    }
+
+    /// False when no registered label equals `label` (true may be a
+    /// fingerprint collision: confirm with a lookup).
+    fn may_contain(&self, label: &str) -> bool {
+        self.exact_set.contains(&fingerprint64(label))
+    }
+
+    /// Number of registered names indexed.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when no name is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Names given to [`RegistryState::build`] that were not under the policy's zones.
+    pub fn skipped(&self) -> &[String] {
+        &self.skipped
+    }
+
+    /// Heap bytes used by the index (arena, offsets, registrants, keys).
+    pub fn heap_bytes(&self) -> usize {
+        self.arena.capacity()
+            + self.ends.capacity() * 4
+            + self.registrant.capacity() * 4
+            + self.registrants.iter().map(|r| r.capacity() + 24).sum::<usize>()
+            + self.keys.iter().map(|k| k.capacity() * 8).sum::<usize>()
+            + self.exact_set.capacity() * 9
+    }
+
+    /// The label of name `i`.
+    pub fn label(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        self.arena.get(start..end).unwrap_or("")
+    }
+
+    /// The registrant of name `i`, if known.
+    pub fn registrant(&self, i: u32) -> Option<&str> {
+        let r = *self.registrant.get(i as usize)?;
+        self.registrants.get(r as usize).map(String::as_str)
+    }
+
+    fn lookup(&self, kind: KeyKind, key: &str, confirm: impl Fn(u32) -> bool) -> Vec<u32> {
+        let fp = fingerprint(kind, key);
+        let Some(v) = self.keys.get(kind as usize) else { return Vec::new() };
+        let start = v.partition_point(|e| e.0 < fp);
+        v.get(start..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|e| e.0 == fp)
+            .map(|e| e.1)
+            .filter(|&i| confirm(i))
+            .collect()
+    }
+}

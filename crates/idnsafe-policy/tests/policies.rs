@@ -1,0 +1,220 @@
+//! The bundled policies in `tables/policies/`, each with tests that encode
+//! the public facts it models.
+
+use std::path::PathBuf;
+
+use idnsafe_policy::{BundleStatus, Decision, Policy, RegistryState, Request, SearchPath, Verdict};
+
+fn policy(name: &str) -> Policy {
+    let path = idnsafe_tests::repo_file(&format!("tables/policies/{name}.toml"));
+    let mut search = SearchPath::for_policy(&path);
+    // ICANN's LGRs and the .se tables are third-party files: read them from the shared data.
+    search.push(idnsafe_tests::data_file("lgr"));
+    Policy::load_with(&path, &search).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn screen(p: &Policy, state: &RegistryState, name: &str, registrant: Option<&str>) -> Decision {
+    p.screen(state, name, Request { registrant, language: None })
+}
+
+fn codes(d: &Decision) -> Vec<&str> {
+    d.reasons.iter().map(|r| r.code.as_str()).collect()
+}
+
+fn empty(p: &Policy) -> RegistryState {
+    RegistryState::build(p, std::iter::empty())
+}
+
+#[test]
+fn every_bundled_policy_loads() {
+    let dir = idnsafe_tests::repo_file("tables/policies");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p: PathBuf = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let name = p.file_stem().unwrap().to_str().unwrap().to_owned();
+            let pol = policy(&name);
+            assert!(!pol.file().policy.sources.is_empty(), "{name} cites no sources");
+            n += 1;
+        }
+    }
+    assert!(n >= 10, "only {n} policies");
+}
+
+#[test]
+fn de_mueller_and_mueller_with_umlaut_are_unrelated() {
+    let p = policy("de");
+    let state = RegistryState::build(&p, [("mueller.de", Some("alice"))]);
+    let d = screen(&p, &state, "müller.de", Some("bob"));
+    assert_eq!(d.decision, Verdict::Accept, "{:?}", d.reasons);
+    assert!(d.reasons.is_empty());
+    // And the other way round.
+    let state = RegistryState::build(&p, [("müller.de", Some("alice"))]);
+    assert_eq!(screen(&p, &state, "mueller.de", Some("bob")).decision, Verdict::Accept);
+    // ß is a character of its own (since 2010), not "ss".
+    let state = RegistryState::build(&p, [("strasse.de", Some("alice"))]);
+    assert_eq!(screen(&p, &state, "straße.de", Some("bob")).decision, Verdict::Accept);
+}
+
+#[test]
+fn de_refuses_characters_outside_the_denic_list() {
+    let p = policy("de");
+    let d = screen(&p, &empty(&p), "ǆungla.de", None); // U+01C6 is Latin Extended-B
+    assert_eq!(d.decision, Verdict::Reject);
+    assert!(codes(&d).contains(&"LGR_NOT_IN_REPERTOIRE"), "{:?}", codes(&d));
+    let d = screen(&p, &empty(&p), "пример.de", None);
+    assert!(codes(&d).contains(&"POLICY_SCRIPT_NOT_ALLOWED"), "{:?}", codes(&d));
+}
+
+#[test]
+fn eu_cyrillic_label_belongs_under_the_cyrillic_tld() {
+    let p = policy("eu");
+    let s = empty(&p);
+    let d = screen(&p, &s, "пример.eu", None);
+    assert_eq!(d.decision, Verdict::Reject);
+    let r = d.reasons.iter().find(|r| r.code == "POLICY_SCRIPT_TLD_MISMATCH").unwrap();
+    assert!(r.message.contains(".ею"), "{}", r.message);
+    assert_eq!(screen(&p, &s, "пример.ею", None).decision, Verdict::Accept);
+    assert_eq!(screen(&p, &s, "παράδειγμα.ευ", None).decision, Verdict::Accept);
+    let d = screen(&p, &s, "example.ευ", None);
+    assert!(codes(&d).contains(&"POLICY_SCRIPT_TLD_MISMATCH"));
+    assert_eq!(screen(&p, &s, "example.eu", None).decision, Verdict::Accept);
+}
+
+#[test]
+fn eu_reserves_country_names_and_romanized_registrations() {
+    let p = policy("eu");
+    let d = screen(&p, &empty(&p), "germany.eu", None);
+    assert_eq!(d.decision, Verdict::Reject);
+    assert_eq!(codes(&d), ["RESERVED"]);
+    // "moskva" registered in Latin: its Cyrillic spelling is reserved for that holder.
+    let state = RegistryState::build(&p, [("moskva.eu", Some("alice"))]);
+    let d = screen(&p, &state, "москва.ею", Some("bob"));
+    assert!(codes(&d).contains(&"ROMANIZED_PROTECTED"), "{:?}", codes(&d));
+    assert_eq!(d.decision, Verdict::Reject);
+    assert_eq!(screen(&p, &state, "москва.ею", Some("alice")).decision, Verdict::Accept);
+}
+
+#[test]
+fn rf_refuses_latin_labels() {
+    let p = policy("rf");
+    let s = empty(&p);
+    let d = screen(&p, &s, "example.рф", None);
+    assert_eq!(d.decision, Verdict::Reject);
+    assert!(codes(&d).contains(&"POLICY_SCRIPT_NOT_ALLOWED"), "{:?}", codes(&d));
+    assert_eq!(screen(&p, &s, "пример.рф", None).decision, Verdict::Accept);
+    // The A-label form of the zone is the same zone.
+    assert_eq!(screen(&p, &s, "пример.xn--p1ai", None).decision, Verdict::Accept);
+}
+
+#[test]
+fn br_equivalent_names_belong_to_one_holder() {
+    let p = policy("br");
+    let state = RegistryState::build(&p, [("paoemaca.com.br", Some("first"))]);
+    let d = screen(&p, &state, "pãoemaçã.com.br", Some("second"));
+    assert_eq!(d.decision, Verdict::Reject);
+    let r = d.reasons.iter().find(|r| r.code == "EQUIVALENT_REGISTERED").unwrap();
+    assert_eq!(r.conflicting.as_deref(), Some("paoemaca"));
+    let d = screen(&p, &state, "pãoemaçã.com.br", Some("first"));
+    assert_eq!(d.decision, Verdict::Accept, "{:?}", d.reasons);
+    // Hyphens too.
+    let d = screen(&p, &state, "pao-e-maca.com.br", Some("second"));
+    assert!(codes(&d).contains(&"EQUIVALENT_REGISTERED"));
+    // The bundle reserves the plain form.
+    let d = screen(&p, &RegistryState::build(&p, std::iter::empty()), "pãoemaçã.com.br", None);
+    assert!(d.bundle.iter().any(|b| b.label == "paoemaca" && b.status == BundleStatus::Reserved));
+}
+
+#[test]
+fn cn_traditional_variant_goes_to_the_same_holder_only() {
+    let p = policy("cn");
+    let state = RegistryState::build(&p, [("中国.cn", Some("alice"))]);
+    let d = screen(&p, &state, "中國.cn", Some("bob"));
+    assert_eq!(d.decision, Verdict::Reject);
+    let r = d.reasons.iter().find(|r| r.code == "VARIANT_OF_REGISTERED").unwrap();
+    assert_eq!(r.conflicting.as_deref(), Some("中国"));
+    let d = screen(&p, &state, "中國.cn", Some("alice"));
+    assert_eq!(d.decision, Verdict::Accept, "{:?}", d.reasons);
+    // Registering the simplified name bundles the traditional one to its holder.
+    let d = screen(&p, &empty(&p), "中国.中国", Some("carol"));
+    assert_eq!(d.decision, Verdict::Accept, "{:?}", d.reasons);
+    assert!(
+        d.bundle.iter().any(|b| b.label == "中國" && b.status == BundleStatus::Allocated),
+        "{:?}",
+        d.bundle
+    );
+}
+
+#[test]
+fn pl_refuses_a_label_mixing_two_character_tables() {
+    let p = policy("pl");
+    let s = empty(&p);
+    assert_eq!(screen(&p, &s, "żółw.pl", None).decision, Verdict::Accept);
+    assert_eq!(screen(&p, &s, "straße.pl", None).decision, Verdict::Accept);
+    let d = screen(&p, &s, "żółwstraße.pl", None);
+    assert_eq!(d.decision, Verdict::Reject);
+    assert!(codes(&d).iter().all(|c| *c == "LGR_NOT_IN_REPERTOIRE"), "{:?}", codes(&d));
+    assert!(d.reasons.iter().any(|r| r.table.as_deref() == Some("pl-polish")));
+    assert!(d.reasons.iter().any(|r| r.table.as_deref() == Some("pl-german")));
+}
+
+#[test]
+fn se_jp_kr_accept_their_scripts_and_refuse_others() {
+    let se = policy("se");
+    assert_eq!(screen(&se, &empty(&se), "räksmörgås.se", None).decision, Verdict::Accept);
+    assert_eq!(screen(&se, &empty(&se), "пример.se", None).decision, Verdict::Reject);
+    let jp = policy("jp");
+    assert_eq!(screen(&jp, &empty(&jp), "東京タワー.jp", None).decision, Verdict::Accept);
+    assert_eq!(screen(&jp, &empty(&jp), "пример.jp", None).decision, Verdict::Reject);
+    let kr = policy("kr");
+    assert_eq!(screen(&kr, &empty(&kr), "한국어.kr", None).decision, Verdict::Accept);
+    assert_eq!(screen(&kr, &empty(&kr), "пример.kr", None).decision, Verdict::Reject);
+}
+
+#[test]
+fn gtld_reference_reserves_spec5_names_and_reports_every_reason() {
+    let p = policy("gtld-reference");
+    let d = screen(&p, &empty(&p), "nic.example", None);
+    assert_eq!(codes(&d), ["RESERVED"]);
+    // IDNA violations come with the policy's own reasons.
+    let d = screen(&p, &empty(&p), "a·b.example", None);
+    assert_eq!(d.decision, Verdict::Reject);
+    assert!(codes(&d).contains(&"CONTEXTO"), "{:?}", codes(&d));
+    // A confusable of a registered name is held for review.
+    let state = RegistryState::build(&p, [("paypal.example", Some("pp"))]);
+    let d = screen(&p, &state, "paypa1.example", Some("x"));
+    assert_eq!(d.decision, Verdict::Review, "{:?}", d.reasons);
+    assert_eq!(codes(&d), ["CONFUSABLE_REGISTERED"]);
+    assert_eq!(screen(&p, &state, "paypal.example", Some("x")).decision, Verdict::Reject);
+    assert_eq!(screen(&p, &state, "paypal.com", Some("x")).decision, Verdict::Reject); // wrong zone
+}
+
+#[test]
+fn malformed_policy_names_file_line_and_key() {
+    let dir = std::env::temp_dir().join(format!("idnsafe-policy-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("bad.toml");
+    std::fs::write(
+        &f,
+        "[policy]\nname = \"x\"\nzones = [\"x\"]\n\n[scripts]\nmixed = \"sometimes\"\n",
+    )
+    .unwrap();
+    let e = Policy::load(&f).unwrap_err();
+    assert_eq!(e.code(), "POLICY_SYNTAX");
+    assert_eq!(e.line(), Some(6));
+    assert_eq!(e.key(), Some("scripts.mixed"));
+    assert!(e.to_string().contains("bad.toml:6"), "{e}");
+    std::fs::write(&f, "[policy]\nname = \"x\"\nzones = [\"x\"]\nunknown_key = 1\n").unwrap();
+    let e = Policy::load(&f).unwrap_err();
+    assert_eq!(e.line(), Some(4));
+    assert_eq!(e.key(), Some("policy.unknown_key"));
+    std::fs::write(
+        &f,
+        "[policy]\nname = \"x\"\nzones = [\"x\"]\n[[table]]\nid = \"t\"\nfile = \"missing.txt\"\n",
+    )
+    .unwrap();
+    let e = Policy::load(&f).unwrap_err();
+    assert_eq!(e.code(), "POLICY_TABLE_NOT_FOUND");
+    assert_eq!(e.key(), Some("table.file"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
