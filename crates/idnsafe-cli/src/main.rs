@@ -26,10 +26,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Audit zone files or name lists: invalid names, homograph and variant clusters, lookalikes of protected names.
+    Audit(cmd::audit::AuditArgs),
     /// Check names for IDNA2008 registration validity (names from stdin when none are given).
     Check(cmd::check::CheckArgs),
+    /// Are two labels confusable? Prints the UTS #39 confusable class.
+    Confusable(cmd::confusable::ConfusableArgs),
     /// IDNA tables: `idnsafe idna derive` prints the RFC 5892 derived property of every code point.
     Idna(cmd::idna::IdnaArgs),
+    /// Protected-name indexes: `idnsafe index build --protect FILE -o FILE.idx`.
+    Index(cmd::index::IndexArgs),
+    /// Label Generation Rulesets (RFC 7940): validate, check labels, stats.
+    Lgr(cmd::lgr::LgrArgs),
+    /// Variant labels of labels under an LGR (RFC 8228), with the exact count.
+    Variants(cmd::lgr::VariantsArgs),
+    /// Screen candidate names under a registry policy: accept, reject or review, with every reason and the bundle.
+    Screen(cmd::screen::ScreenArgs),
     /// Print the crate version and the Unicode version of every data source.
     Version,
 }
@@ -44,8 +56,14 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Audit(a) => cmd::audit::run(&a),
         Command::Check(a) => cmd::check::run(&a),
+        Command::Confusable(a) => cmd::confusable::run(&a),
         Command::Idna(a) => cmd::idna::run(&a),
+        Command::Index(a) => cmd::index::run(&a),
+        Command::Lgr(a) => cmd::lgr::run(&a),
+        Command::Screen(a) => cmd::screen::run(&a),
+        Command::Variants(a) => cmd::lgr::run_variants(&a),
         Command::Version => cmd::version::run(),
     };
     match result {

@@ -406,6 +406,18 @@ impl ProtectedIndex {
         out: &mut Vec<ProtectedMatch<'a>>,
     ) {
         key_into(label, self.level, key_buf);
+        self.lookalikes_with_key(label, key_buf, out);
+    }
+
+    /// [`Self::lookalikes_into`] for a caller that already has the label's
+    /// key at this index's [`level`](Self::level) (`key(label, level)`), so
+    /// it is not computed twice.
+    pub fn lookalikes_with_key<'a>(
+        &'a self,
+        label: &str,
+        key_buf: &str,
+        out: &mut Vec<ProtectedMatch<'a>>,
+    ) {
         if !self.fingerprints.contains(&fingerprint(key_buf)) {
             return;
         }

@@ -1,19 +1,64 @@
 //! The checker: IDNA2008 registration validity of each name, plus (as later
 //! stages are added) scripts, skeletons and protected-name lookups.
 
+use idnsafe_confusables::{Level, ProtectedIndex};
 use idnsafe_idna::{LabelReport, NameReport, Violation};
 use idnsafe_script::LabelAnalysis;
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 
 /// The engine. Built once, immutable, `Sync`: share it between threads.
-#[derive(Debug, Default, Clone)]
-pub struct Checker {}
+#[derive(Debug, Clone)]
+pub struct Checker {
+    level: Level,
+    protected: Option<ProtectedIndex>,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker::new()
+    }
+}
+
+/// A warning about a label: a stable code and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// `MIXED_SCRIPT`, `MIXED_NUMBERS`, `INVISIBLE_CHARACTER`,
+    /// `WHOLE_SCRIPT_CONFUSABLE`, `CONFUSABLE_PROTECTED`.
+    pub code: &'static str,
+    /// For people.
+    pub message: String,
+}
 
 impl Checker {
-    /// A checker with default options.
+    /// A checker with default options: confusable level `domain`, no
+    /// protected names.
     pub fn new() -> Self {
-        Checker {}
+        Checker { level: Level::Domain, protected: None }
+    }
+
+    /// Compares labels with these protected names (the index's own level
+    /// is used for them).
+    pub fn with_protected(mut self, index: ProtectedIndex) -> Self {
+        self.protected = Some(index);
+        self
+    }
+
+    /// The confusable level of skeletons and whole-script checks.
+    pub fn with_level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// The confusable level in use.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// Checks many lines in parallel (rayon); results in input order.
+    pub fn check_batch<L: AsRef<[u8]> + Sync>(&self, lines: &[L]) -> Vec<NameCheck> {
+        use rayon::prelude::*;
+        lines.par_iter().map(|l| self.check_line(l.as_ref())).collect()
     }
 
     /// Checks one input line (bytes, so invalid UTF-8 is a result, not a failure).
@@ -33,12 +78,68 @@ impl Checker {
 
     /// Adds the per-label analyses to an IDNA2008 report.
     fn finish(&self, idna: NameReport) -> NameCheck {
+        let n = idna.labels().len();
         let labels = idna
             .labels()
             .iter()
-            .map(|l| LabelCheck { script: l.ulabel().map(idnsafe_script::analyze) })
+            .enumerate()
+            .map(|(i, l)| {
+                // The top-level label is not compared with protected names.
+                let compare = n == 1 || i + 1 < n;
+                self.label_check(l.ulabel(), compare)
+            })
             .collect();
-        NameCheck { idna, labels }
+        NameCheck { idna, labels, protected: self.protected.is_some() }
+    }
+
+    fn label_check(&self, ulabel: Option<&str>, compare: bool) -> LabelCheck {
+        let Some(u) = ulabel else {
+            return LabelCheck {
+                script: None,
+                skeleton: None,
+                warnings: Vec::new(),
+                confusable_with: Vec::new(),
+            };
+        };
+        let script = idnsafe_script::analyze(u);
+        let mut warnings: Vec<Warning> = script
+            .warnings
+            .iter()
+            .map(|w| Warning { code: w.code, message: w.message.clone() })
+            .collect();
+        // Whole-script confusables are reported for IDN labels only: every
+        // ASCII label made of letters like a, c, e, o, p has a Cyrillic
+        // twin, and imitations of ASCII names are what the protected index
+        // and the audit's homograph clusters catch.
+        if !u.is_ascii()
+            && let Some(ws) = idnsafe_confusables::whole_script_confusable(u, self.level)
+        {
+            warnings.push(Warning {
+                code: "WHOLE_SCRIPT_CONFUSABLE",
+                message: format!(
+                    "Every letter of '{u}' ({}) has a lookalike in another script ({}), so a \
+                     look-alike name can be written entirely in that script.",
+                    ws.scripts.join(", "),
+                    ws.lookalike_scripts.join(", ")
+                ),
+            });
+        }
+        let mut confusable_with = Vec::new();
+        if compare && let Some(p) = &self.protected {
+            for m in p.lookalikes(u) {
+                warnings.push(Warning {
+                    code: "CONFUSABLE_PROTECTED",
+                    message: format!("'{u}' looks like the protected name '{}'.", m.name),
+                });
+                confusable_with.push(m.name.to_owned());
+            }
+        }
+        LabelCheck {
+            script: Some(script),
+            skeleton: Some(idnsafe_confusables::key(u, self.level)),
+            warnings,
+            confusable_with,
+        }
     }
 }
 
@@ -48,15 +149,32 @@ impl Checker {
 pub struct NameCheck {
     idna: NameReport,
     labels: Vec<LabelCheck>,
+    protected: bool,
 }
 
 /// What the checker found about one label beyond IDNA2008 validity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelCheck {
     script: Option<LabelAnalysis>,
+    skeleton: Option<String>,
+    warnings: Vec<Warning>,
+    confusable_with: Vec<String>,
 }
 
 impl LabelCheck {
+    /// The skeleton (confusable key) at the checker's level.
+    pub fn skeleton(&self) -> Option<&str> {
+        self.skeleton.as_deref()
+    }
+    /// Every warning: UTS #39 script findings, whole-script confusables,
+    /// lookalikes of protected names.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+    /// The protected names this label looks like.
+    pub fn confusable_with(&self) -> &[String] {
+        &self.confusable_with
+    }
     /// Scripts, restriction level and UTS #39 warnings (`None` when the
     /// label has no U-label, i.e. an undecodable `xn--` label).
     pub fn script(&self) -> Option<&LabelAnalysis> {
@@ -92,7 +210,7 @@ impl Serialize for Errors<'_> {
     }
 }
 
-struct LabelJson<'a>(&'a LabelReport, Option<&'a LabelCheck>);
+struct LabelJson<'a>(&'a LabelReport, Option<&'a LabelCheck>, bool);
 
 impl Serialize for LabelJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -107,12 +225,15 @@ impl Serialize for LabelJson<'_> {
             m.serialize_entry("label_script", &a.label_script)?;
             m.serialize_entry("restriction_level", &a.restriction_level)?;
         }
-        let warnings: Vec<&idnsafe_script::Warning> = self
-            .1
-            .and_then(LabelCheck::script)
-            .map(|a| a.warnings.iter().collect())
-            .unwrap_or_default();
-        m.serialize_entry("warnings", &warnings)?;
+        if let Some(k) = self.1.and_then(LabelCheck::skeleton) {
+            m.serialize_entry("skeleton", k)?;
+        }
+        let warnings: &[Warning] = self.1.map(LabelCheck::warnings).unwrap_or(&[]);
+        m.serialize_entry("warnings", warnings)?;
+        if self.2 {
+            let cw: &[String] = self.1.map(LabelCheck::confusable_with).unwrap_or(&[]);
+            m.serialize_entry("confusable_with", cw)?;
+        }
         m.end()
     }
 }
@@ -124,8 +245,12 @@ impl Serialize for NameCheck {
         m.serialize_entry("input", r.input())?;
         m.serialize_entry("ok", &self.is_ok())?;
         m.serialize_entry("errors", &Errors(r.errors()))?;
-        let labels: Vec<LabelJson<'_>> =
-            r.labels().iter().enumerate().map(|(i, l)| LabelJson(l, self.labels.get(i))).collect();
+        let labels: Vec<LabelJson<'_>> = r
+            .labels()
+            .iter()
+            .enumerate()
+            .map(|(i, l)| LabelJson(l, self.labels.get(i), self.protected))
+            .collect();
         m.serialize_entry("labels", &labels)?;
         m.end()
     }

@@ -16,7 +16,8 @@
 
 pub use idnsafe_idna as idna;
 
+pub mod audit;
 mod check;
 pub mod versions;
 
-pub use check::{Checker, LabelCheck, NameCheck};
+pub use check::{Checker, LabelCheck, NameCheck, Warning};

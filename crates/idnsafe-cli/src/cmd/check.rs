@@ -16,12 +16,25 @@ pub struct CheckArgs {
     /// Print one JSON object per input line instead of the human report.
     #[arg(long)]
     json: bool,
+    /// Protected names (a list, one per line with # comments, or an index from `idnsafe index build`):
+    /// labels that look like one are reported (`confusable_with`, warning CONFUSABLE_PROTECTED).
+    #[arg(long, value_name = "FILE")]
+    protect: Option<std::path::PathBuf>,
+    /// Confusable level of skeletons and whole-script checks: uts39, domain or loose.
+    #[arg(long, default_value = "domain")]
+    level: String,
     /// Names to check; read from standard input, one per line, when none are given.
     names: Vec<OsString>,
 }
 
 pub fn run(args: &CheckArgs) -> Result<(), CliError> {
-    let checker = Checker::new();
+    let level = args.level.parse().map_err(|_| {
+        CliError::usage(format!("unknown level {:?}; use uts39, domain or loose", args.level))
+    })?;
+    let mut checker = Checker::new().with_level(level);
+    if let Some(p) = &args.protect {
+        checker = checker.with_protected(super::index::load_protected(p)?);
+    }
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut emit = |r: NameCheck| -> Result<(), CliError> {
@@ -34,16 +47,34 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
         Ok(())
     };
     if args.names.is_empty() {
+        // Lines are checked in parallel batches; output keeps input order.
+        use rayon::prelude::*;
+        const BATCH: usize = 4096;
         let stdin = std::io::stdin();
-        for line in BoundedLines::new(stdin.lock(), MAX_INPUT_BYTES) {
-            let line =
-                line.map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
-            let r = if line.total_len > MAX_INPUT_BYTES {
-                checker.line_too_long(&line.bytes, line.total_len)
-            } else {
-                checker.check_line(&line.bytes)
-            };
-            emit(r)?;
+        let mut lines = BoundedLines::new(stdin.lock(), MAX_INPUT_BYTES);
+        loop {
+            let mut batch = Vec::with_capacity(BATCH);
+            for line in lines.by_ref().take(BATCH) {
+                batch.push(
+                    line.map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?,
+                );
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let results: Vec<NameCheck> = batch
+                .par_iter()
+                .map(|line| {
+                    if line.total_len > MAX_INPUT_BYTES {
+                        checker.line_too_long(&line.bytes, line.total_len)
+                    } else {
+                        checker.check_line(&line.bytes)
+                    }
+                })
+                .collect();
+            for r in results {
+                emit(r)?;
+            }
         }
     } else {
         for name in &args.names {
@@ -109,9 +140,12 @@ fn write_label(
             "    scripts: {scripts}; label script: {}; restriction level: {}",
             a.label_script, a.restriction_level
         )?;
-        for w in &a.warnings {
-            writeln!(out, "    warning {}: {}", w.code, w.message)?;
-        }
+    }
+    if let Some(k) = extra.and_then(LabelCheck::skeleton) {
+        writeln!(out, "    skeleton: {k}")?;
+    }
+    for w in extra.map(LabelCheck::warnings).unwrap_or(&[]) {
+        writeln!(out, "    warning {}: {}", w.code, w.message)?;
     }
     Ok(())
 }

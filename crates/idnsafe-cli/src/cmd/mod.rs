@@ -1,8 +1,13 @@
 //! One module per subcommand. Each exposes an `XArgs` struct (clap) and a
 //! `run(&XArgs) -> Result<(), CliError>` function.
 
+pub mod audit;
 pub mod check;
+pub mod confusable;
 pub mod idna;
+pub mod index;
+pub mod lgr;
+pub mod screen;
 pub mod version;
 
 use std::fmt;

@@ -1,0 +1,123 @@
+//! `idnsafe audit [--json] [--protect FILE] [--policy FILE] [--origin ZONE]
+//! [--threads N] [--summary FILE] FILE...`: invalid registrations, homograph
+//! clusters, variant clusters and lookalikes of protected names.
+
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+use idnsafe::audit::{AuditOptions, Finding, audit};
+
+use super::CliError;
+
+#[derive(clap::Args)]
+pub struct AuditArgs {
+    /// Print each finding as a JSON line (default: one readable line per finding).
+    #[arg(long)]
+    json: bool,
+    /// Protected names: a list (one per line, # comments) or an index built by `idnsafe index build`.
+    #[arg(long, value_name = "FILE")]
+    protect: Option<PathBuf>,
+    /// A registry policy (TOML): its rules join the `invalid` check, its IDN tables give variant clusters.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// The zone's origin (e.g. `com`) when the files do not name it in an SOA record.
+    #[arg(long, value_name = "ZONE")]
+    origin: Option<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// Confusable level for homograph clusters: uts39, domain or loose.
+    #[arg(long, default_value = "domain")]
+    level: String,
+    /// Write a JSON summary (names read, distinct, findings by kind, seconds, data versions) here.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    /// Zone files (RFC 1035 master files, CZDS, gzip) or name lists (one per line, or CSV with a `name` column).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+pub fn run(args: &AuditArgs) -> Result<(), CliError> {
+    let level = args.level.parse().map_err(|_| {
+        CliError::usage(format!("unknown level {:?}; use uts39, domain or loose", args.level))
+    })?;
+    let protect = match &args.protect {
+        Some(p) => Some(super::index::load_protected(p)?),
+        None => None,
+    };
+    let policy = match &args.policy {
+        Some(p) => {
+            Some(idnsafe_policy::Policy::load(p).map_err(|e| CliError::usage(e.to_string()))?)
+        }
+        None => None,
+    };
+    for f in &args.files {
+        if !f.exists() {
+            return Err(CliError::usage(format!("{}: no such file", f.display())));
+        }
+    }
+    let opts = AuditOptions {
+        protect,
+        policy,
+        origin: args.origin.clone(),
+        threads: args.threads,
+        level: Some(level),
+    };
+    let spinner = std::io::stderr().is_terminal().then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(format!("auditing {} file(s)", args.files.len()));
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    });
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut io_err: Option<std::io::Error> = None;
+    let summary = audit(&args.files, &opts, |f: &Finding| {
+        if io_err.is_some() {
+            return;
+        }
+        let r = if args.json {
+            serde_json::to_writer(&mut out, f)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+        } else {
+            let names = f.names.join(" ");
+            let protected = f.protected.as_deref().map(|p| format!(" ~ {p}")).unwrap_or_default();
+            let reasons: Vec<String> =
+                f.reasons.iter().map(|r| format!("{}: {}", r.code, r.message)).collect();
+            writeln!(out, "{} {names}{protected} | {}", f.kind.as_str(), reasons.join(" | "))
+        };
+        if let Err(e) = r {
+            io_err = Some(e);
+        }
+    })
+    .map_err(|e| CliError::usage(e.to_string()))?;
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    if let Some(e) = io_err {
+        return Err(e.into());
+    }
+    out.flush()?;
+    let rate =
+        if summary.seconds > 0.0 { summary.names_distinct as f64 / summary.seconds } else { 0.0 };
+    let kinds: Vec<String> = summary.findings.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    eprintln!(
+        "idnsafe audit: {} lines, {} names read, {} distinct ({} IDN), {} read errors; findings: {}; {:.2} s ({:.0} names/s)",
+        summary.lines,
+        summary.names_read,
+        summary.names_distinct,
+        summary.names_idn,
+        summary.read_errors,
+        if kinds.is_empty() { "none".to_owned() } else { kinds.join(", ") },
+        summary.seconds,
+        rate
+    );
+    if let Some(path) = &args.summary {
+        let text =
+            serde_json::to_string_pretty(&summary).map_err(|e| CliError::usage(e.to_string()))?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(())
+}

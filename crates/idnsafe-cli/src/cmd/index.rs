@@ -1,0 +1,113 @@
+//! `idnsafe index build --protect FILE [--level L] -o FILE.idx`, and the
+//! loader of protected-name lists and index files used by `check --protect`.
+
+use std::path::{Path, PathBuf};
+
+use idnsafe_confusables::{ConfusablesError, Level, ProtectedIndex};
+
+use super::CliError;
+
+/// Largest protected-name list or index file read (bytes).
+pub const MAX_PROTECTED_FILE: u64 = 1 << 30;
+
+/// Protected-name indexes.
+#[derive(clap::Args, Debug)]
+pub struct IndexArgs {
+    #[command(subcommand)]
+    pub command: IndexCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum IndexCommand {
+    /// Build a protected-name index file from a list of names (one a line, # comments).
+    Build(IndexBuildArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct IndexBuildArgs {
+    /// The list of protected names, e.g. `paypal.com` (one a line, # comments).
+    #[arg(long, value_name = "FILE")]
+    pub protect: PathBuf,
+    /// Confusable level of the keys: uts39, domain or loose.
+    #[arg(long, default_value = "domain")]
+    pub level: String,
+    /// Where to write the index.
+    #[arg(short = 'o', long = "output", value_name = "FILE.idx")]
+    pub output: PathBuf,
+}
+
+fn lib_error(context: &Path, e: ConfusablesError) -> CliError {
+    CliError::usage(format!("{}: {} ({})", context.display(), e.message(), e.code()))
+}
+
+fn read_bounded(path: &Path) -> Result<Vec<u8>, CliError> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
+    if meta.len() > MAX_PROTECTED_FILE {
+        return Err(CliError::usage(format!(
+            "{}: larger than {MAX_PROTECTED_FILE} bytes",
+            path.display()
+        )));
+    }
+    std::fs::read(path).map_err(|e| CliError::usage(format!("{}: {e}", path.display())))
+}
+
+pub fn run(args: &IndexArgs) -> Result<(), CliError> {
+    match &args.command {
+        IndexCommand::Build(b) => build(b),
+    }
+}
+
+fn build(args: &IndexBuildArgs) -> Result<(), CliError> {
+    let level: Level =
+        args.level.parse().map_err(|e: ConfusablesError| CliError::usage(e.message()))?;
+    let bytes = read_bounded(&args.protect)?;
+    if ProtectedIndex::is_index_file(&bytes) {
+        return Err(CliError::usage(format!(
+            "{}: is already an index file, not a name list",
+            args.protect.display()
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CliError::usage(format!("{}: is not UTF-8 text", args.protect.display())))?;
+    let index = ProtectedIndex::from_list(&text, level).map_err(|e| lib_error(&args.protect, e))?;
+    let out = index.to_bytes();
+    std::fs::write(&args.output, &out)
+        .map_err(|e| CliError::usage(format!("{}: {e}", args.output.display())))?;
+    eprintln!(
+        "idnsafe: {} names, {} keys at level {level} -> {} ({} bytes)",
+        index.len(),
+        index.key_count(),
+        args.output.display(),
+        out.len()
+    );
+    Ok(())
+}
+
+/// Loads a protected-name index from an index file (detected by its magic
+/// bytes) or builds one at the `domain` level from a name list.
+pub fn load_protected(path: &Path) -> Result<ProtectedIndex, CliError> {
+    load_protected_at(path, None)
+}
+
+/// As [`load_protected`]; a list is built at `level` (default `domain`), and
+/// an index file built at another level than `level` is refused.
+pub fn load_protected_at(path: &Path, level: Option<Level>) -> Result<ProtectedIndex, CliError> {
+    let bytes = read_bounded(path)?;
+    if ProtectedIndex::is_index_file(&bytes) {
+        let index = ProtectedIndex::from_bytes(&bytes).map_err(|e| lib_error(path, e))?;
+        if let Some(l) = level
+            && l != index.level()
+        {
+            return Err(CliError::usage(format!(
+                "{}: the index was built at level {}, not {l}: rebuild it (INDEX_VERSION_MISMATCH)",
+                path.display(),
+                index.level()
+            )));
+        }
+        return Ok(index);
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CliError::usage(format!("{}: is not UTF-8 text", path.display())))?;
+    ProtectedIndex::from_list(&text, level.unwrap_or(Level::Domain)).map_err(|e| lib_error(path, e))
+}

@@ -1,0 +1,341 @@
+//! `idnsafe lgr validate|check|stats` and `idnsafe variants`: RFC 7940 LGRs.
+//!
+//! Wiring (for main.rs / Cargo.toml): needs `idnsafe-lgr.workspace = true`
+//! and `idna.workspace = true` (A-label conversion; to be swapped for
+//! `idnsafe_idna`).
+
+use std::io::{BufRead, BufWriter, Read, Write};
+use std::path::PathBuf;
+
+use idnsafe_lgr::{Lgr, Severity, VariantOptions, validate_xml};
+use serde_json::json;
+
+use super::CliError;
+
+/// `idnsafe lgr ...` subcommands.
+#[derive(clap::Args)]
+pub struct LgrArgs {
+    #[command(subcommand)]
+    command: LgrCommand,
+}
+
+#[derive(clap::Subcommand)]
+enum LgrCommand {
+    /// Check an LGR file like ICANN's tool: references, symmetry, transitivity, repertoire validity.
+    Validate(ValidateArgs),
+    /// Disposition and variant index key of labels under an LGR.
+    Check(CheckArgs),
+    /// Size and shape of an LGR.
+    Stats(StatsArgs),
+}
+
+/// Runs `idnsafe lgr ...`.
+pub fn run(args: &LgrArgs) -> Result<(), CliError> {
+    match &args.command {
+        LgrCommand::Validate(a) => run_validate(a),
+        LgrCommand::Check(a) => run_check(a),
+        LgrCommand::Stats(a) => run_stats(a),
+    }
+}
+
+/// Longest accepted input line (a label is at most 63 octets as an A-label;
+/// a U-label in UTF-8 is at most 4 bytes per code point).
+const MAX_LINE: usize = 1024;
+
+#[derive(clap::Args)]
+pub struct ValidateArgs {
+    /// Print the diagnostics as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// The LGR (RFC 7940 XML).
+    file: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// The LGR file (RFC 7940 XML, or a legacy table).
+    #[arg(long)]
+    lgr: PathBuf,
+    /// One JSON object per label instead of the human report.
+    #[arg(long)]
+    json: bool,
+    /// Labels (U-label or A-label); read from standard input when none are given.
+    labels: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct VariantsArgs {
+    /// The LGR file (RFC 7940 XML, or a legacy table).
+    #[arg(long)]
+    lgr: PathBuf,
+    /// One JSON object per label instead of the human report.
+    #[arg(long)]
+    json: bool,
+    /// Most variant labels listed per label.
+    #[arg(long, default_value_t = 1000)]
+    limit: u64,
+    /// List only allocatable (or activated) variant labels.
+    #[arg(long)]
+    allocatable_only: bool,
+    /// Labels (U-label or A-label); read from standard input when none are given.
+    labels: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct StatsArgs {
+    /// Print as JSON.
+    #[arg(long)]
+    json: bool,
+    /// The LGR file.
+    file: PathBuf,
+}
+
+fn load(path: &PathBuf) -> Result<Lgr, CliError> {
+    Lgr::from_path(path).map_err(|e| CliError::usage(format!("{}: {e}", path.display())))
+}
+
+/// (U-label, A-label) of an input label, or an error message: the same
+/// conversion `idnsafe check` uses (A-labels decoded and round-tripped,
+/// ASCII lower-cased).
+fn forms(input: &str) -> Result<(String, String), String> {
+    let t = input.trim();
+    let r = idnsafe_idna::check_label(t);
+    match (r.ulabel(), r.alabel()) {
+        (Some(u), Some(a)) => Ok((u.to_owned(), a.to_owned())),
+        _ => Err(r.errors().first().map_or_else(
+            || format!("'{t}' cannot be converted to a U-label and an A-label"),
+            |v| format!("'{t}': {v}"),
+        )),
+    }
+}
+
+fn inputs(
+    labels: &[String],
+    mut f: impl FnMut(&str) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    if !labels.is_empty() {
+        for l in labels {
+            f(l)?;
+        }
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    let mut lock = stdin.lock();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = Read::by_ref(&mut lock).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        if buf.len() > MAX_LINE && buf.last() != Some(&b'\n') {
+            // Skip the rest of an over-long line, then report it.
+            let mut sink = Vec::new();
+            lock.read_until(b'\n', &mut sink)?;
+            f("\u{FFFD}(line too long)")?;
+            continue;
+        }
+        let line = String::from_utf8_lossy(&buf);
+        let line = line.trim_end_matches(['\n', '\r']);
+        if !line.trim().is_empty() {
+            f(line)?;
+        }
+    }
+}
+
+pub fn run_validate(args: &ValidateArgs) -> Result<(), CliError> {
+    let xml = std::fs::read_to_string(&args.file)
+        .map_err(|e| CliError::usage(format!("{}: {e}", args.file.display())))?;
+    let v = validate_xml(&xml);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        let j = json!({"file": args.file.display().to_string(), "usable": v.is_usable(), "diagnostics": v.diagnostics});
+        writeln!(out, "{j}")?;
+    } else {
+        for d in &v.diagnostics {
+            let sev = if d.severity == Severity::Error { "error" } else { "warning" };
+            writeln!(
+                out,
+                "{}:{}:{}: {sev} {}: {}",
+                args.file.display(),
+                d.line,
+                d.column,
+                d.code,
+                d.message
+            )?;
+        }
+        let errors = v.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        writeln!(
+            out,
+            "{}: {} errors, {} warnings",
+            args.file.display(),
+            errors,
+            v.diagnostics.len() - errors
+        )?;
+    }
+    out.flush()?;
+    if v.is_usable() {
+        Ok(())
+    } else {
+        Err(CliError::usage(format!(
+            "{}: the LGR has errors and cannot be used",
+            args.file.display()
+        )))
+    }
+}
+
+pub fn run_check(args: &CheckArgs) -> Result<(), CliError> {
+    let lgr = load(&args.lgr)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    inputs(&args.labels, |input| {
+        let rec = match forms(input) {
+            Ok((u, a)) => {
+                let o = lgr.disposition(&u);
+                let index = lgr.index_key(&u).ok().map(|k| k.as_str().to_owned());
+                let reasons: Vec<_> = o
+                    .reasons
+                    .iter()
+                    .map(|r| json!({"code": r.code(), "message": r.message()}))
+                    .collect();
+                json!({"input": input, "ulabel": u, "alabel": a, "disposition": o.disposition.as_str(), "reasons": reasons, "index": index})
+            }
+            Err(msg) => {
+                json!({"input": input, "ulabel": null, "alabel": null, "disposition": "invalid",
+                "reasons": [{"code": "LGR_BAD_LABEL", "message": msg}], "index": null})
+            }
+        };
+        if args.json {
+            writeln!(out, "{rec}")?;
+        } else {
+            let reasons: Vec<String> = rec["reasons"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|r| {
+                            format!(
+                                "{}: {}",
+                                r["code"].as_str().unwrap_or(""),
+                                r["message"].as_str().unwrap_or("")
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{}\t{}\t{}",
+                input,
+                rec["disposition"].as_str().unwrap_or(""),
+                reasons.join("; ")
+            )?;
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(())
+}
+
+pub fn run_variants(args: &VariantsArgs) -> Result<(), CliError> {
+    let lgr = load(&args.lgr)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let opts = VariantOptions { limit: args.limit, allocatable_only: args.allocatable_only };
+    inputs(&args.labels, |input| {
+        let rec = match forms(input) {
+            Ok((u, _)) => {
+                let disposition = lgr.disposition(&u).disposition;
+                match (lgr.variants(&u, opts.clone()), lgr.variant_count(&u)) {
+                    (Ok(mut it), Ok(count)) => {
+                        let mut vs = Vec::new();
+                        for v in it.by_ref() {
+                            let a = forms(&v.label).map(|f| f.1).ok();
+                            vs.push(json!({"ulabel": v.label, "alabel": a, "disposition": v.disposition.as_str(),
+                                "types": lgr.type_names(v.types)}));
+                        }
+                        json!({"input": input, "disposition": disposition.as_str(), "total": vs.len(), "variants": vs,
+                            "truncated": it.truncated(), "count": count.to_string()})
+                    }
+                    (Err(e), _) | (_, Err(e)) => {
+                        json!({"input": input, "disposition": disposition.as_str(), "variants": [],
+                        "total": 0, "truncated": false, "count": null, "error": {"code": e.code(), "message": e.message()}})
+                    }
+                }
+            }
+            Err(msg) => {
+                json!({"input": input, "disposition": "invalid", "variants": [], "total": 0, "truncated": false,
+                "count": null, "error": {"code": "LGR_BAD_LABEL", "message": msg}})
+            }
+        };
+        if args.json {
+            writeln!(out, "{rec}")?;
+        } else {
+            writeln!(
+                out,
+                "{}\t{}\t{} variants (count {}{})",
+                input,
+                rec["disposition"].as_str().unwrap_or(""),
+                rec["total"],
+                rec["count"].as_str().unwrap_or("-"),
+                if rec["truncated"].as_bool() == Some(true) { ", truncated" } else { "" }
+            )?;
+            for v in rec["variants"].as_array().into_iter().flatten() {
+                writeln!(
+                    out,
+                    "  {}\t{}\t{}",
+                    v["ulabel"].as_str().unwrap_or(""),
+                    v["alabel"].as_str().unwrap_or(""),
+                    v["disposition"].as_str().unwrap_or("")
+                )?;
+            }
+            if let Some(e) = rec.get("error") {
+                writeln!(
+                    out,
+                    "  error {}: {}",
+                    e["code"].as_str().unwrap_or(""),
+                    e["message"].as_str().unwrap_or("")
+                )?;
+            }
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(())
+}
+
+pub fn run_stats(args: &StatsArgs) -> Result<(), CliError> {
+    let lgr = load(&args.file)?;
+    let s = lgr.stats();
+    let m = lgr.metadata();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            json!({"file": args.file.display().to_string(), "metadata": m, "stats": s,
+            "is_equivalence": s.relation.is_equivalence(), "warnings": lgr.diagnostics().len()})
+        )?;
+    } else {
+        writeln!(out, "file:              {}", args.file.display())?;
+        writeln!(out, "version:           {}", m.version.as_deref().unwrap_or("-"))?;
+        writeln!(out, "date:              {}", m.date.as_deref().unwrap_or("-"))?;
+        writeln!(out, "languages:         {}", m.languages.join(" "))?;
+        writeln!(out, "unicode-version:   {}", m.unicode_version.as_deref().unwrap_or("-"))?;
+        writeln!(out, "code points:       {}", s.code_points)?;
+        writeln!(out, "sequences:         {}", s.sequences)?;
+        writeln!(out, "variant mappings:  {}", s.variant_mappings)?;
+        writeln!(out, "variant types:     {}", s.variant_types.join(" "))?;
+        writeln!(out, "rules:             {}", s.rules)?;
+        writeln!(out, "classes:           {}", s.classes)?;
+        writeln!(out, "actions:           {}", s.actions)?;
+        writeln!(
+            out,
+            "variant relation:  symmetric={} transitive={} contextual={} equivalence={}",
+            s.relation.symmetric,
+            s.relation.transitive,
+            s.relation.contextual,
+            s.relation.is_equivalence()
+        )?;
+        writeln!(out, "warnings:          {}", lgr.diagnostics().len())?;
+    }
+    out.flush()?;
+    Ok(())
+}

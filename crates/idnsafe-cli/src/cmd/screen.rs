@@ -1,0 +1,142 @@
+//! `idnsafe screen --policy FILE [--registered FILE] [--protect FILE]
+//! [--registrant ID] [--language TAG] [--json] CANDIDATE...`:
+//! pre-registration screening under a registry policy.
+
+use std::ffi::OsString;
+use std::io::{BufWriter, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use idnsafe_policy::{Decision, Policy, RegistryState, Request, Verdict};
+use idnsafe_zone::{Format, ItemRef, ReaderOptions, RegisteredCollector};
+
+use super::CliError;
+use crate::io::BoundedLines;
+
+#[derive(clap::Args)]
+pub struct ScreenArgs {
+    /// The registry policy (TOML; see tables/policies/README.md).
+    #[arg(long, value_name = "FILE")]
+    policy: PathBuf,
+    /// Names already registered: a name list, a zone file, or CSV `name,registrant` with a header.
+    #[arg(long, value_name = "FILE")]
+    registered: Option<PathBuf>,
+    /// Protected names (list or index), in addition to the policy's own.
+    #[arg(long, value_name = "FILE")]
+    protect: Option<PathBuf>,
+    /// The registrant asking (variants and equivalents of its own names are allowed to it).
+    #[arg(long, value_name = "ID")]
+    registrant: Option<String>,
+    /// The EPP `idn` language tag sent by the registrar (selects the IDN table).
+    #[arg(long, value_name = "TAG")]
+    language: Option<String>,
+    /// Print one JSON object per candidate.
+    #[arg(long)]
+    json: bool,
+    /// Candidate names; read from standard input, one per line, when none are given.
+    candidates: Vec<OsString>,
+}
+
+/// Reads the registry state: `(name, registrant)` pairs from a name list,
+/// CSV or zone file (read errors are reported on stderr and skipped).
+fn read_registered(path: &Path) -> Result<Vec<(String, Option<String>)>, CliError> {
+    let mut reader = ReaderOptions::new().open(path).map_err(|e| {
+        CliError::usage(format!("{}: {} ({})", path.display(), e.message(), e.code()))
+    })?;
+    let mut out = Vec::new();
+    let mut errors = 0u64;
+    if reader.format() == Format::Zone {
+        let mut c = RegisteredCollector::new(None);
+        while let Some(item) = reader.next_item() {
+            match item {
+                ItemRef::Record(r) => c.push(&r),
+                ItemRef::Error(_) => errors += 1,
+            }
+        }
+        let reg = c
+            .finish()
+            .map_err(|e| CliError::usage(format!("{}: {}", path.display(), e.message())))?;
+        out.extend(reg.names().map(|n| (n, None)));
+    } else {
+        while let Some(item) = reader.next_item() {
+            match item {
+                ItemRef::Record(r) => {
+                    out.push((r.name.to_owned(), r.registrant.map(str::to_owned)))
+                }
+                ItemRef::Error(_) => errors += 1,
+            }
+        }
+    }
+    if errors > 0 {
+        eprintln!("idnsafe screen: {}: {errors} unreadable lines skipped", path.display());
+    }
+    Ok(out)
+}
+
+pub fn run(args: &ScreenArgs) -> Result<(), CliError> {
+    let mut policy = Policy::load(&args.policy).map_err(|e| CliError::usage(e.to_string()))?;
+    if let Some(p) = &args.protect {
+        let level = policy.level();
+        policy.set_protected(super::index::load_protected_at(p, Some(level))?);
+    }
+    let registered = match &args.registered {
+        Some(p) => read_registered(p)?,
+        None => Vec::new(),
+    };
+    let state =
+        RegistryState::build(&policy, registered.iter().map(|(n, r)| (n.as_str(), r.as_deref())));
+    if !state.skipped().is_empty() {
+        eprintln!(
+            "idnsafe screen: {} registered names are not under this policy's zones and were skipped",
+            state.skipped().len()
+        );
+    }
+    let req =
+        Request { registrant: args.registrant.as_deref(), language: args.language.as_deref() };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut counts = [0u64; 3];
+    let mut emit = |d: Decision| -> Result<(), CliError> {
+        counts[match d.decision {
+            Verdict::Accept => 0,
+            Verdict::Reject => 1,
+            Verdict::Review => 2,
+        }] += 1;
+        if args.json {
+            serde_json::to_writer(&mut out, &d).map_err(|e| CliError::usage(e.to_string()))?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}: {}", d.input, d.decision.as_str())?;
+            for r in &d.reasons {
+                writeln!(out, "  {} {}", r.code, r.message)?;
+            }
+            for b in &d.bundle {
+                writeln!(out, "  bundle: {} ({:?})", b.label, b.status)?;
+            }
+        }
+        Ok(())
+    };
+    if args.candidates.is_empty() {
+        let stdin = std::io::stdin();
+        for line in BoundedLines::new(stdin.lock(), idnsafe_idna::MAX_INPUT_BYTES) {
+            let line =
+                line.map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
+            let text = String::from_utf8_lossy(&line.bytes);
+            emit(policy.screen(&state, &text, req))?;
+        }
+    } else {
+        for c in &args.candidates {
+            emit(policy.screen(&state, &String::from_utf8_lossy(c.as_bytes()), req))?;
+        }
+    }
+    out.flush()?;
+    eprintln!(
+        "idnsafe screen: {} accepted, {} rejected, {} for review ({} registered names indexed, policy {})",
+        counts[0],
+        counts[1],
+        counts[2],
+        state.len(),
+        policy.file().policy.name
+    );
+    Ok(())
+}

@@ -1,0 +1,693 @@
+//! Bulk audit of zone files and name lists: invalid registrations,
+//! homograph clusters, variant clusters and lookalikes of protected names.
+//!
+//! Data flow: each file gives its distinct registered names (a strict CZDS
+//! file through the parallel fast scanner of `idnsafe-zone`, anything else
+//! through its general streaming reader, whose bad lines become
+//! `read_error` findings); then all names are analysed in parallel chunks
+//! (rayon), IDN labels first so the ASCII pass can probe their skeleton
+//! keys; per-name findings come out in input order, clusters after them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use idnsafe_confusables::{Level, ProtectedIndex};
+use idnsafe_policy::{Policy, RegistryState, Request, Verdict};
+use idnsafe_zone::{Format, ItemRef, ReaderOptions, RegisteredCollector};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+use serde::Serialize;
+
+/// Names analysed per parallel work item.
+const CHUNK: usize = 16 * 1024;
+/// Most names listed in one cluster finding (the count is always exact).
+pub const MAX_CLUSTER_NAMES: usize = 1000;
+
+/// What an audit looks for, and with what.
+#[derive(Default)]
+pub struct AuditOptions {
+    /// Protected names (brands, famous marks ...).
+    pub protect: Option<ProtectedIndex>,
+    /// A registry policy: `invalid` also covers its rules, and its LGRs give `variant_cluster`.
+    pub policy: Option<Policy>,
+    /// The zone's origin when the files do not say (`com`); zone files
+    /// otherwise take it from their SOA.
+    pub origin: Option<String>,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Confusable level for homograph clusters (default `domain`).
+    pub level: Option<Level>,
+}
+
+/// The kinds of finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A line of input that could not be read.
+    ReadError,
+    /// A registered name that breaks IDNA2008 or the policy as it stands now.
+    Invalid,
+    /// Registered names sharing a skeleton, at least one of them an IDN.
+    HomographCluster,
+    /// Registered names that are variants of each other under the policy's LGRs.
+    VariantCluster,
+    /// A name that looks like a protected name but is not it.
+    ConfusableWithProtected,
+}
+
+impl FindingKind {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::ReadError => "read_error",
+            FindingKind::Invalid => "invalid",
+            FindingKind::HomographCluster => "homograph_cluster",
+            FindingKind::VariantCluster => "variant_cluster",
+            FindingKind::ConfusableWithProtected => "confusable_with_protected",
+        }
+    }
+}
+
+/// One reason in a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingReason {
+    /// Stable code.
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// The input file, for read errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The 1-based line, for read errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}
+
+/// One finding: a JSON line of `idnsafe audit --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// What was found.
+    pub kind: FindingKind,
+    /// The names involved (A-label form, as registered).
+    pub names: Vec<String>,
+    /// The protected name looked like, for `confusable_with_protected`.
+    pub protected: Option<String>,
+    /// Why, with stable codes.
+    pub reasons: Vec<FindingReason>,
+}
+
+fn reason(code: impl Into<String>, message: impl Into<String>) -> FindingReason {
+    FindingReason { code: code.into(), message: message.into(), file: None, line: None }
+}
+
+/// What an audit read and found: the `--summary` JSON.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AuditSummary {
+    /// Files audited.
+    pub files: Vec<String>,
+    /// Input lines read.
+    pub lines: u64,
+    /// Registered names read (NS owners under the origin for zone files,
+    /// entries for lists), before removing duplicates.
+    pub names_read: u64,
+    /// Distinct registered names.
+    pub names_distinct: u64,
+    /// Distinct names that are IDNs.
+    pub names_idn: u64,
+    /// Lines that gave an error record.
+    pub read_errors: u64,
+    /// Findings by kind.
+    pub findings: BTreeMap<String, u64>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Which reader each file went through (`czds-fast` or the detected format).
+    pub readers: Vec<String>,
+    /// Wall-clock seconds per phase (`read`, `dedupe`, `idn`, `names`, `clusters`).
+    pub phases: BTreeMap<String, f64>,
+    /// The data versions behind the keys.
+    pub data_versions: Vec<crate::versions::DataVersion>,
+}
+
+/// An audit that could not run at all (bad options, a thread pool).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditError(pub String);
+
+impl std::fmt::Display for AuditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AuditError {}
+
+/// The distinct names of all inputs: labels in one arena, each with the
+/// zone (origin) it sits under.
+#[derive(Default)]
+struct Names {
+    arena: Vec<u8>,
+    ends: Vec<u32>,
+    zone_of: Vec<u16>,
+    zones: Vec<String>,
+}
+
+impl Names {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+    fn label(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        self.arena.get(start..end).unwrap_or(&[])
+    }
+    fn zone(&self, i: usize) -> &str {
+        self.zone_of.get(i).and_then(|&z| self.zones.get(z as usize)).map_or("", String::as_str)
+    }
+    fn full(&self, i: usize) -> String {
+        let label = String::from_utf8_lossy(self.label(i));
+        let zone = self.zone(i);
+        if zone.is_empty() { label.into_owned() } else { format!("{label}.{zone}") }
+    }
+    fn zone_id(&mut self, zone: &str) -> u16 {
+        if let Some(p) = self.zones.iter().position(|z| z == zone) {
+            return u16::try_from(p).unwrap_or(u16::MAX);
+        }
+        self.zones.push(zone.to_owned());
+        u16::try_from(self.zones.len() - 1).unwrap_or(u16::MAX)
+    }
+    fn push(&mut self, label: &[u8], zone: u16) {
+        self.arena.extend_from_slice(label);
+        self.ends.push(u32::try_from(self.arena.len()).unwrap_or(u32::MAX));
+        self.zone_of.push(zone);
+    }
+    fn heap_bytes(&self) -> usize {
+        self.arena.capacity() + self.ends.capacity() * 4 + self.zone_of.capacity() * 2
+    }
+}
+
+/// Runs an audit over `files`, handing each finding to `sink` (per-name
+/// findings in input order, then clusters).
+pub fn audit(
+    files: &[PathBuf],
+    opts: &AuditOptions,
+    mut sink: impl FnMut(&Finding),
+) -> Result<AuditSummary, AuditError> {
+    let started = Instant::now();
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if opts.threads > 0 {
+        builder = builder.num_threads(opts.threads);
+    }
+    let pool =
+        builder.build().map_err(|e| AuditError(format!("cannot start worker threads: {e}")))?;
+    let mut summary = AuditSummary {
+        files: files.iter().map(|f| f.display().to_string()).collect(),
+        data_versions: crate::versions::data_versions(),
+        ..AuditSummary::default()
+    };
+    let mut findings: BTreeMap<String, u64> = BTreeMap::new();
+    let mut count = |f: &Finding, sink: &mut dyn FnMut(&Finding)| {
+        *findings.entry(f.kind.as_str().to_owned()).or_default() += 1;
+        sink(f);
+    };
+    let mut names = Names::default();
+    for file in files {
+        let threads = if opts.threads > 0 { opts.threads } else { pool.current_num_threads() };
+        read_file(file, opts, threads, &mut names, &mut summary, &mut |f| count(f, &mut sink))?;
+    }
+    // Distinct across files (each file is already distinct within itself
+    // unless it is a list with repeats): sorted check, else a hash set.
+    summary.phases.insert("read".to_owned(), started.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let names = dedupe(names);
+    summary.phases.insert("dedupe".to_owned(), t.elapsed().as_secs_f64());
+    summary.names_distinct = names.len() as u64;
+    let level = opts.level.unwrap_or(Level::Domain);
+    analyse(&names, opts, level, &pool, &mut summary, &mut |f| count(f, &mut sink));
+    summary.findings = findings;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn read_error_finding(code: &str, message: &str, file: Option<&str>, line: u64) -> Finding {
+    Finding {
+        kind: FindingKind::ReadError,
+        names: Vec::new(),
+        protected: None,
+        reasons: vec![FindingReason {
+            code: code.to_owned(),
+            message: message.to_owned(),
+            file: file.map(str::to_owned),
+            line: (line > 0).then_some(line),
+        }],
+    }
+}
+
+fn is_gzip(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 2];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok()
+        && magic == [0x1f, 0x8b]
+}
+
+fn read_file(
+    file: &Path,
+    opts: &AuditOptions,
+    threads: usize,
+    names: &mut Names,
+    summary: &mut AuditSummary,
+    emit: &mut dyn FnMut(&Finding),
+) -> Result<(), AuditError> {
+    // Fast path: an uncompressed strict CZDS file, scanned in parallel ranges.
+    if !is_gzip(file)
+        && let Some(done) = read_czds_fast(file, opts, threads, names, summary)
+    {
+        summary.readers.push("czds-fast".to_owned());
+        return done;
+    }
+    let mut ro = ReaderOptions::new().decompress_in_background(true);
+    if let Some(o) = &opts.origin {
+        ro = ro.origin(o);
+    }
+    let mut reader = match ro.open(file) {
+        Ok(r) => r,
+        Err(e) => {
+            summary.read_errors += 1;
+            emit(&read_error_finding(
+                e.code(),
+                e.message(),
+                Some(&file.display().to_string()),
+                e.line(),
+            ));
+            summary.readers.push("unreadable".to_owned());
+            return Ok(());
+        }
+    };
+    let format = reader.format();
+    summary.readers.push(format!("{format:?}").to_lowercase());
+    if format == Format::Zone {
+        let mut collector = RegisteredCollector::new(opts.origin.as_deref());
+        while let Some(item) = reader.next_item() {
+            match item {
+                ItemRef::Record(r) => {
+                    collector.push(&r);
+                }
+                ItemRef::Error(e) => {
+                    summary.read_errors += 1;
+                    emit(&read_error_finding(e.code(), e.message(), e.file(), e.line()));
+                }
+            }
+        }
+        summary.lines += reader.stats().lines;
+        match collector.finish() {
+            Ok(reg) => {
+                let zone = names.zone_id(reg.origin());
+                summary.names_read += reg.len() as u64;
+                for l in reg.labels() {
+                    names.push(l.as_bytes(), zone);
+                }
+            }
+            Err(e) => {
+                summary.read_errors += 1;
+                emit(&read_error_finding(
+                    e.code(),
+                    e.message(),
+                    Some(&file.display().to_string()),
+                    e.line(),
+                ));
+            }
+        }
+    } else {
+        while let Some(item) = reader.next_item() {
+            match item {
+                ItemRef::Record(r) => {
+                    summary.names_read += 1;
+                    let name = r.name;
+                    let (label, zone) = name.split_once('.').unwrap_or((name, ""));
+                    let z = names.zone_id(zone);
+                    names.push(label.as_bytes(), z);
+                }
+                ItemRef::Error(e) => {
+                    summary.read_errors += 1;
+                    emit(&read_error_finding(e.code(), e.message(), e.file(), e.line()));
+                }
+            }
+        }
+        summary.lines += reader.stats().lines;
+    }
+    Ok(())
+}
+
+/// The parallel CZDS scan; `None` when the file is not strict CZDS (the
+/// caller then uses the general reader).
+fn read_czds_fast(
+    file: &Path,
+    opts: &AuditOptions,
+    threads: usize,
+    names: &mut Names,
+    summary: &mut AuditSummary,
+) -> Option<Result<(), AuditError>> {
+    use idnsafe_zone::czds;
+    let origin = match &opts.origin {
+        Some(o) => o.trim_matches('.').to_ascii_lowercase(),
+        None => czds::origin_from_soa(file).ok()??,
+    };
+    let len = std::fs::metadata(file).ok()?.len();
+    let ranges = czds::split_ranges(len, threads.max(1));
+    let results: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(a, b)| {
+                let origin = origin.as_str();
+                s.spawn(move || {
+                    let mut arena: Vec<u8> = Vec::new();
+                    let mut ends: Vec<u32> = Vec::new();
+                    let r = czds::scan_range(file, a, b, origin, |l| {
+                        arena.extend_from_slice(l);
+                        ends.push(u32::try_from(arena.len()).unwrap_or(u32::MAX));
+                    });
+                    (r, arena, ends)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().ok()).collect()
+    });
+    let zone = names.zone_id(&origin);
+    let mut lines = 0u64;
+    let mut read = 0u64;
+    let mut parts = Vec::new();
+    for r in results {
+        let (res, arena, ends) = r?;
+        let stats = res.ok()?.ok()?;
+        lines += stats.lines;
+        parts.push((arena, ends));
+        let _ = stats.delegations;
+    }
+    for (arena, ends) in parts {
+        let mut start = 0usize;
+        for e in ends {
+            let l = arena.get(start..e as usize).unwrap_or(&[]);
+            // A name split over two ranges arrives twice in a row.
+            let n = names.len();
+            if n > 0 && names.zone_of.last() == Some(&zone) && names.label(n - 1) == l {
+                start = e as usize;
+                continue;
+            }
+            names.push(l, zone);
+            read += 1;
+            start = e as usize;
+        }
+    }
+    summary.lines += lines;
+    summary.names_read += read;
+    Some(Ok(()))
+}
+
+/// Removes repeated (zone, label) pairs, keeping the first; cheap when the
+/// input is already sorted (CZDS files are).
+fn dedupe(names: Names) -> Names {
+    let n = names.len();
+    let sorted = (1..n).all(|i| {
+        (names.zone_of.get(i - 1), names.label(i - 1)) < (names.zone_of.get(i), names.label(i))
+    });
+    if sorted {
+        return names;
+    }
+    let mut seen: rustc_hash::FxHashSet<(u16, &[u8])> = rustc_hash::FxHashSet::default();
+    let mut out = Names { zones: names.zones.clone(), ..Names::default() };
+    for i in 0..n {
+        let z = names.zone_of.get(i).copied().unwrap_or(0);
+        if seen.insert((z, names.label(i))) {
+            out.push(names.label(i), z);
+        }
+    }
+    out
+}
+
+fn fp(zone: &str, key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = FxHasher::default();
+    zone.hash(&mut h);
+    key.hash(&mut h);
+    h.finish()
+}
+
+/// The findings of one chunk of names, and its ASCII names whose key is an
+/// IDN's key (fingerprint, name index).
+type ChunkOut = (Vec<Finding>, Vec<(u64, u32)>);
+
+/// What the IDN pass learns about one name.
+struct IdnInfo {
+    idx: u32,
+    ulabel: Option<String>,
+    valid: bool,
+    key: String,
+}
+
+fn analyse(
+    names: &Names,
+    opts: &AuditOptions,
+    level: Level,
+    pool: &rayon::ThreadPool,
+    summary: &mut AuditSummary,
+    emit: &mut dyn FnMut(&Finding),
+) {
+    let n = names.len();
+    let t = Instant::now();
+    let is_idn = |i: usize| names.label(i).starts_with(b"xn--");
+    // Pass 1: IDN names (A-labels): decoded once, checked once, keyed once.
+    let idn_idx: Vec<u32> =
+        (0..n).filter(|&i| is_idn(i)).filter_map(|i| u32::try_from(i).ok()).collect();
+    summary.names_idn = idn_idx.len() as u64;
+    let idn: Vec<IdnInfo> = pool.install(|| {
+        idn_idx
+            .par_iter()
+            .map(|&i| {
+                let label = String::from_utf8_lossy(names.label(i as usize));
+                let r = idnsafe_idna::check_label(&label);
+                let ulabel = r.ulabel().map(str::to_owned);
+                let key = idnsafe_confusables::key(ulabel.as_deref().unwrap_or(&label), level);
+                IdnInfo { idx: i, valid: r.is_ok(), ulabel, key }
+            })
+            .collect()
+    });
+    let idn_info = |i: usize| -> Option<&IdnInfo> {
+        let p = idn_idx.binary_search(&u32::try_from(i).ok()?).ok()?;
+        idn.get(p)
+    };
+    let mut idn_keys: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for (j, info) in idn.iter().enumerate() {
+        idn_keys.entry(fp(names.zone(info.idx as usize), &info.key)).or_default().push(j as u32);
+    }
+    summary.phases.insert("idn".to_owned(), t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    // The protected index keys at its own level; share the key when it is ours.
+    let protect_same_level = opts.protect.as_ref().is_some_and(|p| p.level() == level);
+    // Pass 2: every name, in parallel chunks, findings in input order.
+    let chunks: Vec<(usize, usize)> =
+        (0..n).step_by(CHUNK).map(|s| (s, (s + CHUNK).min(n))).collect();
+    let per_chunk: Vec<ChunkOut> = pool.install(|| {
+        chunks
+            .par_iter()
+            .map(|&(s, e)| {
+                let mut out = Vec::new();
+                let mut homograph_members: Vec<(u64, u32)> = Vec::new();
+                let mut key = String::new();
+                let mut matches = Vec::new();
+                let mut key_buf = String::new();
+                for i in s..e {
+                    let raw = names.label(i);
+                    let info = if is_idn(i) { idn_info(i) } else { None };
+                    let label: std::borrow::Cow<'_, str> = String::from_utf8_lossy(raw);
+                    let ulabel: &str = match info {
+                        Some(x) => x.ulabel.as_deref().unwrap_or(&label),
+                        None => &label,
+                    };
+                    // Invalid: IDNA2008 (fast path first), then the policy.
+                    let valid = match info {
+                        Some(x) => x.valid,
+                        None => idnsafe_idna::is_valid_label(&label),
+                    };
+                    if !valid {
+                        let full = names.full(i);
+                        let r = idnsafe_idna::check_name(&full);
+                        let reasons: Vec<FindingReason> = r
+                            .all_errors()
+                            .map(|v| reason(v.code().as_str(), v.message()))
+                            .collect();
+                        out.push(Finding {
+                            kind: FindingKind::Invalid,
+                            names: vec![full],
+                            protected: None,
+                            reasons,
+                        });
+                    } else if let Some(p) = &opts.policy {
+                        let full = names.full(i);
+                        let empty = RegistryState::default();
+                        let d = p.screen(&empty, &full, Request::default());
+                        if d.decision != Verdict::Accept {
+                            let reasons = d
+                                .reasons
+                                .iter()
+                                .map(|r| reason(r.code.clone(), r.message.clone()))
+                                .collect();
+                            out.push(Finding {
+                                kind: FindingKind::Invalid,
+                                names: vec![full],
+                                protected: None,
+                                reasons,
+                            });
+                        }
+                    }
+                    // The name's key: stored for IDNs, computed once for the others.
+                    let key_ref: &str = match info {
+                        Some(x) => &x.key,
+                        None => {
+                            key.clear();
+                            idnsafe_confusables::key_into(ulabel, level, &mut key);
+                            &key
+                        }
+                    };
+                    // ASCII names join a homograph cluster when their key is an IDN's key.
+                    if info.is_none() && !idn_keys.is_empty() {
+                        let f = fp(names.zone(i), key_ref);
+                        if idn_keys.contains_key(&f) {
+                            homograph_members.push((f, i as u32));
+                        }
+                    }
+                    // Lookalikes of protected names.
+                    if let Some(p) = &opts.protect {
+                        matches.clear();
+                        if protect_same_level {
+                            p.lookalikes_with_key(ulabel, key_ref, &mut matches);
+                        } else {
+                            p.lookalikes_into(ulabel, &mut key_buf, &mut matches);
+                        }
+                        for m in &matches {
+                            out.push(Finding {
+                                kind: FindingKind::ConfusableWithProtected,
+                                names: vec![names.full(i)],
+                                protected: Some(m.name.to_owned()),
+                                reasons: vec![reason(
+                                    "CONFUSABLE_PROTECTED",
+                                    format!(
+                                        "'{ulabel}' looks like the protected name '{}' (level {}).",
+                                        m.name,
+                                        p.level()
+                                    ),
+                                )],
+                            });
+                        }
+                    }
+                }
+                (out, homograph_members)
+            })
+            .collect()
+    });
+    summary.phases.insert("names".to_owned(), t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let mut ascii_members: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for (findings, members) in per_chunk {
+        for f in &findings {
+            emit(f);
+        }
+        for (f, i) in members {
+            ascii_members.entry(f).or_default().push(i);
+        }
+    }
+    // Homograph clusters: IDN keys shared by at least two distinct names.
+    let mut clusters: Vec<Vec<u32>> = Vec::new();
+    for (f, js) in &idn_keys {
+        let mut members: Vec<u32> =
+            js.iter().filter_map(|&j| idn.get(j as usize)).map(|x| x.idx).collect();
+        if let Some(a) = ascii_members.get(f) {
+            // Confirm the key (a 64-bit fingerprint collision costs nothing but a check).
+            let key =
+                js.first().and_then(|&j| idn.get(j as usize)).map(|x| x.key.as_str()).unwrap_or("");
+            members.extend(a.iter().copied().filter(|&i| {
+                idnsafe_confusables::key(&String::from_utf8_lossy(names.label(i as usize)), level)
+                    == key
+            }));
+        }
+        if members.len() >= 2 {
+            members.sort_unstable();
+            clusters.push(members);
+        }
+    }
+    clusters.sort_unstable();
+    for members in clusters {
+        emit(&cluster_finding(FindingKind::HomographCluster, names, &members, level));
+    }
+    // Variant clusters under the policy's LGRs.
+    if let Some(p) = &opts.policy {
+        let keyed: Vec<(u64, u32)> = pool.install(|| {
+            (0..n)
+                .into_par_iter()
+                .filter_map(|i| {
+                    let full = names.full(i);
+                    let label = full.split('.').next().unwrap_or("");
+                    let u = idnsafe_idna::check_label(label).ulabel().map(str::to_owned)?;
+                    let k = p.variant_key(&u)?;
+                    Some((fp(names.zone(i), &k), i as u32))
+                })
+                .collect()
+        });
+        let mut by_key: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for (f, i) in keyed {
+            by_key.entry(f).or_default().push(i);
+        }
+        // Equal keys are necessary; confirm each member against the first
+        // (tables with contextual variants can share keys without being variants).
+        let ulabel_of = |i: u32| -> String {
+            let full = names.full(i as usize);
+            let label = full.split('.').next().unwrap_or("");
+            idnsafe_idna::check_label(label).ulabel().map(str::to_owned).unwrap_or_default()
+        };
+        let mut vclusters: Vec<Vec<u32>> = by_key
+            .into_values()
+            .filter(|v| v.len() >= 2)
+            .map(|v| {
+                let first = v.first().copied().map(ulabel_of).unwrap_or_default();
+                let mut keep: Vec<u32> = v.first().copied().into_iter().collect();
+                keep.extend(
+                    v.iter().skip(1).copied().filter(|&i| p.are_variants(&first, &ulabel_of(i))),
+                );
+                keep
+            })
+            .filter(|v| v.len() >= 2)
+            .collect();
+        for v in &mut vclusters {
+            v.sort_unstable();
+        }
+        vclusters.sort_unstable();
+        for members in vclusters {
+            emit(&cluster_finding(FindingKind::VariantCluster, names, &members, level));
+        }
+    }
+    summary.phases.insert("clusters".to_owned(), t.elapsed().as_secs_f64());
+    let _ = names.heap_bytes();
+}
+
+fn cluster_finding(kind: FindingKind, names: &Names, members: &[u32], level: Level) -> Finding {
+    let listed: Vec<String> =
+        members.iter().take(MAX_CLUSTER_NAMES).map(|&i| names.full(i as usize)).collect();
+    let (code, what) = match kind {
+        FindingKind::VariantCluster => {
+            ("VARIANT_CLUSTER", "are variants of each other under the policy's IDN tables")
+        }
+        _ => ("HOMOGRAPH_CLUSTER", "look alike (same skeleton)"),
+    };
+    let more = if members.len() > MAX_CLUSTER_NAMES {
+        format!(" ({} names; the first {MAX_CLUSTER_NAMES} are listed)", members.len())
+    } else {
+        String::new()
+    };
+    Finding {
+        kind,
+        names: listed,
+        protected: None,
+        reasons: vec![reason(
+            code,
+            format!("These {} registered names {what} at level {level}{more}.", members.len()),
+        )],
+    }
+}

@@ -1,0 +1,221 @@
+//! Audits of the real zone files and name lists, planted homographs, the
+//! CZDS fast path against the general reader, and hostile input.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use idnsafe::audit::{AuditOptions, AuditSummary, Finding, FindingKind, audit};
+use idnsafe_confusables::{Level, ProtectedIndex};
+
+fn run(files: &[PathBuf], opts: &AuditOptions) -> (AuditSummary, Vec<Finding>) {
+    let mut out = Vec::new();
+    let s = audit(files, opts, |f| out.push(f.clone())).unwrap();
+    (s, out)
+}
+
+fn gunzip(path: &Path) -> Vec<u8> {
+    let mut v = Vec::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_end(&mut v)
+        .unwrap();
+    v
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("idnsafe-audit-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn every_shared_zone_and_name_list_is_audited() {
+    for dir in ["zones", "names"] {
+        let d = idnsafe_tests::data_file(dir);
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        assert!(!files.is_empty());
+        for f in files {
+            // The North Korean file is a series of `dig ANY` answers whose
+            // first SOA is for airkoryo.com.kp; the registrations it shows
+            // are under .kp, so audit it with that origin.
+            let origin = f.to_string_lossy().contains("NorthKorea").then(|| "kp".to_owned());
+            let opts = AuditOptions { origin, ..AuditOptions::default() };
+            let (s, findings) = run(std::slice::from_ref(&f), &opts);
+            assert!(s.names_distinct > 0, "{}: no names", f.display());
+            assert_eq!(s.read_errors, 0, "{}: read errors", f.display());
+            assert!(findings.iter().all(|x| x.kind != FindingKind::ReadError));
+        }
+    }
+}
+
+#[test]
+fn distinct_name_counts_of_known_files() {
+    // The root zone: 1,445 delegated TLDs (SOURCES.md).
+    let root = idnsafe_tests::data_file("zones/records__root.zone.gz");
+    let (s, _) = run(&[root], &AuditOptions::default());
+    assert_eq!(s.names_distinct, 1445);
+    assert_eq!(s.names_idn, 151);
+    // Name lists: one name per line, counted independently here.
+    for list in ["names/kz.txt.gz", "names/lol.txt.gz", "names/xn--80ao21a.txt.gz"] {
+        let p = idnsafe_tests::data_file(list);
+        let text = String::from_utf8(gunzip(&p)).unwrap();
+        let mut distinct: Vec<&str> =
+            text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let (s, _) = run(&[p], &AuditOptions::default());
+        assert_eq!(s.names_distinct, distinct.len() as u64, "{list}");
+    }
+}
+
+/// Cyrillic letters that look like Latin ones.
+fn cyrillic_twin(label: &str) -> Option<String> {
+    let mut changed = false;
+    let out: String = label
+        .chars()
+        .map(|c| match c {
+            'a' => {
+                changed = true;
+                'а'
+            }
+            'o' => {
+                changed = true;
+                'о'
+            }
+            'e' => {
+                changed = true;
+                'е'
+            }
+            _ => c,
+        })
+        .collect();
+    changed.then_some(out)
+}
+
+#[test]
+fn planted_homographs_are_found() {
+    let src = idnsafe_tests::data_file("names/kz.txt.gz");
+    let text = String::from_utf8(gunzip(&src)).unwrap();
+    // Plant mixed-script twins of ten real ASCII names.
+    let originals: Vec<&str> = text
+        .lines()
+        .filter(|n| n.ends_with(".kz") && !n.starts_with("xn--") && n.len() > 8)
+        .filter(|n| cyrillic_twin(n.trim_end_matches(".kz")).is_some())
+        .step_by(997)
+        .take(10)
+        .collect();
+    assert_eq!(originals.len(), 10);
+    let mut planted = Vec::new();
+    let dir = tmpdir("plant");
+    let copy = dir.join("kz-planted.txt");
+    let mut f = std::fs::File::create(&copy).unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    for o in &originals {
+        let twin = cyrillic_twin(o.trim_end_matches(".kz")).unwrap();
+        let a = idnsafe_idna::encode_alabel(&twin).unwrap();
+        writeln!(f, "{a}.kz").unwrap();
+        planted.push((o.to_string(), format!("{a}.kz")));
+    }
+    drop(f);
+    let (_, findings) = run(&[copy], &AuditOptions::default());
+    for (orig, twin) in &planted {
+        assert!(
+            findings.iter().any(|x| x.kind == FindingKind::HomographCluster
+                && x.names.contains(orig)
+                && x.names.contains(twin)),
+            "planted {twin} (twin of {orig}) not found in a homograph cluster"
+        );
+    }
+    // And with protected names: a lookalike of a protected name is reported.
+    let protect = ProtectedIndex::from_list(&format!("{}\n", planted[0].0), Level::Domain).unwrap();
+    let opts = AuditOptions { protect: Some(protect), ..AuditOptions::default() };
+    let (_, findings) = run(&[dir.join("kz-planted.txt")], &opts);
+    assert!(findings.iter().any(|x| x.kind == FindingKind::ConfusableWithProtected
+        && x.names == [planted[0].1.clone()]
+        && x.protected.as_deref() == Some(planted[0].0.as_str())));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn czds_fast_path_agrees_with_the_general_reader() {
+    // A CZDS-form copy of a real zone: lower-case, tab-separated, one record per line.
+    let src = idnsafe_tests::data_file("zones/records__XN--WGBH1C.zone.gz");
+    let text = String::from_utf8(gunzip(&src)).unwrap();
+    let dir = tmpdir("czds");
+    let czds = dir.join("zone.txt");
+    let mut f = std::fs::File::create(&czds).unwrap();
+    let mut soa_first = Vec::new();
+    let mut rest = Vec::new();
+    for line in text.lines() {
+        if line.starts_with(';') || line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() < 5 {
+            continue;
+        }
+        let l = format!(
+            "{}\t{}\t{}\t{}\t{}",
+            fields[0].to_lowercase(),
+            fields[1],
+            fields[2].to_lowercase(),
+            fields[3].to_lowercase(),
+            fields[4..].join(" ")
+        );
+        if fields[3].eq_ignore_ascii_case("soa") && soa_first.is_empty() {
+            soa_first.push(l)
+        } else {
+            rest.push(l)
+        }
+    }
+    for l in soa_first.iter().chain(&rest) {
+        writeln!(f, "{l}").unwrap();
+    }
+    drop(f);
+    let (fast, ff) =
+        run(std::slice::from_ref(&czds), &AuditOptions { threads: 2, ..AuditOptions::default() });
+    assert_eq!(fast.readers, ["czds-fast"]);
+    let (slow, sf) = run(&[src], &AuditOptions::default());
+    assert_ne!(slow.readers, ["czds-fast"]);
+    assert_eq!(fast.names_distinct, slow.names_distinct);
+    assert!(fast.names_distinct > 100);
+    assert_eq!(ff, sf);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn hostile_input_every_line_accounted_for() {
+    let dir = tmpdir("hostile");
+    // Garbage bytes, a 1 MB line, a broken $INCLUDE, valid records.
+    let zone = dir.join("bad.zone");
+    let mut z = Vec::new();
+    z.extend_from_slice(b"$ORIGIN example.\n@ 3600 IN SOA ns.example. h.example. 1 2 3 4 5\n");
+    z.extend_from_slice(b"good 3600 IN NS ns1.other.\n");
+    z.extend_from_slice(b"\xff\xfe\x00garbage\x01\n");
+    z.extend(std::iter::repeat_n(b'x', 1 << 20));
+    z.push(b'\n');
+    z.extend_from_slice(b"$INCLUDE does-not-exist.zone\n");
+    z.extend_from_slice(b"also-good 3600 IN NS ns1.other.\n");
+    std::fs::write(&zone, &z).unwrap();
+    let lines_in = z.iter().filter(|&&b| b == b'\n').count() as u64;
+    // A truncated gzip of a name list.
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for i in 0..50_000 {
+        writeln!(enc, "name{i}.example").unwrap();
+    }
+    let gz = enc.finish().unwrap();
+    let trunc = dir.join("trunc.txt.gz");
+    std::fs::write(&trunc, &gz[..gz.len() / 2]).unwrap();
+    let (s, findings) = run(&[zone, trunc], &AuditOptions::default());
+    let errors = findings.iter().filter(|f| f.kind == FindingKind::ReadError).count() as u64;
+    assert!(errors >= 3, "{findings:?}");
+    assert_eq!(errors, s.read_errors);
+    assert!(s.lines >= lines_in, "lines counted {} < {lines_in}", s.lines);
+    assert!(s.names_distinct >= 2);
+    assert!(
+        findings.iter().any(|f| f.reasons.iter().any(|r| r.code == "GZIP_TRUNCATED")),
+        "{findings:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
