@@ -21,6 +21,7 @@
 
 mod model;
 mod screen;
+mod seqkey;
 
 pub use model::{
     Action, ConfusableRules, EquivalenceRules, LengthRules, MAX_POLICY_BYTES, MixedScript,

@@ -31,6 +31,44 @@ struct Table {
     scripts: Vec<String>,
     languages: Vec<String>,
     lgr: Lgr,
+    /// How variant collisions are found under this table.
+    collisions: Collisions,
+}
+
+/// How variant collisions with registered names are found.
+#[derive(Debug)]
+enum Collisions {
+    /// The LGR's index key; exact when the relation is an equivalence,
+    /// necessary (hits confirmed with `are_variants`) when it has contexts.
+    IndexKey,
+    /// Symmetric and transitive with sequences: the sequence-free key
+    /// (necessary), hits confirmed with `are_variants`.
+    SeqFree(crate::seqkey::SeqFreeKey),
+    /// Neither: bounded enumeration of the candidate's variants.
+    Enumerate,
+}
+
+impl Table {
+    /// The variant key of a U-label under this table, or `None` when
+    /// collisions are found by enumeration (or the label is not in the table).
+    fn variant_key(&self, ulabel: &str) -> Option<String> {
+        match &self.collisions {
+            Collisions::IndexKey => {
+                self.lgr.index_key(ulabel).ok().map(|k| format!("k\u{0}{}", k.as_str()))
+            }
+            Collisions::SeqFree(s) => Some(format!("s\u{0}{}", s.key(ulabel))),
+            Collisions::Enumerate => None,
+        }
+    }
+
+    /// Whether a key hit is a variant: exact for an equivalence, else
+    /// decided by the LGR pairwise.
+    fn confirm(&self, a: &str, b: &str) -> bool {
+        match &self.collisions {
+            Collisions::IndexKey if self.lgr.variant_relation().is_equivalence() => true,
+            _ => self.lgr.are_variants(a, b).unwrap_or(false),
+        }
+    }
 }
 
 /// A loaded policy: the file, its tables, lists and protected names.
@@ -209,12 +247,21 @@ impl Policy {
                     format!("{}: {} (line {})", e.code(), e.message(), e.line()),
                 )
             })?;
+            let rel = lgr.variant_relation();
+            let collisions = if rel.symmetric && rel.transitive && !rel.has_sequences {
+                Collisions::IndexKey
+            } else if rel.symmetric && rel.transitive {
+                Collisions::SeqFree(crate::seqkey::SeqFreeKey::build(&lgr))
+            } else {
+                Collisions::Enumerate
+            };
             tables.push(Table {
                 id: t.id.clone(),
                 file: p,
                 scripts: t.scripts.clone(),
                 languages: t.languages.clone(),
                 lgr,
+                collisions,
             });
         }
         let mut reserved = FxHashMap::default();
@@ -340,11 +387,8 @@ impl Policy {
     pub fn variant_key(&self, ulabel: &str) -> Option<String> {
         let ti = self.key_table(ulabel, None)?;
         let t = self.tables.get(ti)?;
-        if !keyed(&t.lgr) {
-            return None;
-        }
-        let k = t.lgr.index_key(ulabel).ok()?;
-        Some(format!("{ti}\u{0}{}", k.as_str()))
+        let k = t.variant_key(ulabel)?;
+        Some(format!("{ti}\u{0}{k}"))
     }
 
     /// Whether two U-labels are variants of each other under the table
@@ -465,21 +509,17 @@ impl Policy {
         if let Some(ti) = table {
             let t = self.tables.get(ti);
             if let Some(t) = t {
-                let rel = t.lgr.variant_relation();
-                if keyed(&t.lgr) {
-                    // Equal keys are necessary for being variants; when the
-                    // relation has contexts they are not sufficient, so each
-                    // hit is confirmed pairwise (no enumeration either way).
-                    if let Ok(k) = t.lgr.index_key(&label) {
-                        let fp_key = format!("{ti}\u{0}{}", k.as_str());
-                        variant_hits = state.lookup(KeyKind::Variant, &fp_key, |i| {
-                            let other = state.label(i);
-                            other != label
-                                && t.lgr.index_key(other).is_ok_and(|k2| k2 == k)
-                                && (rel.is_equivalence()
-                                    || t.lgr.are_variants(&label, other).unwrap_or(false))
-                        });
-                    }
+                if let Some(k) = t.variant_key(&label) {
+                    // Equal keys are necessary for being variants; each hit
+                    // is confirmed (pairwise, no enumeration) unless the
+                    // table's relation is an equivalence.
+                    let fp_key = format!("{ti}\u{0}{k}");
+                    variant_hits = state.lookup(KeyKind::Variant, &fp_key, |i| {
+                        let other = state.label(i);
+                        other != label
+                            && t.variant_key(other).is_some_and(|k2| k2 == k)
+                            && t.confirm(&label, other)
+                    });
                 } else if let Ok(mut vs) = t.lgr.variants(
                     &label,
                     VariantOptions { limit: MAX_VARIANT_ENUMERATION, allocatable_only: false },
@@ -831,14 +871,6 @@ impl Policy {
     }
 }
 
-/// Whether an LGR's variant index keys can find collisions: the relation is
-/// symmetric and transitive and has no sequences (contexts only make the
-/// key a necessary condition, confirmed pairwise).
-fn keyed(lgr: &Lgr) -> bool {
-    let rel = lgr.variant_relation();
-    rel.symmetric && rel.transitive && !rel.has_sequences
-}
-
 fn verdict_of(a: Action) -> Option<Verdict> {
     match a {
         Action::Reject => Some(Verdict::Reject),
@@ -927,13 +959,9 @@ impl RegistryState {
             exact.push((fingerprint(KeyKind::Exact, &label), idx));
             if let Some(ti) = policy.key_table(&label, None)
                 && let Some(t) = policy.tables.get(ti)
-                && keyed(&t.lgr)
-                && let Ok(k) = t.lgr.index_key(&label)
+                && let Some(k) = t.variant_key(&label)
             {
-                variant.push((
-                    fingerprint(KeyKind::Variant, &format!("{ti}\u{0}{}", k.as_str())),
-                    idx,
-                ));
+                variant.push((fingerprint(KeyKind::Variant, &format!("{ti}\u{0}{k}")), idx));
             }
             if let Some(rules) = &policy.file.equivalence {
                 equivalence.push((

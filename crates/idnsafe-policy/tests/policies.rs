@@ -218,3 +218,25 @@ fn malformed_policy_names_file_line_and_key() {
     assert_eq!(e.key(), Some("table.file"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn gtld_reference_finds_latin_variants_with_sequences_without_enumeration() {
+    // ICANN's Latin reference LGR maps ß to the sequence "ss" and has
+    // accented variants; its relation has sequences, so collisions are found
+    // by the sequence-free key and confirmed pairwise.
+    let p = policy("gtld-reference");
+    let state = RegistryState::build(
+        &p,
+        [("strasse.example", Some("alice")), ("example1.example", Some("alice"))],
+    );
+    let d = screen(&p, &state, "straße.example", Some("bob"));
+    assert_eq!(d.decision, Verdict::Reject, "{:?}", d.reasons);
+    let r = d.reasons.iter().find(|r| r.code == "VARIANT_OF_REGISTERED").unwrap();
+    assert_eq!(r.conflicting.as_deref(), Some("strasse"));
+    // The same registrant may have it (same-registrant policy).
+    assert_eq!(screen(&p, &state, "straße.example", Some("alice")).decision, Verdict::Accept);
+    let d = screen(&p, &state, "exámple1.example", Some("bob"));
+    assert!(codes(&d).contains(&"VARIANT_OF_REGISTERED"), "{:?}", codes(&d));
+    // An unrelated label is not a variant.
+    assert_eq!(screen(&p, &state, "strosse.example", Some("bob")).decision, Verdict::Accept);
+}

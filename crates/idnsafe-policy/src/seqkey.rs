@@ -1,0 +1,155 @@
+//! A variant key that never misses a variant, for IDN tables whose variant
+//! relation is symmetric and transitive but has code point sequences (such as
+//! ICANN's Latin LGR: `ß` ~ `ss`, `a` + U+0331 as one element), where the
+//! LGR's own index key cannot follow every segmentation.
+//!
+//! Code points that take part in a sequence (in the repertoire or as a
+//! variant) are dropped, together with every code point of their variant
+//! class; every other code point becomes the smallest member of its class.
+//! Two labels that are variants of each other always get the same key: each
+//! element of one is replaced by one of its variants in the other, and either
+//! both sides of the replacement are dropped or both map to one class member.
+//! The converse does not hold, so every hit is confirmed with the LGR's exact
+//! `are_variants` (no enumeration either way).
+
+use idnsafe_lgr::Lgr;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Most repertoire code points examined (the largest shared LGR has ~33,000).
+const MAX_ELEMENTS: usize = 400_000;
+
+#[derive(Debug, Default)]
+pub(crate) struct SeqFreeKey {
+    rep: FxHashMap<u32, u32>,
+    dropped: FxHashSet<u32>,
+}
+
+fn find(parent: &mut FxHashMap<u32, u32>, x: u32) -> u32 {
+    let mut r = x;
+    let mut steps = 0;
+    while let Some(&p) = parent.get(&r) {
+        if p == r || steps > MAX_ELEMENTS {
+            break;
+        }
+        r = p;
+        steps += 1;
+    }
+    // Path compression.
+    let mut y = x;
+    while let Some(&p) = parent.get(&y) {
+        if p == r {
+            break;
+        }
+        parent.insert(y, r);
+        y = p;
+    }
+    r
+}
+
+impl SeqFreeKey {
+    pub(crate) fn build(lgr: &Lgr) -> SeqFreeKey {
+        let mut parent: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut seeds: FxHashSet<u32> = FxHashSet::default();
+        let mut seen = 0usize;
+        for &(lo, hi) in lgr.repertoire().ranges() {
+            for c in lo..=hi {
+                seen += 1;
+                if seen > MAX_ELEMENTS {
+                    break;
+                }
+                for m in lgr.variant_mappings(&[c]) {
+                    match m.target.as_slice() {
+                        [t] => {
+                            let (a, b) = (find(&mut parent, c), find(&mut parent, *t));
+                            if a != b {
+                                parent.insert(a.max(b), a.min(b));
+                                parent.entry(a.min(b)).or_insert(a.min(b));
+                            }
+                        }
+                        many => {
+                            seeds.insert(c);
+                            seeds.extend(many.iter().copied());
+                        }
+                    }
+                }
+            }
+        }
+        for seq in lgr.sequences() {
+            seeds.extend(seq.iter().copied());
+            for m in lgr.variant_mappings(seq) {
+                seeds.extend(m.target.iter().copied());
+            }
+        }
+        // Close the dropped set over variant classes.
+        let dropped_roots: FxHashSet<u32> = seeds.iter().map(|&c| find(&mut parent, c)).collect();
+        let keys: Vec<u32> = parent.keys().copied().collect();
+        let mut rep = FxHashMap::default();
+        let mut dropped = seeds;
+        for c in keys {
+            let r = find(&mut parent, c);
+            if dropped_roots.contains(&r) {
+                dropped.insert(c);
+            } else if r != c {
+                rep.insert(c, r);
+            }
+        }
+        SeqFreeKey { rep, dropped }
+    }
+
+    pub(crate) fn key(&self, label: &str) -> String {
+        let mut out = String::with_capacity(label.len());
+        for c in label.chars() {
+            let cp = c as u32;
+            if self.dropped.contains(&cp) {
+                continue;
+            }
+            out.extend(char::from_u32(self.rep.get(&cp).copied().unwrap_or(cp)));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idnsafe_lgr::VariantOptions;
+
+    /// Every variant of a label has the label's key (the key never misses a
+    /// variant), on words over the whole Latin reference LGR.
+    #[test]
+    fn variants_share_the_key_under_the_latin_reference_lgr() {
+        let lgr =
+            Lgr::from_path(idnsafe_tests::data_file("lgr/second-level/und-Latn.xml")).unwrap();
+        assert!(lgr.variant_relation().has_sequences, "the test needs an LGR with sequences");
+        let k = SeqFreeKey::build(&lgr);
+        let words = [
+            "strasse",
+            "straße",
+            "example",
+            "paypal",
+            "kazakhstan",
+            "christmas",
+            "massage",
+            "niño",
+            "façade",
+            "smörgåsbord",
+            "ssss",
+            "łódź",
+        ];
+        let mut checked = 0;
+        for w in words {
+            if lgr.disposition(w).disposition != idnsafe_lgr::Disposition::Valid {
+                continue;
+            }
+            let key = k.key(w);
+            for v in
+                lgr.variants(w, VariantOptions { limit: 5000, allocatable_only: false }).unwrap()
+            {
+                assert_eq!(k.key(&v.label), key, "{w} ~ {}", v.label);
+                assert!(lgr.are_variants(w, &v.label).unwrap(), "{w} ~ {}", v.label);
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} variants checked");
+    }
+}
