@@ -157,6 +157,17 @@ pub enum BundleStatus {
     Reserved,
 }
 
+impl BundleStatus {
+    /// `blocked`, `allocated` or `reserved`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BundleStatus::Blocked => "blocked",
+            BundleStatus::Allocated => "allocated",
+            BundleStatus::Reserved => "reserved",
+        }
+    }
+}
+
 /// One label of the bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BundleEntry {

@@ -3,13 +3,14 @@
 //! ICANN's Latin LGR: `ß` ~ `ss`, `a` + U+0331 as one element), where the
 //! LGR's own index key cannot follow every segmentation.
 //!
-//! Code points that take part in a sequence (in the repertoire or as a
-//! variant) are dropped, together with every code point of their variant
-//! class; every other code point becomes the smallest member of its class.
-//! Two labels that are variants of each other always get the same key: each
-//! element of one is replaced by one of its variants in the other, and either
-//! both sides of the replacement are dropped or both map to one class member.
-//! The converse does not hold, so every hit is confirmed with the LGR's exact
+//! Code points of a variant mapping that changes length (`ß` → `ss`) or of a
+//! sequence element with variants, together with every code point of their
+//! variant class, become a marker, and a run of markers counts as one; every other code point becomes
+//! the smallest member of its class. Two labels that are variants of each
+//! other always get the same key: each element of one is replaced by one of
+//! its variants in the other, and either both sides of the replacement are
+//! non-empty runs of marked code points or both map to one class member. The
+//! converse does not hold, so every hit is confirmed with the LGR's exact
 //! `are_variants` (no enumeration either way).
 
 use idnsafe_lgr::Lgr;
@@ -74,10 +75,14 @@ impl SeqFreeKey {
                 }
             }
         }
+        // A sequence element matters only when it has a variant other than
+        // itself; one without variants stays unchanged in every variant label.
         for seq in lgr.sequences() {
-            seeds.extend(seq.iter().copied());
             for m in lgr.variant_mappings(seq) {
-                seeds.extend(m.target.iter().copied());
+                if m.target.as_slice() != seq {
+                    seeds.extend(seq.iter().copied());
+                    seeds.extend(m.target.iter().copied());
+                }
             }
         }
         // Close the dropped set over variant classes.
@@ -97,10 +102,14 @@ impl SeqFreeKey {
     }
 
     pub(crate) fn key(&self, label: &str) -> String {
+        const MARK: char = '\u{0}';
         let mut out = String::with_capacity(label.len());
         for c in label.chars() {
             let cp = c as u32;
             if self.dropped.contains(&cp) {
+                if !out.ends_with(MARK) {
+                    out.push(MARK);
+                }
                 continue;
             }
             out.extend(char::from_u32(self.rep.get(&cp).copied().unwrap_or(cp)));
@@ -151,5 +160,49 @@ mod tests {
             }
         }
         assert!(checked > 100, "only {checked} variants checked");
+    }
+
+    /// The same on pseudo-random labels built from repertoire elements
+    /// (sequences included) of LGRs whose relation has sequences.
+    #[test]
+    fn variants_share_the_key_on_random_labels() {
+        for file in [
+            "lgr/second-level/und-Latn.xml",
+            "lgr/second-level/und-Deva.xml",
+            "lgr/second-level/de.xml",
+        ] {
+            let lgr = Lgr::from_path(idnsafe_tests::data_file(file)).unwrap();
+            let k = SeqFreeKey::build(&lgr);
+            let mut elems: Vec<Vec<u32>> = lgr.sequences().map(<[u32]>::to_vec).collect();
+            for &(lo, hi) in lgr.repertoire().ranges() {
+                elems.extend((lo..=hi.min(lo + 300)).map(|c| vec![c]));
+            }
+            let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+            let mut next = || {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed
+            };
+            let mut checked = 0;
+            for _ in 0..3000 {
+                let n = 1 + (next() % 8) as usize;
+                let label: String = (0..n)
+                    .flat_map(|_| elems[(next() % elems.len() as u64) as usize].clone())
+                    .filter_map(char::from_u32)
+                    .collect();
+                let Ok(vs) =
+                    lgr.variants(&label, VariantOptions { limit: 200, allocatable_only: false })
+                else {
+                    continue;
+                };
+                let key = k.key(&label);
+                for v in vs {
+                    assert_eq!(k.key(&v.label), key, "{file}: {label:?} ~ {:?}", v.label);
+                    checked += 1;
+                }
+            }
+            assert!(checked > 500, "{file}: only {checked} variants checked");
+        }
     }
 }

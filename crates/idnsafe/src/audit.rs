@@ -201,7 +201,7 @@ pub fn audit(
         builder.build().map_err(|e| AuditError(format!("cannot start worker threads: {e}")))?;
     let mut summary = AuditSummary {
         files: files.iter().map(|f| f.display().to_string()).collect(),
-        data_versions: crate::versions::data_versions(),
+        data_versions: crate::versions::data_versions_with_policy(opts.policy.as_ref()),
         ..AuditSummary::default()
     };
     let mut findings: BTreeMap<String, u64> = BTreeMap::new();

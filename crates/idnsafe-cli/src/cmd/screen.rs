@@ -111,7 +111,7 @@ pub fn run(args: &ScreenArgs) -> Result<(), CliError> {
                 writeln!(out, "  {} {}", r.code, r.message)?;
             }
             for b in &d.bundle {
-                writeln!(out, "  bundle: {} ({:?})", b.label, b.status)?;
+                writeln!(out, "  bundle: {} ({})", b.label, b.status.as_str())?;
             }
         }
         Ok(())

@@ -7,5 +7,7 @@ pub fn run() -> Result<(), CliError> {
     for d in idnsafe::versions::data_versions() {
         println!("  {}: {} [{}]", d.source, d.version, d.provider);
     }
+    println!("  Character names in human output: 17.0.0 [unicode_names2 4]");
+    println!("  LGRs: the version each LGR file declares; `idnsafe lgr stats FILE` prints it");
     Ok(())
 }
