@@ -156,3 +156,91 @@ fn demo_file_runs() {
     assert!(recs.iter().any(|r| r["ok"] == true));
     assert!(recs.iter().any(|r| r["ok"] == false));
 }
+
+#[test]
+fn lgr_validate_reports_root_zone_lgrs_symmetric_and_transitive() {
+    let dir = idnsafe_tests::data_file("lgr/root-zone/lgr-5");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let (code, out, err) = run(&["lgr", "validate", "--json", p.to_str().unwrap()], b"");
+        assert_eq!(code, 0, "{}: {err}", p.display());
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(v["usable"], true);
+        assert_eq!(v["variant_relation"]["symmetric"], true, "{}", p.display());
+        assert_eq!(v["variant_relation"]["transitive"], true, "{}", p.display());
+        n += 1;
+    }
+    assert_eq!(n, 25);
+}
+
+#[test]
+fn screen_decides_with_reasons_and_bundle() {
+    let dir = std::env::temp_dir().join(format!("idnsafe-cli-screen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let reg = dir.join("reg.csv");
+    std::fs::write(&reg, "name,registrant\npaoemaca.com.br,alice\n").unwrap();
+    let policy = idnsafe_tests::repo_file("tables/policies/br.toml");
+    let args = [
+        "screen",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--registered",
+        reg.to_str().unwrap(),
+        "--registrant",
+        "bob",
+        "--json",
+    ];
+    let (code, out, err) = run(&args, "pãoemaçã.com.br\nsorvete.com.br\n".as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let recs = json_lines(&out);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["decision"], "reject");
+    assert_eq!(recs[0]["reasons"][0]["code"], "EQUIVALENT_REGISTERED");
+    assert_eq!(recs[0]["bundle"][0]["label"], "paoemaca");
+    assert_eq!(recs[0]["bundle"][0]["status"], "reserved");
+    assert_eq!(recs[1]["decision"], "accept");
+    assert!(err.contains("1 accepted, 1 rejected"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn audit_writes_findings_and_summary() {
+    let dir = std::env::temp_dir().join(format!("idnsafe-cli-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = dir.join("names.txt");
+    // An A-label twin, and a U-label twin as a list may hold it.
+    std::fs::write(
+        &list,
+        "paypal.example\nxn--pypal-4ve.example\nраураl.example\nbücher.example\n",
+    )
+    .unwrap();
+    let protect = dir.join("protect.txt");
+    std::fs::write(&protect, "paypal.com\n").unwrap();
+    let summary = dir.join("summary.json");
+    let args = [
+        "audit",
+        "--json",
+        "--protect",
+        protect.to_str().unwrap(),
+        "--summary",
+        summary.to_str().unwrap(),
+        list.to_str().unwrap(),
+    ];
+    let (code, out, err) = run(&args, b"");
+    assert_eq!(code, 0, "{err}");
+    let recs = json_lines(&out);
+    assert!(
+        recs.iter()
+            .any(|r| r["kind"] == "confusable_with_protected" && r["protected"] == "paypal.com"),
+        "{out}"
+    );
+    let cluster = recs.iter().find(|r| r["kind"] == "homograph_cluster").unwrap();
+    assert_eq!(cluster["names"].as_array().unwrap().len(), 3, "{out}");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(s["names_distinct"], 4);
+    assert_eq!(s["names_idn"], 3);
+    assert!(s["data_versions"].as_array().unwrap().len() >= 4);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

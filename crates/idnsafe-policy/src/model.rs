@@ -126,13 +126,14 @@ pub struct VariantRules {
     /// What a variant of a registered name means.
     #[serde(default)]
     pub policy: VariantPolicy,
-    /// Most variant labels listed in a decision's bundle.
+    /// Most variant labels listed in a decision's bundle (default 16; a Latin
+    /// label can have thousands of blocked accent variants).
     #[serde(default = "default_bundle_limit")]
     pub bundle_limit: u64,
 }
 
 fn default_bundle_limit() -> u64 {
-    64
+    16
 }
 
 /// `[equivalence]`: a key beyond the LGRs; names with equal keys belong to one holder.

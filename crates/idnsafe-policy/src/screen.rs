@@ -222,6 +222,9 @@ fn read_list(path: &Path) -> Result<Vec<String>, PolicyError> {
 /// The U-label of one label (A-labels decoded, ASCII lower-cased); the label
 /// itself when it cannot be decoded.
 fn ulabel_of(label: &str) -> String {
+    if label.is_ascii() && !label.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")) {
+        return label.to_ascii_lowercase();
+    }
     let r = idnsafe_idna::check_label(label);
     r.ulabel().map_or_else(|| label.to_ascii_lowercase(), str::to_owned)
 }

@@ -453,7 +453,11 @@ fn analyse(
 ) {
     let n = names.len();
     let t = Instant::now();
-    let is_idn = |i: usize| names.label(i).starts_with(b"xn--");
+    // IDNs: A-labels, or U-labels given as they are in a name list.
+    let is_idn = |i: usize| {
+        let l = names.label(i);
+        l.starts_with(b"xn--") || !l.is_ascii()
+    };
     // Pass 1: IDN names (A-labels): decoded once, checked once, keyed once.
     let idn_idx: Vec<u32> =
         (0..n).filter(|&i| is_idn(i)).filter_map(|i| u32::try_from(i).ok()).collect();

@@ -147,11 +147,27 @@ pub fn run_validate(args: &ValidateArgs) -> Result<(), CliError> {
     let xml = std::fs::read_to_string(&args.file)
         .map_err(|e| CliError::usage(format!("{}: {e}", args.file.display())))?;
     let v = validate_xml(&xml);
+    // The variant relation (RFC 7940 §5.3.3 asks for symmetry and transitivity).
+    let relation =
+        if v.is_usable() { Lgr::from_xml(&xml).ok().map(|l| *l.variant_relation()) } else { None };
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {
-        let j = json!({"file": args.file.display().to_string(), "usable": v.is_usable(), "diagnostics": v.diagnostics});
+        let j = json!({"file": args.file.display().to_string(), "usable": v.is_usable(), "variant_relation": relation, "diagnostics": v.diagnostics});
         writeln!(out, "{j}")?;
     } else {
+        if let Some(r) = relation {
+            let yes = |b: bool| if b { "yes" } else { "NO" };
+            writeln!(
+                out,
+                "{}: variant relation: symmetric {}, transitive {}, contextual {}, sequences {}; index keys exact: {}",
+                args.file.display(),
+                yes(r.symmetric),
+                yes(r.transitive),
+                yes(r.contextual),
+                yes(r.has_sequences),
+                yes(r.is_equivalence())
+            )?;
+        }
         for d in &v.diagnostics {
             let sev = if d.severity == Severity::Error { "error" } else { "warning" };
             writeln!(
