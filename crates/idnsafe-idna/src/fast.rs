@@ -25,7 +25,7 @@ pub fn is_valid_label(label: &str) -> bool {
     }
     if label.is_ascii() {
         if b.len() >= 4 && b.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"xn--")) {
-            return check_label(label).is_ok();
+            return is_valid_alabel(label);
         }
         return b.len() <= MAX_LABEL_OCTETS
             && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
@@ -95,6 +95,41 @@ fn alabel_len_upper_bound(chars: &[char]) -> usize {
         digits += 1;
     }
     4 + basic + usize::from(basic > 0) + non_basic * digits
+}
+
+/// The Unicode form of a label, cheaply: A-labels decoded (case-insensitive
+/// prefix; `None` when the Punycode is invalid or too long), other ASCII
+/// labels lower-cased, U-labels as they are. No validity check: pair it with
+/// [`is_valid_label`].
+pub fn to_ulabel(label: &str) -> Option<String> {
+    let b = label.as_bytes();
+    if !label.is_ascii() {
+        return Some(label.to_owned());
+    }
+    if b.len() >= 4 && b.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"xn--")) {
+        let puny =
+            label.get(4..).filter(|p| !p.is_empty() && p.len() <= crate::MAX_PUNYCODE_INPUT)?;
+        return idna::punycode::decode_to_string(&puny.to_ascii_lowercase());
+    }
+    Some(label.to_ascii_lowercase())
+}
+
+/// The A-label path of [`is_valid_label`]: the checks of `check_alabel`
+/// (length, Punycode, round trip) with the U-label checked by the fast path.
+fn is_valid_alabel(label: &str) -> bool {
+    if label.len() > MAX_LABEL_OCTETS {
+        return false;
+    }
+    let lower = label.to_ascii_lowercase();
+    let Some(puny) = lower.get(4..).filter(|p| !p.is_empty()) else { return false };
+    let Some(u) = idna::punycode::decode_to_string(puny) else { return false };
+    if u.is_ascii() {
+        return false;
+    }
+    match crate::encode_alabel(&u) {
+        Some(re) if re == lower => is_valid_label(&u),
+        _ => false,
+    }
 }
 
 fn hyphens_ok(first: Option<u8>, last: Option<u8>, third: Option<u8>, fourth: Option<u8>) -> bool {

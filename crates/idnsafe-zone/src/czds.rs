@@ -60,17 +60,20 @@ pub fn split_ranges(len: u64, n: usize) -> Vec<(u64, u64)> {
 pub fn origin_from_soa(path: &Path) -> std::io::Result<Option<String>> {
     let mut f = File::open(path)?;
     let mut buf = vec![0u8; 4096];
-    let n = f.read(&mut buf)?;
-    let line = buf.get(..n).unwrap_or(&[]);
-    let line = line.get(..memchr(b'\n', line).unwrap_or(line.len())).unwrap_or(&[]);
+    let n = read_full_from(&mut f, &mut buf)?;
+    Ok(origin_from_first_line(buf.get(..n).unwrap_or(&[])))
+}
+
+fn origin_from_first_line(buf: &[u8]) -> Option<String> {
+    let line = buf.get(..memchr(b'\n', buf).unwrap_or(buf.len())).unwrap_or(&[]);
     let mut fields = line.split(|&b| b == b'\t');
     let owner = fields.next().unwrap_or(&[]);
     let rtype = fields.nth(2).unwrap_or(&[]);
     if !rtype.eq_ignore_ascii_case(b"soa") || !owner.ends_with(b".") {
-        return Ok(None);
+        return None;
     }
     let o = owner.get(..owner.len() - 1).unwrap_or(&[]);
-    Ok(std::str::from_utf8(o).ok().map(|s| s.to_ascii_lowercase()))
+    std::str::from_utf8(o).ok().map(|s| s.to_ascii_lowercase())
 }
 
 /// Scans the lines starting in `[start, end)` of `path`, calling `sink`
@@ -150,6 +153,122 @@ pub fn scan_range(
         buf.drain(..i);
         pos += i as u64;
     }
+}
+
+/// Scans a whole stream of CZDS text (e.g. decompressed gzip), reading it in
+/// blocks from `blocks`; like [`scan_range`] over the whole input.
+pub fn scan_blocks(
+    blocks: impl Iterator<Item = std::io::Result<Vec<u8>>>,
+    origin: &str,
+    mut sink: impl FnMut(&[u8]),
+) -> Result<Result<CzdsStats, NotCzds>, std::io::Error> {
+    let suffix: Vec<u8> =
+        if origin.is_empty() { b".".to_vec() } else { format!(".{origin}.").into_bytes() };
+    let mut stats = CzdsStats::default();
+    let mut last: Vec<u8> = Vec::new();
+    let mut tail: Vec<u8> = Vec::new();
+    for block in blocks {
+        let block = block?;
+        // Complete the line left over from the previous block.
+        let mut start = 0usize;
+        if !tail.is_empty() {
+            match memchr(b'\n', &block) {
+                Some(nl) => {
+                    tail.extend_from_slice(block.get(..nl).unwrap_or(&[]));
+                    stats.lines += 1;
+                    if let Err(why) = scan_line(&tail, &suffix, &mut last, &mut stats, &mut sink) {
+                        return Ok(Err(NotCzds { line_in_range: stats.lines, why }));
+                    }
+                    tail.clear();
+                    start = nl + 1;
+                }
+                None => {
+                    tail.extend_from_slice(&block);
+                    if tail.len() > MAX_CZDS_LINE {
+                        return Ok(Err(NotCzds {
+                            line_in_range: stats.lines + 1,
+                            why: "line too long",
+                        }));
+                    }
+                    continue;
+                }
+            }
+        }
+        let mut rest = block.get(start..).unwrap_or(&[]);
+        while let Some(nl) = memchr(b'\n', rest) {
+            let line = rest.get(..nl).unwrap_or(&[]);
+            stats.lines += 1;
+            if let Err(why) = scan_line(line, &suffix, &mut last, &mut stats, &mut sink) {
+                return Ok(Err(NotCzds { line_in_range: stats.lines, why }));
+            }
+            rest = rest.get(nl + 1..).unwrap_or(&[]);
+        }
+        tail.extend_from_slice(rest);
+        if tail.len() > MAX_CZDS_LINE {
+            return Ok(Err(NotCzds { line_in_range: stats.lines + 1, why: "line too long" }));
+        }
+    }
+    if !tail.is_empty() {
+        stats.lines += 1;
+        if let Err(why) = scan_line(&tail, &suffix, &mut last, &mut stats, &mut sink) {
+            return Ok(Err(NotCzds { line_in_range: stats.lines, why }));
+        }
+    }
+    Ok(Ok(stats))
+}
+
+/// Reads `path` through a gzip decoder on a background thread and yields
+/// its decompressed bytes in blocks (at most four blocks in flight), so
+/// decompression and scanning run on two cores.
+pub fn gzip_blocks(path: &Path) -> std::io::Result<impl Iterator<Item = std::io::Result<Vec<u8>>>> {
+    let file = File::open(path)?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+    std::thread::Builder::new().name("idnsafe-gunzip".to_owned()).spawn(move || {
+        let mut dec =
+            flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(BLOCK, file));
+        loop {
+            let mut buf = vec![0u8; BLOCK];
+            match read_full_from(&mut dec, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    buf.truncate(n);
+                    if tx.send(Ok(buf)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    break;
+                }
+            }
+        }
+    })?;
+    Ok(rx.into_iter())
+}
+
+/// The first line of a gzip file's content, when it is a CZDS SOA record:
+/// the origin it names.
+pub fn origin_from_gzip_soa(path: &Path) -> std::io::Result<Option<String>> {
+    let mut dec = flate2::read::MultiGzDecoder::new(File::open(path)?);
+    let mut buf = vec![0u8; 4096];
+    let n = read_full_from(&mut dec, &mut buf)?;
+    Ok(origin_from_first_line(buf.get(..n).unwrap_or(&[])))
+}
+
+fn read_full_from(r: &mut impl Read, mut buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut total = 0;
+    while !buf.is_empty() {
+        match r.read(buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                total += n;
+                buf = buf.get_mut(n..).unwrap_or(&mut []);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(total)
 }
 
 /// True when byte `at` of the file starts a line (the byte before it is `\n`).
@@ -318,6 +437,31 @@ mod tests {
             got.dedup();
             assert_eq!(got.len(), 3, "{n} ranges");
         }
+    }
+
+    #[test]
+    fn blocks_agree_with_ranges_at_any_block_size() {
+        let p = tmp("e", ZONE);
+        let mut want = Vec::new();
+        scan_range(&p, 0, ZONE.len() as u64, "com", |l| want.push(l.to_vec())).unwrap().unwrap();
+        for size in [1, 2, 5, 17, 64, 1000] {
+            let blocks: Vec<std::io::Result<Vec<u8>>> =
+                ZONE.as_bytes().chunks(size).map(|c| Ok(c.to_vec())).collect();
+            let mut got = Vec::new();
+            let s =
+                scan_blocks(blocks.into_iter(), "com", |l| got.push(l.to_vec())).unwrap().unwrap();
+            assert_eq!(got, want, "block size {size}");
+            assert_eq!(s.lines, 8);
+        }
+        // And through gzip.
+        let gz = p.with_extension("gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut enc, ZONE.as_bytes()).unwrap();
+        std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+        assert_eq!(origin_from_gzip_soa(&gz).unwrap().as_deref(), Some("com"));
+        let mut got = Vec::new();
+        scan_blocks(gzip_blocks(&gz).unwrap(), "com", |l| got.push(l.to_vec())).unwrap().unwrap();
+        assert_eq!(got, want);
     }
 
     #[test]

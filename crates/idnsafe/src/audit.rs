@@ -143,12 +143,33 @@ impl std::error::Error for AuditError {}
 
 /// The distinct names of all inputs: labels in one arena, each with the
 /// zone (origin) it sits under.
-#[derive(Default)]
 struct Names {
     arena: Vec<u8>,
     ends: Vec<u32>,
     zone_of: Vec<u16>,
     zones: Vec<String>,
+    /// Every name so far came in strictly increasing (zone, label) order,
+    /// so there are no repeats (CZDS files are sorted).
+    sorted: bool,
+    /// Indices of the IDN names (A-labels, or U-labels from lists).
+    idn: Vec<u32>,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            arena: Vec::new(),
+            ends: Vec::new(),
+            zone_of: Vec::new(),
+            zones: Vec::new(),
+            sorted: true,
+            idn: Vec::new(),
+        }
+    }
+}
+
+fn is_idn_label(l: &[u8]) -> bool {
+    l.starts_with(b"xn--") || !l.is_ascii()
 }
 
 impl Names {
@@ -176,10 +197,32 @@ impl Names {
         u16::try_from(self.zones.len() - 1).unwrap_or(u16::MAX)
     }
     fn push(&mut self, label: &[u8], zone: u16) {
+        if let Some(n) = self.len().checked_sub(1)
+            && self.sorted
+            && (self.zone_of.get(n).copied().unwrap_or(0), self.label(n)) >= (zone, label)
+        {
+            self.sorted = false;
+        }
+        if is_idn_label(label)
+            && let Ok(i) = u32::try_from(self.len())
+        {
+            self.idn.push(i);
+        }
         self.arena.extend_from_slice(label);
         self.ends.push(u32::try_from(self.arena.len()).unwrap_or(u32::MAX));
         self.zone_of.push(zone);
     }
+    /// Drops the names from index `n` on (a scan that turned out not to be
+    /// strict CZDS). `sorted` may stay false, which only costs a dedupe pass.
+    fn truncate(&mut self, n: usize) {
+        let end = if n == 0 { 0 } else { self.ends.get(n - 1).copied().unwrap_or(0) as usize };
+        self.arena.truncate(end);
+        self.ends.truncate(n);
+        self.zone_of.truncate(n);
+        let keep = self.idn.partition_point(|&i| (i as usize) < n);
+        self.idn.truncate(keep);
+    }
+
     fn heap_bytes(&self) -> usize {
         self.arena.capacity() + self.ends.capacity() * 4 + self.zone_of.capacity() * 2
     }
@@ -257,10 +300,15 @@ fn read_file(
     summary: &mut AuditSummary,
     emit: &mut dyn FnMut(&Finding),
 ) -> Result<(), AuditError> {
-    // Fast path: an uncompressed strict CZDS file, scanned in parallel ranges.
-    if !is_gzip(file)
-        && let Some(done) = read_czds_fast(file, opts, threads, names, summary)
-    {
+    // Fast paths for strict CZDS files: uncompressed ones are scanned in
+    // parallel byte ranges; gzip ones are inflated on one core and scanned
+    // on another.
+    if is_gzip(file) {
+        if let Some(done) = read_czds_gzip(file, opts, names, summary) {
+            summary.readers.push("czds-fast-gzip".to_owned());
+            return done;
+        }
+    } else if let Some(done) = read_czds_fast(file, opts, threads, names, summary) {
         summary.readers.push("czds-fast".to_owned());
         return done;
     }
@@ -402,14 +450,41 @@ fn read_czds_fast(
     Some(Ok(()))
 }
 
+/// The streaming CZDS scan of a gzip file; `None` when it is not strict
+/// CZDS (nothing is kept from a partial scan).
+fn read_czds_gzip(
+    file: &Path,
+    opts: &AuditOptions,
+    names: &mut Names,
+    summary: &mut AuditSummary,
+) -> Option<Result<(), AuditError>> {
+    use idnsafe_zone::czds;
+    let origin = match &opts.origin {
+        Some(o) => o.trim_matches('.').to_ascii_lowercase(),
+        None => czds::origin_from_gzip_soa(file).ok()??,
+    };
+    let blocks = czds::gzip_blocks(file).ok()?;
+    let zone = names.zone_id(&origin);
+    let before = names.len();
+    let scanned = czds::scan_blocks(blocks, &origin, |l| names.push(l, zone));
+    let stats = match scanned {
+        Ok(Ok(stats)) => stats,
+        _ => {
+            // Not strict CZDS (or unreadable): forget the partial scan.
+            names.truncate(before);
+            return None;
+        }
+    };
+    summary.lines += stats.lines;
+    summary.names_read += (names.len() - before) as u64;
+    Some(Ok(()))
+}
+
 /// Removes repeated (zone, label) pairs, keeping the first; cheap when the
 /// input is already sorted (CZDS files are).
 fn dedupe(names: Names) -> Names {
     let n = names.len();
-    let sorted = (1..n).all(|i| {
-        (names.zone_of.get(i - 1), names.label(i - 1)) < (names.zone_of.get(i), names.label(i))
-    });
-    if sorted {
+    if names.sorted {
         return names;
     }
     let mut seen: rustc_hash::FxHashSet<(u16, &[u8])> = rustc_hash::FxHashSet::default();
@@ -454,23 +529,18 @@ fn analyse(
     let n = names.len();
     let t = Instant::now();
     // IDNs: A-labels, or U-labels given as they are in a name list.
-    let is_idn = |i: usize| {
-        let l = names.label(i);
-        l.starts_with(b"xn--") || !l.is_ascii()
-    };
+    let is_idn = |i: usize| is_idn_label(names.label(i));
     // Pass 1: IDN names (A-labels): decoded once, checked once, keyed once.
-    let idn_idx: Vec<u32> =
-        (0..n).filter(|&i| is_idn(i)).filter_map(|i| u32::try_from(i).ok()).collect();
+    let idn_idx: &[u32] = &names.idn;
     summary.names_idn = idn_idx.len() as u64;
     let idn: Vec<IdnInfo> = pool.install(|| {
         idn_idx
             .par_iter()
             .map(|&i| {
                 let label = String::from_utf8_lossy(names.label(i as usize));
-                let r = idnsafe_idna::check_label(&label);
-                let ulabel = r.ulabel().map(str::to_owned);
+                let ulabel = idnsafe_idna::to_ulabel(&label);
                 let key = idnsafe_confusables::key(ulabel.as_deref().unwrap_or(&label), level);
-                IdnInfo { idx: i, valid: r.is_ok(), ulabel, key }
+                IdnInfo { idx: i, valid: idnsafe_idna::is_valid_label(&label), ulabel, key }
             })
             .collect()
     });

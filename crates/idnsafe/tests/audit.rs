@@ -176,6 +176,14 @@ fn czds_fast_path_agrees_with_the_general_reader() {
     let (fast, ff) =
         run(std::slice::from_ref(&czds), &AuditOptions { threads: 2, ..AuditOptions::default() });
     assert_eq!(fast.readers, ["czds-fast"]);
+    // The same file gzip-compressed goes through the streaming CZDS path.
+    let gz = dir.join("zone.txt.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&std::fs::read(&czds).unwrap()).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let (fast_gz, fgz) = run(std::slice::from_ref(&gz), &AuditOptions::default());
+    assert_eq!(fast_gz.readers, ["czds-fast-gzip"]);
+    assert_eq!(fgz, ff);
     let (slow, sf) = run(&[src], &AuditOptions::default());
     assert_ne!(slow.readers, ["czds-fast"]);
     assert_eq!(fast.names_distinct, slow.names_distinct);
