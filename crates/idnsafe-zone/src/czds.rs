@@ -102,7 +102,7 @@ pub fn scan_range(
         // Refill: keep the unfinished tail, append a block.
         let old = buf.len();
         buf.resize(old + BLOCK, 0);
-        let n = read_full(&mut f, buf.get_mut(old..).unwrap_or(&mut []))?;
+        let n = read_full_from(&mut f, buf.get_mut(old..).unwrap_or(&mut []))?;
         buf.truncate(old + n);
         if n == 0 {
             eof = true;
@@ -281,22 +281,6 @@ fn line_starts_at(path: &Path, at: u64) -> std::io::Result<bool> {
     let mut b = [0u8; 1];
     f.read_exact(&mut b)?;
     Ok(b[0] == b'\n')
-}
-
-fn read_full(f: &mut File, mut buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut total = 0;
-    while !buf.is_empty() {
-        match f.read(buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                total += n;
-                buf = buf.get_mut(n..).unwrap_or(&mut []);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(total)
 }
 
 /// Finds the first four tabs of `line`, eight bytes at a time (SWAR: a

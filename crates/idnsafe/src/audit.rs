@@ -271,16 +271,17 @@ pub fn audit(
     Ok(summary)
 }
 
-fn read_error_finding(code: &str, message: &str, file: Option<&str>, line: u64) -> Finding {
+/// The finding for a read error; errors about the whole file name `file`.
+fn read_error_finding(e: &idnsafe_zone::ReadError, file: &Path) -> Finding {
     Finding {
         kind: FindingKind::ReadError,
         names: Vec::new(),
         protected: None,
         reasons: vec![FindingReason {
-            code: code.to_owned(),
-            message: message.to_owned(),
-            file: file.map(str::to_owned),
-            line: (line > 0).then_some(line),
+            code: e.code().to_owned(),
+            message: e.message().to_owned(),
+            file: Some(e.file().map_or_else(|| file.display().to_string(), str::to_owned)),
+            line: (e.line() > 0).then_some(e.line()),
         }],
     }
 }
@@ -320,12 +321,7 @@ fn read_file(
         Ok(r) => r,
         Err(e) => {
             summary.read_errors += 1;
-            emit(&read_error_finding(
-                e.code(),
-                e.message(),
-                Some(&file.display().to_string()),
-                e.line(),
-            ));
+            emit(&read_error_finding(&e, file));
             summary.readers.push("unreadable".to_owned());
             return Ok(());
         }
@@ -341,7 +337,7 @@ fn read_file(
                 }
                 ItemRef::Error(e) => {
                     summary.read_errors += 1;
-                    emit(&read_error_finding(e.code(), e.message(), e.file(), e.line()));
+                    emit(&read_error_finding(e, file));
                 }
             }
         }
@@ -356,12 +352,7 @@ fn read_file(
             }
             Err(e) => {
                 summary.read_errors += 1;
-                emit(&read_error_finding(
-                    e.code(),
-                    e.message(),
-                    Some(&file.display().to_string()),
-                    e.line(),
-                ));
+                emit(&read_error_finding(&e, file));
             }
         }
     } else {
@@ -376,7 +367,7 @@ fn read_file(
                 }
                 ItemRef::Error(e) => {
                     summary.read_errors += 1;
-                    emit(&read_error_finding(e.code(), e.message(), e.file(), e.line()));
+                    emit(&read_error_finding(e, file));
                 }
             }
         }
