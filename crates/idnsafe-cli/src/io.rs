@@ -71,6 +71,25 @@ impl<R: BufRead> Iterator for BoundedLines<R> {
     }
 }
 
+/// Lines in batches of at most `size`, for parallel processing in input
+/// order; an I/O error ends the batches.
+pub fn batches<R: BufRead>(
+    lines: BoundedLines<R>,
+    size: usize,
+) -> impl Iterator<Item = std::io::Result<Vec<Line>>> {
+    let mut lines = lines;
+    std::iter::from_fn(move || {
+        let mut batch = Vec::with_capacity(size);
+        for line in lines.by_ref().take(size) {
+            match line {
+                Ok(l) => batch.push(l),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        (!batch.is_empty()).then_some(Ok(batch))
+    })
+}
+
 fn memchr_newline(buf: &[u8]) -> Option<usize> {
     buf.iter().position(|&b| b == b'\n')
 }

@@ -5,8 +5,6 @@
 //! code points, over-long input) are handed to the full check.
 
 use icu_normalizer::ComposingNormalizerBorrowed;
-use icu_properties::CodePointMapData;
-use icu_properties::props::GeneralCategory;
 
 use crate::{DerivedProperty, MAX_LABEL_OCTETS, check_label, derived_property};
 
@@ -52,13 +50,7 @@ pub fn is_valid_label(label: &str) -> bool {
     }
     let chars = chars.get(..n).unwrap_or(&[]);
     let Some(&first) = chars.first() else { return false };
-    let gc = CodePointMapData::<GeneralCategory>::new().get(first);
-    if matches!(
-        gc,
-        GeneralCategory::NonspacingMark
-            | GeneralCategory::SpacingMark
-            | GeneralCategory::EnclosingMark
-    ) {
+    if crate::label::is_combining_mark(first) {
         return false;
     }
     let ascii = |c: Option<&char>| c.and_then(|&c| u8::try_from(c).ok());

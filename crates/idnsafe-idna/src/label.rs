@@ -505,29 +505,34 @@ fn check_ulabel_chars(ulabel: &str, chars: &[char], errors: &mut Vec<Violation>)
         }
     }
     // RFC 5891 §4.2.3.2: no leading combining mark.
-    if let Some(&first) = chars.first() {
-        let gc = CodePointMapData::<GeneralCategory>::new().get(first);
-        if matches!(
-            gc,
-            GeneralCategory::NonspacingMark
-                | GeneralCategory::SpacingMark
-                | GeneralCategory::EnclosingMark
-        ) {
-            errors.push(
-                Violation::new(
-                    ErrorCode::LeadingCombiningMark,
-                    format!(
-                        "The label begins with the combining mark {}; a label cannot start with \
-                         a combining mark.",
-                        describe(first)
-                    ),
-                )
-                .at(0, first),
-            );
-        }
+    if let Some(&first) = chars.first()
+        && is_combining_mark(first)
+    {
+        errors.push(
+            Violation::new(
+                ErrorCode::LeadingCombiningMark,
+                format!(
+                    "The label begins with the combining mark {}; a label cannot start with \
+                     a combining mark.",
+                    describe(first)
+                ),
+            )
+            .at(0, first),
+        );
     }
     hyphen_rules(chars, errors);
     errors.sort_by_key(|v| v.position().unwrap_or(0));
+}
+
+/// General_Category M (Mn, Mc, Me): a label cannot begin with one
+/// (RFC 5891 §4.2.3.2).
+pub(crate) fn is_combining_mark(c: char) -> bool {
+    matches!(
+        CodePointMapData::<GeneralCategory>::new().get(c),
+        GeneralCategory::NonspacingMark
+            | GeneralCategory::SpacingMark
+            | GeneralCategory::EnclosingMark
+    )
 }
 
 /// RFC 5891 §4.2.3.1: no hyphen at the start or end; not `??--` (reserved

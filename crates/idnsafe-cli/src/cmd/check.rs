@@ -51,17 +51,9 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
         use rayon::prelude::*;
         const BATCH: usize = 4096;
         let stdin = std::io::stdin();
-        let mut lines = BoundedLines::new(stdin.lock(), MAX_INPUT_BYTES);
-        loop {
-            let mut batch = Vec::with_capacity(BATCH);
-            for line in lines.by_ref().take(BATCH) {
-                batch.push(
-                    line.map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?,
-                );
-            }
-            if batch.is_empty() {
-                break;
-            }
+        for batch in crate::io::batches(BoundedLines::new(stdin.lock(), MAX_INPUT_BYTES), BATCH) {
+            let batch =
+                batch.map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
             let results: Vec<NameCheck> = batch
                 .par_iter()
                 .map(|line| {

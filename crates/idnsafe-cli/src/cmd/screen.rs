@@ -123,17 +123,12 @@ pub fn run(args: &ScreenArgs) -> Result<(), CliError> {
         use rayon::prelude::*;
         const BATCH: usize = 4096;
         let stdin = std::io::stdin();
-        let mut lines = BoundedLines::new(stdin.lock(), idnsafe_idna::MAX_INPUT_BYTES);
-        loop {
-            let mut batch = Vec::with_capacity(BATCH);
-            for line in lines.by_ref().take(BATCH) {
-                batch.push(
-                    line.map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?,
-                );
-            }
-            if batch.is_empty() {
-                break;
-            }
+        for batch in crate::io::batches(
+            BoundedLines::new(stdin.lock(), idnsafe_idna::MAX_INPUT_BYTES),
+            BATCH,
+        ) {
+            let batch =
+                batch.map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
             let decisions: Vec<Decision> = batch
                 .par_iter()
                 .map(|line| policy.screen(&state, &String::from_utf8_lossy(&line.bytes), req))
