@@ -32,6 +32,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Are two labels confusable? Prints the UTS #39 confusable class.
     Confusable(cmd::confusable::ConfusableArgs),
+    /// Lookalikes of a label, most plausible first, with whether a policy accepts and our screen flags each.
+    Generate(cmd::generate::GenerateArgs),
     /// IDNA tables: `idnsafe idna derive` prints the RFC 5892 derived property of every code point.
     Idna(cmd::idna::IdnaArgs),
     /// Protected-name indexes: `idnsafe index build --protect FILE -o FILE.idx`.
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Audit(a) => cmd::audit::run(&a),
         Command::Check(a) => cmd::check::run(&a),
         Command::Confusable(a) => cmd::confusable::run(&a),
+        Command::Generate(a) => cmd::generate::run(&a),
         Command::Idna(a) => cmd::idna::run(&a),
         Command::Index(a) => cmd::index::run(&a),
         Command::Lgr(a) => cmd::lgr::run(&a),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod check;
 pub mod confusable;
+pub mod generate;
 pub mod idna;
 pub mod index;
 pub mod lgr;

@@ -1,0 +1,94 @@
+//! `idnsafe generate [--json] [--policy FILE] [--registrable-only] [--max N]
+//! [--level L] TARGET`: lookalikes of a label, most plausible first.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use idnsafe::generate::{GenerateOptions, Lookalike, generate};
+
+use super::CliError;
+
+#[derive(clap::Args)]
+pub struct GenerateArgs {
+    /// Print one JSON object per lookalike.
+    #[arg(long)]
+    json: bool,
+    /// A registry policy: `registrable` follows its rules, `flagged` its screen.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Only lookalikes the policy (or IDNA2008, without one) would accept.
+    #[arg(long)]
+    registrable_only: bool,
+    /// Most lookalikes produced.
+    #[arg(long, default_value_t = 100)]
+    max: usize,
+    /// Confusable level of the substitutions: uts39, domain or loose.
+    #[arg(long, default_value = "domain")]
+    level: String,
+    /// The label to imitate (U-label or A-label).
+    target: String,
+}
+
+pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
+    let level = args.level.parse().map_err(|_| {
+        CliError::usage(format!("unknown level {:?}; use uts39, domain or loose", args.level))
+    })?;
+    let policy = match &args.policy {
+        Some(p) => {
+            Some(idnsafe_policy::Policy::load(p).map_err(|e| CliError::usage(e.to_string()))?)
+        }
+        None => None,
+    };
+    let opts = GenerateOptions {
+        level,
+        max: args.max,
+        policy: policy.as_ref(),
+        registrable_only: args.registrable_only,
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut err: Option<std::io::Error> = None;
+    let mut holes = 0usize;
+    let n = generate(&args.target, &opts, |l: &Lookalike| {
+        if l.registrable && !l.flagged {
+            holes += 1;
+        }
+        if err.is_some() {
+            return;
+        }
+        let r = if args.json {
+            serde_json::to_writer(&mut out, l)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+        } else {
+            let subs: Vec<String> = l
+                .substitutions
+                .iter()
+                .map(|s| {
+                    format!("{} -> {}", idnsafe_idna::u_plus(s.from), idnsafe_idna::u_plus(s.to))
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}\t{}\t{}\tregistrable={} flagged={}",
+                l.ulabel,
+                l.alabel,
+                subs.join(", "),
+                l.registrable,
+                l.flagged
+            )
+        };
+        if let Err(e) = r {
+            err = Some(e);
+        }
+    });
+    if let Some(e) = err {
+        return Err(e.into());
+    }
+    out.flush()?;
+    eprintln!(
+        "idnsafe generate: {n} lookalikes of {}; {holes} registrable and not flagged",
+        args.target
+    );
+    Ok(())
+}
