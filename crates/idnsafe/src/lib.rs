@@ -18,6 +18,7 @@ pub use idnsafe_idna as idna;
 
 pub mod audit;
 mod check;
+pub mod fuzzing;
 pub mod generate;
 pub mod versions;
 

@@ -1,0 +1,188 @@
+//! The invariants the fuzz targets in `fuzz/` check, as plain functions, so
+//! that `cargo test` replays every input kept under `fuzz/regressions/`
+//! through exactly the code the fuzzer ran. Each returns `Err` with a
+//! description when an invariant breaks (the caller panics; this library
+//! does not), and must never panic itself on any input.
+
+use std::sync::OnceLock;
+
+use idnsafe_lgr::{Lgr, VariantOptions};
+
+/// The fuzz targets, by name (the directories of `fuzz/regressions/`).
+pub const TARGETS: &[&str] = &[
+    "idna_roundtrip",
+    "idna_validate",
+    "skeleton_differential",
+    "lgr_parse",
+    "lgr_labels",
+    "zone_reader",
+    "policy_screen",
+];
+
+/// Runs the invariants of target `name` on `data`.
+pub fn check(name: &str, data: &[u8]) -> Result<(), String> {
+    match name {
+        "idna_roundtrip" => idna_roundtrip(data),
+        "idna_validate" => idna_validate(data),
+        "skeleton_differential" => skeleton_differential(data),
+        "lgr_parse" => lgr_parse(data),
+        "lgr_labels" => lgr_labels(data),
+        "zone_reader" => zone_reader(data),
+        "policy_screen" => policy_screen(data),
+        _ => Err(format!("unknown fuzz target {name}")),
+    }
+}
+
+/// A valid label's A-label decodes back to the same U-label, and both
+/// forms are valid.
+pub fn idna_roundtrip(data: &[u8]) -> Result<(), String> {
+    let Ok(s) = std::str::from_utf8(data) else { return Ok(()) };
+    let r = idnsafe_idna::check_label(s);
+    if !r.is_ok() {
+        return Ok(());
+    }
+    let (Some(u), Some(a)) = (r.ulabel(), r.alabel()) else {
+        return Err(format!("valid label {s:?} without both forms"));
+    };
+    let back = idnsafe_idna::check_label(a);
+    if !back.is_ok() || back.ulabel() != Some(u) {
+        return Err(format!("{s:?}: A-label {a} does not round-trip to {u:?}"));
+    }
+    let again = idnsafe_idna::check_label(u);
+    if !again.is_ok() || again.alabel() != Some(a) {
+        return Err(format!("{s:?}: U-label {u:?} does not re-validate to {a}"));
+    }
+    Ok(())
+}
+
+/// Checking any bytes gives one report; the fast path agrees with it.
+pub fn idna_validate(data: &[u8]) -> Result<(), String> {
+    let r = idnsafe_idna::check_line(data);
+    if r.is_ok() && r.labels().is_empty() {
+        return Err("an accepted name with no labels".to_owned());
+    }
+    if let Ok(s) = std::str::from_utf8(data)
+        && !s.contains('.')
+        && s.len() <= idnsafe_idna::MAX_INPUT_BYTES
+        && idnsafe_idna::is_valid_label(s) != idnsafe_idna::check_label(s).is_ok()
+    {
+        return Err(format!("is_valid_label disagrees with check_label on {s:?}"));
+    }
+    Ok(())
+}
+
+/// Our skeleton equals `unicode_security::skeleton`.
+pub fn skeleton_differential(data: &[u8]) -> Result<(), String> {
+    let Ok(s) = std::str::from_utf8(data) else { return Ok(()) };
+    if s.chars().count() > 256 {
+        return Ok(());
+    }
+    let ours = idnsafe_confusables::skeleton(s);
+    let theirs: String = unicode_security::skeleton(s).collect();
+    if ours != theirs {
+        return Err(format!("skeleton({s:?}): ours {ours:?}, unicode-security {theirs:?}"));
+    }
+    Ok(())
+}
+
+/// Arbitrary bytes as an LGR: loads or fails with an error, never panics;
+/// a loaded LGR answers label questions.
+pub fn lgr_parse(data: &[u8]) -> Result<(), String> {
+    let Ok(s) = std::str::from_utf8(data) else { return Ok(()) };
+    let _ = idnsafe_lgr::validate_xml(s);
+    if let Ok(lgr) = Lgr::from_xml(s) {
+        let _ = lgr.disposition("abc");
+        let _ = lgr.index_key("abc");
+        let _ = lgr.variant_count("abc");
+    }
+    let _ = idnsafe_lgr::legacy::from_text(s);
+    Ok(())
+}
+
+fn root_lgr() -> Option<&'static Lgr> {
+    static LGR: OnceLock<Option<Lgr>> = OnceLock::new();
+    LGR.get_or_init(|| {
+        let dir =
+            std::env::var_os("IDNSAFE_SHARED_DATA").map(std::path::PathBuf::from).unwrap_or_else(
+                || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+            );
+        Lgr::from_path(dir.join("lgr/root-zone/lgr-5/lgr-5-cyrillic-script-26may22-en.xml")).ok()
+    })
+    .as_ref()
+}
+
+/// Under a fixed root-zone LGR (Cyrillic: symmetric, transitive, with
+/// sequences): every variant of a label has it among its own variants
+/// (symmetry) and `are_variants` agrees.
+pub fn lgr_labels(data: &[u8]) -> Result<(), String> {
+    let Ok(label) = std::str::from_utf8(data) else { return Ok(()) };
+    let Some(lgr) = root_lgr() else {
+        return Err("the root-zone LGR could not be loaded".to_owned());
+    };
+    let _ = lgr.disposition(label);
+    let Ok(vs) = lgr.variants(label, VariantOptions { limit: 32, allocatable_only: false }) else {
+        return Ok(());
+    };
+    for v in vs {
+        if !lgr.are_variants(label, &v.label).unwrap_or(false) {
+            return Err(format!(
+                "{:?} is generated as a variant of {label:?} but are_variants says no",
+                v.label
+            ));
+        }
+        if lgr.variant_relation().symmetric && !lgr.are_variants(&v.label, label).unwrap_or(false) {
+            return Err(format!("{label:?} -> {:?} but not back", v.label));
+        }
+    }
+    Ok(())
+}
+
+/// Any bytes as a zone file, name list or CSV: every line accounted for.
+pub fn zone_reader(data: &[u8]) -> Result<(), String> {
+    let mut r = idnsafe_zone::ReaderOptions::new()
+        .include_policy(idnsafe_zone::IncludePolicy::Deny)
+        .from_read(std::io::Cursor::new(data.to_vec()), Some("fuzz"));
+    let mut items = 0u64;
+    while r.next_item().is_some() {
+        items += 1;
+    }
+    let s = r.stats();
+    if s.lines != s.records + s.errors + s.skipped {
+        return Err(format!(
+            "lines {} != records {} + errors {} + skipped {}",
+            s.lines, s.records, s.errors, s.skipped
+        ));
+    }
+    if items < s.records {
+        return Err(format!("{items} items for {} records", s.records));
+    }
+    Ok(())
+}
+
+fn policy() -> Option<&'static (idnsafe_policy::Policy, idnsafe_policy::RegistryState)> {
+    static P: OnceLock<Option<(idnsafe_policy::Policy, idnsafe_policy::RegistryState)>> =
+        OnceLock::new();
+    P.get_or_init(|| {
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let p = idnsafe_policy::Policy::load(&here.join("../../tables/policies/br.toml")).ok()?;
+        let state = idnsafe_policy::RegistryState::build(
+            &p,
+            [("paoemaca.com.br", Some("a")), ("exemplo.com.br", Some("b"))],
+        );
+        Some((p, state))
+    })
+    .as_ref()
+}
+
+/// Any candidate gets a decision; a rejection carries a reason.
+pub fn policy_screen(data: &[u8]) -> Result<(), String> {
+    let Some((p, state)) = policy() else {
+        return Err("the br policy could not be loaded".to_owned());
+    };
+    let s = String::from_utf8_lossy(data);
+    let d = p.screen(state, &s, idnsafe_policy::Request { registrant: Some("c"), language: None });
+    if d.decision != idnsafe_policy::Verdict::Accept && d.reasons.is_empty() {
+        return Err(format!("{s:?}: {} without a reason", d.decision.as_str()));
+    }
+    Ok(())
+}

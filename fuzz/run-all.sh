@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for N seconds (default 60), seeded from the shared
+# reference data (copied into fuzz/corpus at run time, never committed), and
+# prints executions and crashes per target. A crash is minimized into
+# fuzz/regressions/<target>/, which `cargo test` replays.
+#
+# usage: fuzz/run-all.sh [SECONDS]
+set -uo pipefail
+cd "$(dirname "$0")"
+SECS="${1:-60}"
+SHARED="${IDNSAFE_SHARED_DATA:-$PWD/../../shared/data}"
+export IDNSAFE_SHARED_DATA="$SHARED"
+# The machine has a stable toolchain only; cargo-fuzz needs nightly flags.
+export RUSTC_BOOTSTRAP=1
+seed() { # target, files...
+  local t=$1; shift
+  mkdir -p "corpus/$t"
+  "$@" 2>/dev/null | head -n 2000 | split -l 1 - "corpus/$t/seed-" 2>/dev/null || true
+}
+names() { for f in "$SHARED"/names/*.txt.gz; do zcat "$f" | head -n 200; done; }
+labels() { names | tr '.' '\n'; }
+seed idna_roundtrip labels
+seed idna_validate names
+seed skeleton_differential labels
+seed lgr_labels labels
+seed policy_screen names
+mkdir -p corpus/lgr_parse corpus/zone_reader
+for f in "$SHARED"/lgr/second-level/{de,ru,ko}.xml; do cp "$f" corpus/lgr_parse/; done
+for f in "$SHARED"/zones/records__{FJ,GP,MP}.zone.gz; do zcat "$f" | head -c 20000 > "corpus/zone_reader/$(basename "$f" .gz)"; done
+printf '%-24s %12s %8s\n' target executions crashes
+for t in $(cargo fuzz list); do
+  log="corpus/$t.log"
+  cargo fuzz run -s none "$t" "corpus/$t" -- -max_total_time="$SECS" -max_len=4096 > "$log" 2>&1
+  execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' | tail -1)
+  [ -n "$execs" ] || execs=$(grep -oE '#[0-9]+' "$log" | tail -1 | tr -d '#')
+  crashes=$(ls artifacts/"$t"/ 2>/dev/null | grep -c '^crash-' || true)
+  printf '%-24s %12s %8s\n' "$t" "${execs:-?}" "$crashes"
+  for c in artifacts/"$t"/crash-*; do
+    [ -e "$c" ] || continue
+    cargo fuzz tmin -s none "$t" "$c" > /dev/null 2>&1 || true
+    cp "$c" "regressions/$t/$(basename "$c")"
+  done
+done
