@@ -42,7 +42,7 @@ pub fn run(args: &AuditArgs) -> Result<(), CliError> {
         CliError::usage(format!("unknown level {:?}; use uts39, domain or loose", args.level))
     })?;
     let protect = match &args.protect {
-        Some(p) => Some(super::index::load_protected(p)?),
+        Some(p) => Some(super::index::load_protected_list_at(p, level)?),
         None => None,
     };
     let policy = match &args.policy {

@@ -33,7 +33,7 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
     })?;
     let mut checker = Checker::new().with_level(level);
     if let Some(p) = &args.protect {
-        checker = checker.with_protected(super::index::load_protected(p)?);
+        checker = checker.with_protected(super::index::load_protected_list_at(p, level)?);
     }
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());

@@ -84,14 +84,19 @@ fn build(args: &IndexBuildArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Loads a protected-name index from an index file (detected by its magic
-/// bytes) or builds one at the `domain` level from a name list.
-pub fn load_protected(path: &Path) -> Result<ProtectedIndex, CliError> {
-    load_protected_at(path, None)
+/// A protected-name list keyed at `level`, or an index file (detected by its
+/// magic bytes) at whatever level it was built (`check` and `audit` compare
+/// at the index's level).
+pub fn load_protected_list_at(path: &Path, level: Level) -> Result<ProtectedIndex, CliError> {
+    let bytes = read_bounded(path)?;
+    if ProtectedIndex::is_index_file(&bytes) {
+        return load_protected_at(path, None);
+    }
+    load_protected_at(path, Some(level))
 }
 
-/// As [`load_protected`]; a list is built at `level` (default `domain`), and
-/// an index file built at another level than `level` is refused.
+/// An index file or a list: a list is built at `level` (default `domain`),
+/// and an index file built at another level than `level` is refused.
 pub fn load_protected_at(path: &Path, level: Option<Level>) -> Result<ProtectedIndex, CliError> {
     let bytes = read_bounded(path)?;
     if ProtectedIndex::is_index_file(&bytes) {
