@@ -73,3 +73,57 @@ fn policy_judges_registrable_and_flagged() {
     let only = GenerateOptions { registrable_only: true, ..opts };
     assert!(run("google", &only).iter().all(|l| l.registrable));
 }
+
+/// Policy holes: lookalikes of the first Chromium top domains that the
+/// `gtld-reference` policy would accept without flagging, at level domain.
+/// There are some (see the issue note); this test pins down what they are:
+/// every hole adds a diacritic to a letter (a substitution that UTS #39 does
+/// not call confusable), and the `loose` level, which strips diacritics,
+/// flags every one of them.
+#[test]
+fn gtld_reference_holes_at_domain_level_are_diacritic_additions_closed_by_loose() {
+    use unicode_normalization::UnicodeNormalization;
+    let path = idnsafe_tests::repo_file("tables/policies/gtld-reference.toml");
+    let mut search = idnsafe_policy::SearchPath::for_policy(&path);
+    search.push(idnsafe_tests::data_file("lgr"));
+    let policy = idnsafe_policy::Policy::load_with(&path, &search).unwrap();
+    let list = idnsafe_tests::read_text("top-domains/chromium_top_domains.list");
+    let targets: Vec<&str> = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .take(8)
+        .filter_map(|d| d.split('.').next())
+        .collect();
+    let opts = GenerateOptions {
+        level: Level::Domain,
+        max: 400,
+        policy: Some(&policy),
+        registrable_only: true,
+    };
+    let mut holes = 0;
+    for t in &targets {
+        for l in run(t, &opts) {
+            if l.flagged {
+                continue;
+            }
+            holes += 1;
+            let diacritic = l.substitutions.iter().any(|s| {
+                let mut d = s.to.to_string().nfd().collect::<Vec<char>>().into_iter();
+                d.next() == Some(s.from) && d.len() > 0
+            });
+            assert!(
+                diacritic,
+                "hole {} of {t} without a diacritic addition: {:?}",
+                l.ulabel, l.substitutions
+            );
+            assert_eq!(
+                idnsafe_confusables::key(&l.ulabel, Level::Loose),
+                idnsafe_confusables::key(t, Level::Loose),
+                "hole {} of {t} is not closed by the loose level",
+                l.ulabel
+            );
+        }
+    }
+    eprintln!("{holes} holes among the registrable lookalikes of {targets:?}");
+}
