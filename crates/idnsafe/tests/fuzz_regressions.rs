@@ -53,3 +53,27 @@ fn fuzz_invariants_hold_on_hand_written_inputs() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// The fuzz invariants on arbitrary bytes, in the normal test suite.
+    #[test]
+    fn fuzz_invariants_hold_on_arbitrary_bytes(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+        for &t in idnsafe::fuzzing::TARGETS {
+            if let Err(msg) = idnsafe::fuzzing::check(t, &data) {
+                return Err(proptest::test_runner::TestCaseError::fail(format!("{t}: {msg}")));
+            }
+        }
+    }
+
+    /// And on arbitrary short strings, which reach further into the label code.
+    #[test]
+    fn fuzz_invariants_hold_on_arbitrary_labels(s in "\\PC{0,20}") {
+        for &t in idnsafe::fuzzing::TARGETS {
+            if let Err(msg) = idnsafe::fuzzing::check(t, s.as_bytes()) {
+                return Err(proptest::test_runner::TestCaseError::fail(format!("{t}: {msg}")));
+            }
+        }
+    }
+}
