@@ -134,33 +134,37 @@ impl ZoneState {
 
     /// The input ended (or failed) while a record in parentheses was open.
     pub(crate) fn finish_file(&mut self, stats: &mut Stats) -> Option<Step> {
-        if !self.in_record {
-            return None;
-        }
-        let start = self.start_line;
-        self.abort();
-        stats.errors += 1;
-        Some(Step::Error {
-            code: ErrorCode::ZoneSyntax,
-            message: "a '(' opened on this line is never closed before the end of the file".into(),
-            line: start,
-        })
+        self.drop_open_record(
+            stats,
+            ErrorCode::ZoneSyntax,
+            "a '(' opened on this line is never closed before the end of the file",
+        )
     }
 
     /// A line too long to read arrived while a record was open: that record
     /// is lost too.
     pub(crate) fn abort_open_record(&mut self, stats: &mut Stats) -> Option<Step> {
+        self.drop_open_record(
+            stats,
+            ErrorCode::RecordTooLong,
+            "a record in parentheses contains a line longer than the line limit",
+        )
+    }
+
+    /// Drops an open record in parentheses as one error on its first line.
+    fn drop_open_record(
+        &mut self,
+        stats: &mut Stats,
+        code: ErrorCode,
+        message: &str,
+    ) -> Option<Step> {
         if !self.in_record {
             return None;
         }
         let start = self.start_line;
         self.abort();
         stats.errors += 1;
-        Some(Step::Error {
-            code: ErrorCode::RecordTooLong,
-            message: "a record in parentheses contains a line longer than the line limit".into(),
-            line: start,
-        })
+        Some(Step::Error { code, message: message.into(), line: start })
     }
 
     fn abort(&mut self) {

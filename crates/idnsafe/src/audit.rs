@@ -376,6 +376,18 @@ fn read_file(
     Ok(())
 }
 
+/// The origin of a CZDS file: `--origin`, else the owner of its first-line
+/// SOA; `None` when neither is there (not strict CZDS).
+fn czds_origin(
+    opts: &AuditOptions,
+    from_soa: impl FnOnce() -> std::io::Result<Option<String>>,
+) -> Option<String> {
+    match &opts.origin {
+        Some(o) => Some(o.trim_matches('.').to_ascii_lowercase()),
+        None => from_soa().ok().flatten(),
+    }
+}
+
 /// The parallel CZDS scan; `None` when the file is not strict CZDS (the
 /// caller then uses the general reader).
 fn read_czds_fast(
@@ -386,10 +398,7 @@ fn read_czds_fast(
     summary: &mut AuditSummary,
 ) -> Option<Result<(), AuditError>> {
     use idnsafe_zone::czds;
-    let origin = match &opts.origin {
-        Some(o) => o.trim_matches('.').to_ascii_lowercase(),
-        None => czds::origin_from_soa(file).ok()??,
-    };
+    let origin = czds_origin(opts, || czds::origin_from_soa(file))?;
     let len = std::fs::metadata(file).ok()?.len();
     let ranges = czds::split_ranges(len, threads.max(1));
     let results: Vec<_> = std::thread::scope(|s| {
@@ -450,10 +459,7 @@ fn read_czds_gzip(
     summary: &mut AuditSummary,
 ) -> Option<Result<(), AuditError>> {
     use idnsafe_zone::czds;
-    let origin = match &opts.origin {
-        Some(o) => o.trim_matches('.').to_ascii_lowercase(),
-        None => czds::origin_from_gzip_soa(file).ok()??,
-    };
+    let origin = czds_origin(opts, || czds::origin_from_gzip_soa(file))?;
     let blocks = czds::gzip_blocks(file).ok()?;
     let zone = names.zone_id(&origin);
     let before = names.len();
