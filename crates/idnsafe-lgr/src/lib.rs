@@ -79,7 +79,10 @@ pub use load::{LoadOptions, Validation};
 pub use model::{
     Disposition, Lgr, Metadata, Reference, VariantMapping, VariantRelation, VariantTypes,
 };
-pub use ops::{MAX_LABEL_CPS, Outcome, Stats, VariantKey, VariantLabel, VariantOptions, Variants};
+pub use ops::{
+    Bundle, BundleLabel, MAX_LABEL_CPS, Outcome, Stats, VariantKey, VariantLabel, VariantOptions,
+    Variants,
+};
 pub use set::{LgrSet, SetOutcome};
 
 /// Checks an LGR like ICANN's lgr-core `validate`: XML, undefined

@@ -67,14 +67,51 @@ impl VariantKey {
     }
 }
 
-#[derive(Clone, Debug)]
-struct Opt {
+/// One choice at a position of the choice tree: an element of `len` code
+/// points of the label, kept (`to: None`) or replaced by a variant.
+#[derive(Clone, Copy, Debug)]
+struct Opt<'a> {
     len: usize,
-    choice: Choice,
+    /// The variant's code points; `None` keeps the label's own.
+    to: Option<&'a [u32]>,
+    types: u128,
+    mapped: bool,
+}
+
+impl<'a> Opt<'a> {
+    /// The code points this choice writes at `pos` of `label`.
+    fn cps<'b>(&self, label: &'b [u32], pos: usize) -> &'b [u32]
+    where
+        'a: 'b,
+    {
+        match self.to {
+            Some(v) => v,
+            None => label.get(pos..pos + self.len).unwrap_or(&[]),
+        }
+    }
+}
+
+/// The choices at every position of a label, in one flat array (two
+/// allocations per label, whatever its length).
+#[derive(Debug, Default)]
+struct ChoiceTree<'a> {
+    opts: Vec<Opt<'a>>,
+    /// Per position, the range of `opts` holding its choices.
+    at: Vec<(u32, u32)>,
+}
+
+impl<'a> ChoiceTree<'a> {
+    fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    fn at(&self, i: usize) -> &[Opt<'a>] {
+        self.at.get(i).and_then(|&(a, b)| self.opts.get(a as usize..b as usize)).unwrap_or(&[])
+    }
 }
 
 /// Paths from each position to the end of the label (saturating).
-fn path_counts(options: &[Vec<Opt>]) -> Vec<u128> {
+fn path_counts(options: &ChoiceTree<'_>) -> Vec<u128> {
     let n = options.len();
     let mut cnt = vec![0u128; n + 1];
     if let Some(c) = cnt.get_mut(n) {
@@ -82,7 +119,7 @@ fn path_counts(options: &[Vec<Opt>]) -> Vec<u128> {
     }
     for i in (0..n).rev() {
         let mut t = 0u128;
-        for o in options.get(i).map(|v| v.as_slice()).unwrap_or(&[]) {
+        for o in options.at(i) {
             t = t.saturating_add(cnt.get(i + o.len).copied().unwrap_or(0));
         }
         if let Some(c) = cnt.get_mut(i) {
@@ -92,17 +129,10 @@ fn path_counts(options: &[Vec<Opt>]) -> Vec<u128> {
     cnt
 }
 
-#[derive(Clone, Debug)]
-struct Choice {
-    cps: Box<[u32]>,
-    types: u128,
-    mapped: bool,
-}
-
 /// A lazily streamed iterator over the variant labels of a label.
 pub struct Variants<'a> {
     lgr: &'a Lgr,
-    options: Vec<Vec<Opt>>,
+    options: ChoiceTree<'a>,
     /// (position, option index) from the start of the label.
     path: Vec<(usize, usize)>,
     prefix: Vec<u128>,
@@ -518,57 +548,62 @@ impl Lgr {
     /// starts there (all segmentations, as ICANN's lgr-core does) and every
     /// choice for it: itself, or a variant whose context holds in the
     /// source label (RFC 7940 §5.3.1, §8.2).
-    fn options(&self, cps: &[u32]) -> Result<(Vec<Vec<Opt>>, bool), LabelError> {
+    fn options(&self, cps: &[u32]) -> Result<(ChoiceTree<'_>, bool), LabelError> {
         let n = cps.len();
-        let mut options: Vec<Vec<Opt>> = Vec::with_capacity(n);
+        let mut tree = ChoiceTree { opts: Vec::with_capacity(2 * n), at: Vec::with_capacity(n) };
         let mut cands = Vec::new();
         let mut ambiguous = false;
         for i in 0..n {
             self.candidates_at(cps, i, &mut cands);
-            // An element whose own context fails is kept only as a last resort.
-            let fitting: Vec<(ElemRef, usize)> = cands
-                .iter()
-                .copied()
-                .filter(|&(e, len)| self.elem_fits(e, cps, (i, len)))
-                .collect();
-            let use_c: &[(ElemRef, usize)] = if fitting.is_empty() { &cands } else { &fitting };
-            if use_c.iter().any(|c| c.1 != use_c.first().map(|f| f.1).unwrap_or(0)) {
-                ambiguous = true;
-            }
-            let mut opts = Vec::new();
-            for &(e, len) in use_c {
+            // An element whose own context fails is kept only as a last
+            // resort: when none fits, all are used.
+            let fits = |&(e, len): &(ElemRef, usize)| self.elem_fits(e, cps, (i, len));
+            let any_fits = cands.iter().any(fits);
+            let mut first_len = None;
+            let start = tree.opts.len();
+            for &(e, len) in cands.iter().filter(|c| !any_fits || fits(c)) {
+                if *first_len.get_or_insert(len) != len {
+                    ambiguous = true;
+                }
                 let s = Seg { start: i, len, elem: Some(e) };
-                let own = cps.get(i..i + len).unwrap_or(&[]);
                 let (t, m) = self.reflexive(e, cps, &s);
-                let first = opts.len();
-                opts.push(Opt { len, choice: Choice { cps: own.into(), types: t, mapped: m } });
+                let first = tree.opts.len();
+                tree.opts.push(Opt { len, to: None, types: t, mapped: m });
                 if let ElemRef::Elem(id) = e
                     && let Some(el) = self.elems.get(id as usize)
                 {
+                    let own = cps.get(i..i + len).unwrap_or(&[]);
                     for v in el.vars.iter().filter(|v| v.cps != el.cps) {
                         // RFC 7940 §5.3.1: variant contexts are evaluated on the source label.
                         if !self.context_ok(v.when, v.not_when, cps, (i, len), own, &mut None) {
                             continue;
                         }
-                        match opts
+                        match tree
+                            .opts
                             .get_mut(first..)
-                            .and_then(|o| o.iter_mut().find(|o| o.choice.cps == v.cps))
+                            .and_then(|o| o.iter_mut().find(|o| o.cps(cps, i) == &*v.cps))
                         {
-                            Some(o) => o.choice.types |= v.types,
-                            None => opts.push(Opt {
+                            Some(o) => o.types |= v.types,
+                            None => tree.opts.push(Opt {
                                 len,
-                                choice: Choice { cps: v.cps.clone(), types: v.types, mapped: true },
+                                to: Some(&v.cps),
+                                types: v.types,
+                                mapped: true,
                             }),
                         }
                     }
                 }
             }
-            options.push(opts);
+            let end = tree.opts.len();
+            tree.at.push((
+                u32::try_from(start).unwrap_or(u32::MAX),
+                u32::try_from(end).unwrap_or(u32::MAX),
+            ));
         }
         // Every position must be reachable by some complete segmentation.
-        let counts = path_counts(&options);
+        let counts = path_counts(&tree);
         if counts.first().copied().unwrap_or(0) == 0 {
-            let bad = (0..n).find(|&i| options.get(i).is_some_and(|o| o.is_empty())).unwrap_or(0);
+            let bad = (0..n).find(|&i| tree.at(i).is_empty()).unwrap_or(0);
             return Err(LabelError::new(
                 "LGR_NOT_IN_REPERTOIRE",
                 format!(
@@ -577,7 +612,7 @@ impl Lgr {
                 ),
             ));
         }
-        Ok((options, ambiguous))
+        Ok((tree, ambiguous))
     }
 
     /// The variant labels of `label` (RFC 7940 §8.2), lazily, each with its
@@ -603,6 +638,17 @@ impl Lgr {
             seen: ambiguous.then(FxHashSet::default),
             segs: Vec::with_capacity(MAX_LABEL_CPS),
         })
+    }
+
+    /// The variant labels of `label` as a registration bundle needs them:
+    /// the same labels, in the same order, as [`Lgr::variants`] with
+    /// `allocatable_only: false`, each only marked allocatable or not. A
+    /// variant whose types name an unconditional `any-variant` action that
+    /// precedes every allocatable action (RFC 7940 §7.4: the first action
+    /// that triggers decides) is not evaluated, since it cannot end
+    /// allocatable; the others get their full disposition.
+    pub fn bundle(&self, label: &str, limit: u64) -> Result<Bundle<'_>, LabelError> {
+        self.variants(label, VariantOptions { limit, allocatable_only: false }).map(Bundle)
     }
 
     /// The number of variant labels of `label` (the original excluded),
@@ -757,10 +803,11 @@ impl Lgr {
                 if !reach.get(i).and_then(|r| r.get(j)).copied().unwrap_or(false) {
                     continue;
                 }
-                for o in options.get(i).map(|v| v.as_slice()).unwrap_or(&[]) {
-                    if cb.get(j..).is_some_and(|rest| rest.starts_with(&o.choice.cps))
+                for o in options.at(i) {
+                    let to = o.cps(&ca, i);
+                    if cb.get(j..).is_some_and(|rest| rest.starts_with(to))
                         && let Some(r) =
-                            reach.get_mut(i + o.len).and_then(|r| r.get_mut(j + o.choice.cps.len()))
+                            reach.get_mut(i + o.len).and_then(|r| r.get_mut(j + to.len()))
                     {
                         *r = true;
                     }
@@ -824,16 +871,16 @@ impl Variants<'_> {
             }
             let depth = self.path.len();
             let Some(&mut (pos, ref mut k)) = self.path.last_mut() else { return false };
-            let (Some(opts), Some(&pre), Some(&pre_m)) =
-                (self.options.get(pos), self.prefix.get(depth - 1), self.mapped.get(depth - 1))
+            let opts = self.options.at(pos);
+            let (Some(&pre), Some(&pre_m)) =
+                (self.prefix.get(depth - 1), self.mapped.get(depth - 1))
             else {
                 return false;
             };
             *k = k.wrapping_add(1);
             while *k < opts.len()
                 && opts.get(*k).is_some_and(|o| {
-                    self.opts.allocatable_only
-                        && (pre | o.choice.types) & self.lgr.doomed_types != 0
+                    self.opts.allocatable_only && (pre | o.types) & self.lgr.doomed_types != 0
                 })
             {
                 *k += 1;
@@ -847,25 +894,26 @@ impl Variants<'_> {
             };
             let end = pos + o.len;
             if let Some(p) = self.prefix.get_mut(depth) {
-                *p = pre | o.choice.types;
+                *p = pre | o.types;
             }
             if let Some(m) = self.mapped.get_mut(depth) {
-                *m = pre_m && o.choice.mapped;
+                *m = pre_m && o.mapped;
             }
             if end >= n {
                 return true;
             }
-            if self.options.get(end).is_some_and(|o| !o.is_empty()) {
+            if !self.options.at(end).is_empty() {
                 self.path.push((end, usize::MAX));
             }
         }
     }
 }
 
-impl Iterator for Variants<'_> {
-    type Item = VariantLabel;
-
-    fn next(&mut self) -> Option<VariantLabel> {
+impl Variants<'_> {
+    /// Moves to the next variant label, left in `self.buf`; returns its
+    /// types and, unless `evaluate_doomed` is false and the types make it
+    /// unallocatable whatever its rules say, its disposition.
+    fn advance(&mut self, evaluate_doomed: bool) -> Option<(u128, Option<Disposition>)> {
         loop {
             if self.done {
                 return None;
@@ -883,8 +931,8 @@ impl Iterator for Variants<'_> {
             }
             self.buf.clear();
             for &(pos, k) in &self.path {
-                if let Some(o) = self.options.get(pos).and_then(|v| v.get(k)) {
-                    self.buf.extend_from_slice(&o.choice.cps);
+                if let Some(o) = self.options.at(pos).get(k) {
+                    self.buf.extend_from_slice(o.cps(&self.original, pos));
                 }
             }
             if self.buf == self.original {
@@ -898,17 +946,73 @@ impl Iterator for Variants<'_> {
             let depth = self.path.len();
             let all_mapped = self.mapped.get(depth).copied().unwrap_or(false);
             let types = self.prefix.get(depth).copied().unwrap_or(0);
-            self.lgr.segment(&self.buf, &mut self.segs);
-            let disposition = self.lgr.evaluate(&self.buf, &self.segs, types, all_mapped, None);
-            if self.opts.allocatable_only && !disposition.is_allocatable() {
+            let disposition = if evaluate_doomed || types & self.lgr.doomed_types == 0 {
+                self.lgr.segment(&self.buf, &mut self.segs);
+                Some(self.lgr.evaluate(&self.buf, &self.segs, types, all_mapped, None))
+            } else {
+                None
+            };
+            if self.opts.allocatable_only
+                && !disposition.as_ref().is_some_and(|d| d.is_allocatable())
+            {
                 continue;
             }
             self.produced += 1;
-            return Some(VariantLabel {
-                label: self.buf.iter().filter_map(|&c| char::from_u32(c)).collect(),
-                disposition,
-                types: VariantTypes(types),
-            });
+            return Some((types, disposition));
         }
+    }
+
+    fn buf_label(&self) -> String {
+        let chars = self.buf.iter().filter_map(|&c| char::from_u32(c));
+        let mut s = String::with_capacity(chars.clone().map(char::len_utf8).sum());
+        s.extend(chars);
+        s
+    }
+}
+
+impl Iterator for Variants<'_> {
+    type Item = VariantLabel;
+
+    fn next(&mut self) -> Option<VariantLabel> {
+        let (types, disposition) = self.advance(true)?;
+        Some(VariantLabel {
+            label: self.buf_label(),
+            disposition: disposition.unwrap_or(Disposition::Invalid),
+            types: VariantTypes(types),
+        })
+    }
+}
+
+/// One label of a registration bundle ([`Lgr::bundle`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleLabel {
+    /// The variant label (a U-label).
+    pub label: String,
+    /// Whether the holder of the original may register it (its disposition
+    /// is allocatable or activated); false for blocked, invalid and any
+    /// other disposition.
+    pub allocatable: bool,
+}
+
+/// A lazily streamed iterator over the variant labels of a label, each
+/// only classified as allocatable or not ([`Lgr::bundle`]).
+pub struct Bundle<'a>(Variants<'a>);
+
+impl Bundle<'_> {
+    /// Whether the limit (or the search budget) stopped the enumeration.
+    pub fn truncated(&self) -> bool {
+        self.0.truncated()
+    }
+}
+
+impl Iterator for Bundle<'_> {
+    type Item = BundleLabel;
+
+    fn next(&mut self) -> Option<BundleLabel> {
+        let (_, disposition) = self.0.advance(false)?;
+        Some(BundleLabel {
+            label: self.0.buf_label(),
+            allocatable: disposition.is_some_and(|d| d.is_allocatable()),
+        })
     }
 }

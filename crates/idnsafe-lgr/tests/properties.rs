@@ -143,6 +143,38 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+    /// The bundle lists the variants, in order, each allocatable exactly
+    /// when its full disposition is (the bundle skips evaluating variants
+    /// whose types can only end unallocatable).
+    #[test]
+    fn bundle_agrees_with_variants((i, a) in label()) {
+        let l = &lgrs()[i];
+        let mut vs = l.lgr.variants(&a, VariantOptions { limit: 300, allocatable_only: false }).unwrap();
+        let full: Vec<(String, bool)> = vs.by_ref().map(|v| (v.label, v.disposition.is_allocatable())).collect();
+        let mut b = l.lgr.bundle(&a, 300).unwrap();
+        let fast: Vec<(String, bool)> = b.by_ref().map(|v| (v.label, v.allocatable)).collect();
+        prop_assert_eq!(&fast, &full, "{}: {:?}", l.name, a);
+        prop_assert_eq!(b.truncated(), vs.truncated());
+    }
+}
+
+/// Across the labels the property draws from, some bundles hold both
+/// allocatable and blocked labels, so the agreement above is not vacuous.
+#[test]
+fn bundles_hold_both_kinds() {
+    let arabic = &lgrs()[0].lgr;
+    let (mut alloc, mut blocked) = (0, 0);
+    for c in lgrs()[0].rep.iter().take(400) {
+        for v in arabic.bundle(&format!("{c}{c}"), 50).unwrap() {
+            if v.allocatable { alloc += 1 } else { blocked += 1 }
+        }
+    }
+    assert!(alloc > 0 && blocked > 0, "allocatable {alloc}, blocked {blocked}");
+}
+
 /// Labels with different keys are never variants (checked exhaustively on
 /// small variant sets).
 #[test]

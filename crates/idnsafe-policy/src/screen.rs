@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use idnsafe_confusables::{Level, ProtectedIndex};
-use idnsafe_lgr::{Disposition, Lgr, VariantOptions};
+use idnsafe_lgr::{Disposition, Lgr};
 use idnsafe_script::RestrictionLevel;
 use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
@@ -53,10 +53,8 @@ impl Table {
     /// collisions are found by enumeration (or the label is not in the table).
     fn variant_key(&self, ulabel: &str) -> Option<String> {
         match &self.collisions {
-            Collisions::IndexKey => {
-                self.lgr.index_key(ulabel).ok().map(|k| format!("k\u{0}{}", k.as_str()))
-            }
-            Collisions::SeqFree(s) => Some(format!("s\u{0}{}", s.key(ulabel))),
+            Collisions::IndexKey => self.lgr.index_key(ulabel).ok().map(|k| k.as_str().to_owned()),
+            Collisions::SeqFree(s) => Some(s.key(ulabel)),
             Collisions::Enumerate => None,
         }
     }
@@ -527,27 +525,20 @@ impl Policy {
                     // Equal keys are necessary for being variants; each hit
                     // is confirmed (pairwise, no enumeration) unless the
                     // table's relation is an equivalence.
-                    let fp_key = format!("{ti}\u{0}{k}");
-                    variant_hits = state.lookup(KeyKind::Variant, &fp_key, |i| {
-                        let other = state.label(i);
-                        other != label
-                            && t.variant_key(other).is_some_and(|k2| k2 == k)
-                            && t.confirm(&label, other)
-                    });
-                } else if let Ok(mut vs) = t.lgr.variants(
-                    &label,
-                    VariantOptions { limit: MAX_VARIANT_ENUMERATION, allocatable_only: false },
-                ) {
+                    variant_hits =
+                        state.lookup_fp(KeyKind::Variant, variant_fingerprint(ti, &k), |i| {
+                            let other = state.label(i);
+                            other != label
+                                && t.variant_key(other).is_some_and(|k2| k2 == k)
+                                && t.confirm(&label, other)
+                        });
+                } else if let Ok(mut vs) = t.lgr.bundle(&label, MAX_VARIANT_ENUMERATION) {
                     // Bounded enumeration: exact up to the limit, and said
                     // so when the limit stopped it.
                     for v in vs.by_ref() {
-                        if state.may_contain(&v.label) {
-                            variant_hits.extend(
-                                state.lookup(KeyKind::Exact, &v.label, |i| {
-                                    state.label(i) == v.label
-                                }),
-                            );
-                        }
+                        variant_hits.extend(
+                            state.lookup(KeyKind::Exact, &v.label, |i| state.label(i) == v.label),
+                        );
                     }
                     if vs.truncated() {
                         reasons.push(
@@ -866,16 +857,14 @@ impl Policy {
 
     fn bundle_of(&self, label: &str, t: &Table, bundle: &mut Vec<BundleEntry>) {
         let limit = self.file.variants.bundle_limit;
-        let Ok(vs) = t.lgr.variants(label, VariantOptions { limit, allocatable_only: false })
-        else {
+        let Ok(vs) = t.lgr.bundle(label, limit) else {
             return;
         };
         for v in vs {
             if v.label == label {
                 continue;
             }
-            let allocatable = v.disposition.is_allocatable();
-            let status = match (self.file.variants.policy, allocatable) {
+            let status = match (self.file.variants.policy, v.allocatable) {
                 (VariantPolicy::Bundle, true) => BundleStatus::Allocated,
                 (VariantPolicy::SameRegistrant, true) => BundleStatus::Reserved,
                 _ => BundleStatus::Blocked,
@@ -911,15 +900,70 @@ fn fingerprint(kind: KeyKind, key: &str) -> u32 {
     (v ^ (v >> 32)) as u32
 }
 
-fn fingerprint64(label: &str) -> u64 {
+/// The fingerprint of a variant key under table `table` (keys of
+/// different tables never meet).
+fn variant_fingerprint(table: usize, key: &str) -> u32 {
     let mut h = FxHasher::default();
-    label.hash(&mut h);
-    h.finish()
+    (KeyKind::Variant as u8).hash(&mut h);
+    table.hash(&mut h);
+    key.hash(&mut h);
+    let v = h.finish();
+    (v ^ (v >> 32)) as u32
+}
+
+/// One key of the registry state: (32-bit fingerprint, name index) pairs
+/// sorted by fingerprint, with a directory on the fingerprint's top bits
+/// so a lookup reads one directory slot and one short run (about eight
+/// pairs, one cache line) instead of binary-searching the whole array.
+#[derive(Debug, Default)]
+struct KeyIndex {
+    entries: Vec<(u32, u32)>,
+    /// `dir[h]` is the first entry whose fingerprint's top bits are `>= h`;
+    /// one more slot than buckets.
+    dir: Vec<u32>,
+    /// 32 minus the directory's bits (a shift of a `u64`, so 32 is allowed).
+    shift: u32,
+}
+
+impl KeyIndex {
+    fn build(mut entries: Vec<(u32, u32)>) -> KeyIndex {
+        entries.sort_unstable();
+        entries.shrink_to_fit();
+        // About eight entries per bucket: half a byte of directory per entry.
+        let n = entries.len();
+        let bits = if n < 16 { 0 } else { (usize::BITS - 1 - n.leading_zeros()).saturating_sub(3) }
+            .min(28);
+        let shift = 32 - bits;
+        let buckets = 1usize << bits;
+        let mut dir = Vec::with_capacity(buckets + 1);
+        let mut at = 0usize;
+        for h in 0..buckets {
+            while entries.get(at).is_some_and(|e| ((u64::from(e.0) >> shift) as usize) < h) {
+                at += 1;
+            }
+            dir.push(u32::try_from(at).unwrap_or(u32::MAX));
+        }
+        dir.push(u32::try_from(n).unwrap_or(u32::MAX));
+        KeyIndex { entries, dir, shift }
+    }
+
+    /// The names whose key has fingerprint `fp` (a superset of the names
+    /// with the key: confirm each).
+    fn get(&self, fp: u32) -> impl Iterator<Item = u32> + '_ {
+        let h = (u64::from(fp) >> self.shift) as usize;
+        let start = self.dir.get(h).copied().unwrap_or(0) as usize;
+        let end = self.dir.get(h + 1).copied().unwrap_or(0) as usize;
+        self.entries.get(start..end).unwrap_or(&[]).iter().filter(move |e| e.0 == fp).map(|e| e.1)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * 8 + self.dir.capacity() * 4
+    }
 }
 
 /// The names already registered, indexed once by exact label, variant key,
-/// equivalence key and confusable key: sorted arrays of (32-bit fingerprint,
-/// name index) pairs, 8 bytes per name per key, plus the labels in one arena.
+/// equivalence key and confusable key ([`KeyIndex`]: 8 bytes per name per
+/// key and half a byte of directory), plus the labels in one arena.
 #[derive(Debug, Default)]
 pub struct RegistryState {
     arena: String,
@@ -927,10 +971,7 @@ pub struct RegistryState {
     registrant: Vec<u32>,
     registrants: Vec<String>,
     registrant_ids: FxHashMap<String, u32>,
-    keys: [Vec<(u32, u32)>; 4],
-    /// 64-bit fingerprints of every registered label: one hash probe rules
-    /// out most variant labels of a bounded enumeration without a search.
-    exact_set: rustc_hash::FxHashSet<u64>,
+    keys: [KeyIndex; 4],
     skipped: Vec<String>,
 }
 
@@ -968,14 +1009,13 @@ impl RegistryState {
                 None => NO_REGISTRANT,
             };
             s.registrant.push(rid);
-            s.exact_set.insert(fingerprint64(&label));
             let [exact, variant, equivalence, confusable] = &mut keys;
             exact.push((fingerprint(KeyKind::Exact, &label), idx));
             if let Some(ti) = policy.key_table(&label, None)
                 && let Some(t) = policy.tables.get(ti)
                 && let Some(k) = t.variant_key(&label)
             {
-                variant.push((fingerprint(KeyKind::Variant, &format!("{ti}\u{0}{k}")), idx));
+                variant.push((variant_fingerprint(ti, &k), idx));
             }
             if let Some(rules) = &policy.file.equivalence {
                 equivalence.push((
@@ -988,21 +1028,11 @@ impl RegistryState {
                     .push((fingerprint(KeyKind::Confusable, &policy.confusable_key(&label)), idx));
             }
         }
-        for k in &mut keys {
-            k.sort_unstable();
-            k.shrink_to_fit();
-        }
-        s.keys = keys;
+        s.keys = keys.map(KeyIndex::build);
         s.arena.shrink_to_fit();
         s.ends.shrink_to_fit();
         s.registrant.shrink_to_fit();
         s
-    }
-
-    /// False when no registered label equals `label` (true may be a
-    /// fingerprint collision: confirm with a lookup).
-    fn may_contain(&self, label: &str) -> bool {
-        self.exact_set.contains(&fingerprint64(label))
     }
 
     /// Number of registered names indexed.
@@ -1026,8 +1056,7 @@ impl RegistryState {
             + self.ends.capacity() * 4
             + self.registrant.capacity() * 4
             + self.registrants.iter().map(|r| r.capacity() + 24).sum::<usize>()
-            + self.keys.iter().map(|k| k.capacity() * 8).sum::<usize>()
-            + self.exact_set.capacity() * 9
+            + self.keys.iter().map(KeyIndex::heap_bytes).sum::<usize>()
     }
 
     /// The label of name `i`.
@@ -1045,15 +1074,53 @@ impl RegistryState {
     }
 
     fn lookup(&self, kind: KeyKind, key: &str, confirm: impl Fn(u32) -> bool) -> Vec<u32> {
-        let fp = fingerprint(kind, key);
-        let Some(v) = self.keys.get(kind as usize) else { return Vec::new() };
-        let start = v.partition_point(|e| e.0 < fp);
-        v.get(start..)
-            .unwrap_or(&[])
-            .iter()
-            .take_while(|e| e.0 == fp)
-            .map(|e| e.1)
-            .filter(|&i| confirm(i))
-            .collect()
+        self.lookup_fp(kind, fingerprint(kind, key), confirm)
+    }
+
+    fn lookup_fp(&self, kind: KeyKind, fp: u32, confirm: impl Fn(u32) -> bool) -> Vec<u32> {
+        let Some(k) = self.keys.get(kind as usize) else { return Vec::new() };
+        k.get(fp).filter(|&i| confirm(i)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeyIndex;
+
+    /// The directory finds exactly the entries with a fingerprint, for
+    /// sizes around its thresholds and fingerprints at the extremes.
+    #[test]
+    fn key_index_finds_every_entry() {
+        for n in [0usize, 1, 15, 16, 17, 1000, 100_003] {
+            // A cheap deterministic spread, with duplicates and the extremes.
+            let mut x = 0x9E37_79B9u32;
+            let mut entries: Vec<(u32, u32)> = (0..n as u32)
+                .map(|i| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    let fp = match i % 97 {
+                        0 => 0,
+                        1 => u32::MAX,
+                        2 => 12345,
+                        _ => x,
+                    };
+                    (fp, i)
+                })
+                .collect();
+            let idx = KeyIndex::build(entries.clone());
+            let mut want: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+            for &(fp, i) in &entries {
+                want.entry(fp).or_default().push(i);
+            }
+            entries.sort_unstable();
+            let mut probes: Vec<u32> = entries.iter().map(|e| e.0).collect();
+            probes.extend([0, 1, u32::MAX, u32::MAX - 1, 12345, 777]);
+            for fp in probes {
+                let mut got: Vec<u32> = idx.get(fp).collect();
+                got.sort_unstable();
+                assert_eq!(&got, want.get(&fp).unwrap_or(&Vec::new()), "n={n} fp={fp}");
+            }
+        }
     }
 }
