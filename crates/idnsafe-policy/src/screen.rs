@@ -217,6 +217,20 @@ fn read_list(path: &Path) -> Result<Vec<String>, PolicyError> {
     Ok(out)
 }
 
+/// True for a name of LDH labels, none an A-label, each valid under
+/// IDNA2008 by the allocation-free check, within the name length limit:
+/// such a name has nothing for the full check to report (no label is
+/// right-to-left, so the Bidi rule does not apply).
+fn is_plain_ldh_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= idnsafe_idna::MAX_NAME_OCTETS
+        && name.is_ascii()
+        && name.split('.').all(|l| {
+            !l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(idnsafe_idna::ACE_PREFIX))
+                && idnsafe_idna::is_valid_label(l)
+        })
+}
+
 /// The U-label of one label (A-labels decoded, ASCII lower-cased); the label
 /// itself when it cannot be decoded.
 fn ulabel_of(label: &str) -> String {
@@ -345,48 +359,59 @@ impl Policy {
 
     /// Splits a name into its label and zone under this policy (U-label
     /// forms). A bare label is placed under the first zone.
-    fn split_zone(&self, name: &str) -> Option<(String, String)> {
+    fn split_zone(&self, name: &str) -> Option<(String, &str)> {
         let name = name.strip_suffix('.').unwrap_or(name);
         let (label, rest) = match name.split_once('.') {
-            Some((l, r)) => (l, r),
-            None => return self.file.policy.zones.first().map(|z| (ulabel_of(name), z.clone())),
+            Some((l, r)) => (l, Some(r)),
+            None => (name, None),
         };
-        let rest_u: Vec<String> = rest.split('.').map(ulabel_of).collect();
-        let rest_u = rest_u.join(".");
-        self.file.policy.zones.iter().find(|z| **z == rest_u).map(|z| (ulabel_of(label), z.clone()))
+        self.zone_of(rest).map(|z| (ulabel_of(label), z))
     }
 
-    /// The tables a label is checked against: the one for the language tag,
-    /// else those for its script (several for `.pl`-style one-table-per-label rules).
-    fn tables_for(&self, label_script: &str, language: Option<&str>) -> Vec<&Table> {
-        if let Some(lang) = language {
-            return self
-                .tables
-                .iter()
-                .filter(|t| t.languages.iter().any(|l| l.eq_ignore_ascii_case(lang)))
-                .collect();
-        }
-        let by_script: Vec<&Table> =
-            self.tables.iter().filter(|t| t.scripts.iter().any(|s| s == label_script)).collect();
-        if by_script.is_empty() {
-            // No table is meant for this script: try them all, so a label a
-            // table covers anyway is judged by it, and one no table covers
-            // gets each table's reasons.
-            self.tables.iter().collect()
+    /// The policy zone a name's labels after the first spell (any A-label
+    /// or case form of it), or the first zone for a bare label (`None`).
+    fn zone_of(&self, rest: Option<&str>) -> Option<&str> {
+        let zones = &self.file.policy.zones;
+        let Some(rest) = rest else { return zones.first().map(String::as_str) };
+        let plain_ascii = rest.is_ascii()
+            && !rest.split('.').any(|l| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")));
+        let found = if plain_ascii {
+            zones.iter().find(|z| z.eq_ignore_ascii_case(rest))
         } else {
-            by_script
-        }
+            let rest_u: Vec<String> = rest.split('.').map(ulabel_of).collect();
+            let rest_u = rest_u.join(".");
+            zones.iter().find(|z| **z == rest_u)
+        };
+        found.map(String::as_str)
+    }
+
+    /// The tables a label is checked against, with their indices: the ones
+    /// for the language tag, else those for its script (several for
+    /// `.pl`-style one-table-per-label rules).
+    fn tables_for<'s>(
+        &'s self,
+        label_script: &'s str,
+        language: Option<&'s str>,
+    ) -> impl Iterator<Item = (usize, &'s Table)> + 's {
+        let for_script = move |t: &Table| t.scripts.iter().any(|s| s == label_script);
+        // No table is meant for this script: try them all, so a label a
+        // table covers anyway is judged by it, and one no table covers
+        // gets each table's reasons.
+        let any_for_script = language.is_none() && self.tables.iter().any(for_script);
+        self.tables.iter().enumerate().filter(move |(_, t)| match language {
+            Some(lang) => t.languages.iter().any(|l| l.eq_ignore_ascii_case(lang)),
+            None => !any_for_script || for_script(t),
+        })
     }
 
     /// The one table used for variant keys of a label (the first that
     /// accepts it), as an index into `self.tables`.
     fn key_table(&self, ulabel: &str, language: Option<&str>) -> Option<usize> {
         let script = idnsafe_script::label_script(ulabel);
-        let cands = self.tables_for(script.as_str(), language);
-        let t = cands
-            .into_iter()
-            .find(|t| t.lgr.disposition(ulabel).disposition == Disposition::Valid)?;
-        self.tables.iter().position(|x| std::ptr::eq(x, t))
+        let cps: Vec<u32> = ulabel.chars().map(u32::from).collect();
+        self.tables_for(script.as_str(), language)
+            .find(|(_, t)| t.lgr.disposition_cps(&cps, None) == Disposition::Valid)
+            .map(|(i, _)| i)
     }
 
     /// The variant index key of a U-label under the table chosen for it by
@@ -452,12 +477,38 @@ impl Policy {
             };
             Decision { input: candidate.to_owned(), decision, reasons, bundle }
         };
-        // IDNA2008 first: a label that is not valid is refused whatever else holds.
-        let idna = idnsafe_idna::check_line(candidate.as_bytes());
-        for v in idna.all_errors() {
-            reasons.push(Reason::new(v.code().as_str(), Verdict::Reject, v.message()));
-        }
-        let Some((label, zone)) = self.split_zone(candidate) else {
+        // IDNA2008 first: a label that is not valid is refused whatever else
+        // holds. The label's U-label and A-label length come from the same check.
+        let name = candidate.strip_suffix('.').unwrap_or(candidate);
+        let (first, rest) = match name.split_once('.') {
+            Some((l, r)) => (l, Some(r)),
+            None => (name, None),
+        };
+        let checked: Option<(String, usize)> = if is_plain_ldh_name(name) {
+            // Every label passes the allocation-free check and none is
+            // right-to-left: check_line would find nothing.
+            Some((first.to_ascii_lowercase(), first.len()))
+        } else {
+            let idna = idnsafe_idna::check_line(candidate.as_bytes());
+            for v in idna.all_errors() {
+                reasons.push(Reason::new(v.code().as_str(), Verdict::Reject, v.message()));
+            }
+            // Empty labels are not reported, so the first report is the
+            // first label only when that is not empty.
+            idna.labels().first().filter(|_| !first.is_empty()).and_then(|l| {
+                let u = l.ulabel()?;
+                let alen = if u.is_ascii() {
+                    u.len()
+                } else {
+                    l.alabel().map_or_else(
+                        || idnsafe_idna::encode_alabel(u).map_or(usize::MAX, |a| a.len()),
+                        str::len,
+                    )
+                };
+                Some((u.to_owned(), alen))
+            })
+        };
+        let Some(zone) = self.zone_of(rest) else {
             reasons.push(Reason::new(
                 "POLICY_ZONE",
                 Verdict::Reject,
@@ -474,10 +525,10 @@ impl Policy {
             ));
             return decided(reasons, bundle);
         };
-        if label.is_empty() || idna.labels().first().is_none_or(|l| l.ulabel().is_none()) {
+        let Some((label, alabel_len)) = checked.filter(|(l, _)| !l.is_empty()) else {
             return decided(reasons, bundle);
-        }
-        self.length_rules(&label, &mut reasons);
+        };
+        self.length_rules(&label, alabel_len, &mut reasons);
         let analysis = idnsafe_script::analyze(&label);
         self.script_rules(&label, &zone, &analysis, &mut reasons);
         let table =
@@ -659,7 +710,7 @@ impl Policy {
         decided(reasons, bundle)
     }
 
-    fn length_rules(&self, label: &str, reasons: &mut Vec<Reason>) {
+    fn length_rules(&self, label: &str, alabel_len: usize, reasons: &mut Vec<Reason>) {
         let rules = &self.file.length;
         let chars = label.chars().count();
         if chars < rules.min_chars || chars > rules.max_chars {
@@ -672,11 +723,6 @@ impl Policy {
                 ),
             ));
         }
-        let alabel_len = if label.is_ascii() {
-            label.len()
-        } else {
-            idnsafe_idna::encode_alabel(label).map_or(usize::MAX, |a| a.len())
-        };
         if alabel_len > rules.max_alabel_octets {
             reasons.push(Reason::new(
                 "POLICY_LENGTH",
@@ -773,9 +819,16 @@ impl Policy {
         if self.tables.is_empty() {
             return None;
         }
-        let cands = self.tables_for(script, language);
+        let cps: Vec<u32> = label.chars().map(u32::from).collect();
+        let mut tried = 0;
+        for (i, t) in self.tables_for(script, language) {
+            if t.lgr.disposition_cps(&cps, None) == Disposition::Valid {
+                return Some(i);
+            }
+            tried += 1;
+        }
         if let Some(lang) = language
-            && cands.is_empty()
+            && tried == 0
         {
             reasons.push(Reason::new(
                 "POLICY_LANGUAGE_UNKNOWN",
@@ -784,14 +837,8 @@ impl Policy {
             ));
             return None;
         }
-        let mut failures = Vec::new();
-        for t in &cands {
-            let out = t.lgr.disposition(label);
-            if out.disposition == Disposition::Valid {
-                return self.tables.iter().position(|x| std::ptr::eq(x, *t));
-            }
-            failures.push((*t, out));
-        }
+        let failures: Vec<(&Table, _)> =
+            self.tables_for(script, language).map(|(_, t)| (t, t.lgr.disposition(label))).collect();
         // Not valid under any single table: every table's reasons.
         let several = failures.len() > 1;
         for (t, out) in failures {
@@ -1085,7 +1132,48 @@ impl RegistryState {
 
 #[cfg(test)]
 mod tests {
-    use super::KeyIndex;
+    use super::{KeyIndex, is_plain_ldh_name};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast path skips the full IDNA2008 check only where that
+        /// check finds nothing, and gives the same U-label and A-label length.
+        #[test]
+        fn plain_ldh_names_pass_the_full_check(name in "[a-zA-Z0-9.-]{0,70}|(xn--|XN--)?[a-z0-9-]{0,66}(\\.[a-zA-Z]{1,5}){0,2}\\.?") {
+            let trimmed = name.strip_suffix('.').unwrap_or(&name);
+            if is_plain_ldh_name(trimmed) {
+                let r = idnsafe_idna::check_line(name.as_bytes());
+                prop_assert!(r.is_ok(), "{name:?}: {:?}", r.all_errors().collect::<Vec<_>>());
+                let first = trimmed.split('.').next().unwrap_or("");
+                let l = &r.labels()[0];
+                let lower = first.to_ascii_lowercase();
+                prop_assert_eq!(l.ulabel(), Some(lower.as_str()));
+                prop_assert_eq!(l.alabel().map_or(first.len(), str::len), first.len());
+            }
+        }
+    }
+
+    #[test]
+    fn plain_ldh_name_examples() {
+        for ok in ["example", "a.example", "A-1.Example", "x.y.z"] {
+            assert!(is_plain_ldh_name(ok), "{ok}");
+        }
+        let long =
+            format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(62));
+        for bad in [
+            "",
+            "a..b",
+            ".a",
+            "-a.b",
+            "ab--c.d",
+            "xn--mller-kva.example",
+            "müller.de",
+            "a b.c",
+            long.as_str(),
+        ] {
+            assert!(!is_plain_ldh_name(bad), "{bad}");
+        }
+    }
 
     /// The directory finds exactly the entries with a fingerprint, for
     /// sizes around its thresholds and fingerprints at the extremes.
