@@ -530,7 +530,7 @@ impl Policy {
         };
         self.length_rules(&label, alabel_len, &mut reasons);
         let analysis = idnsafe_script::analyze(&label);
-        self.script_rules(&label, &zone, &analysis, &mut reasons);
+        self.script_rules(&label, zone, &analysis, &mut reasons);
         let table =
             self.table_rules(&label, analysis.label_script.as_str(), req.language, &mut reasons);
         // Reserved lists.
