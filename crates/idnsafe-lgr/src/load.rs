@@ -675,7 +675,16 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
                     }
                     let line = l.pos(&c).0;
                     seen.insert(cps.clone(), id);
-                    elems.push(Elem { cps, tags, when, not_when, vars, line, first_mask: 0 });
+                    elems.push(Elem {
+                        cps,
+                        tags,
+                        when,
+                        not_when,
+                        vars,
+                        line,
+                        first_mask: 0,
+                        fixed: None,
+                    });
                 }
                 "range" => {
                     let f = c.attribute("first-cp").and_then(parse_hex);
@@ -1103,6 +1112,9 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
             }
         }
     }
+    for e in elems.iter_mut() {
+        e.fixed = e.compute_fixed();
+    }
     let relation = crate::variants::analyse_relation(&elems, &seen, &mut l.diags);
     let (key_map, key_max_len) = crate::variants::build_key_map(&elems);
     let doomed_types = crate::variants::doomed_types(&actions, l.types.len());
@@ -1112,11 +1124,13 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
     if diags.iter().any(|d| d.severity == Severity::Error) {
         return (None, diags);
     }
+    let dense = Lgr::build_dense(&single, &seqs);
     let lgr = Lgr {
         meta,
         elems,
         single,
         seqs,
+        dense,
         ranges,
         rules,
         rule_names,

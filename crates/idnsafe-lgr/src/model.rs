@@ -130,6 +130,14 @@ pub struct VariantMapping {
     pub comment: Option<String>,
 }
 
+/// Code points below this are looked up in [`Lgr::dense`].
+pub(crate) const DENSE_LIMIT: u32 = 0x800;
+/// A `dense` entry's element id bits; `DENSE_NONE` there means "no element".
+pub(crate) const DENSE_ID: u32 = 0x7FFF_FFFF;
+pub(crate) const DENSE_NONE: u32 = DENSE_ID;
+/// A `dense` entry's flag: some sequence starts with this code point.
+pub(crate) const DENSE_SEQ: u32 = 0x8000_0000;
+
 /// Maximum number of distinct variant types in one LGR.
 pub(crate) const MAX_TYPES: usize = 128;
 
@@ -155,6 +163,74 @@ pub(crate) struct Elem {
     /// Bit b set: this element holds a code point from the first set of
     /// the rule with prefilter bit b (so a label without it cannot match).
     pub first_mask: u128,
+    /// Its choices, worked out once, when neither it nor any of its
+    /// variants has a context (they are then the same in every label).
+    pub fixed: Option<FixedChoices>,
+}
+
+/// The choice-tree entries of a context-free element ([`Elem::fixed`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FixedChoices {
+    /// Types of its reflexive mappings, and whether it has one.
+    pub own_types: u128,
+    pub own_mapped: bool,
+    /// Its other variants: index into `vars` of the first mapping to each
+    /// distinct target, with the types of every mapping to it.
+    pub vars: Box<[(u32, u128)]>,
+}
+
+impl Lgr {
+    /// The table of [`Lgr::dense`] for `single` and `seqs`.
+    pub(crate) fn build_dense(
+        single: &FxHashMap<u32, u32>,
+        seqs: &FxHashMap<u32, Vec<u32>>,
+    ) -> Box<[u32]> {
+        (0..DENSE_LIMIT)
+            .map(|c| {
+                let id = single.get(&c).copied().filter(|&i| i < DENSE_ID).unwrap_or(DENSE_NONE);
+                id | if seqs.contains_key(&c) { DENSE_SEQ } else { 0 }
+            })
+            .collect()
+    }
+
+    /// The single-code-point element of `c`, and whether a sequence starts with `c`.
+    #[inline]
+    pub(crate) fn single_and_seq(&self, c: u32) -> (Option<u32>, bool) {
+        match self.dense.get(c as usize) {
+            Some(&d) => ((d & DENSE_ID != DENSE_NONE).then_some(d & DENSE_ID), d & DENSE_SEQ != 0),
+            None => (self.single.get(&c).copied(), self.seqs.contains_key(&c)),
+        }
+    }
+}
+
+impl Elem {
+    /// The element's fixed choices, if it and its variants are context-free.
+    pub(crate) fn compute_fixed(&self) -> Option<FixedChoices> {
+        if self.when.is_some()
+            || self.not_when.is_some()
+            || self.vars.iter().any(|v| v.when.is_some() || v.not_when.is_some())
+        {
+            return None;
+        }
+        let mut f = FixedChoices::default();
+        let mut vars: Vec<(u32, u128)> = Vec::new();
+        for (i, v) in self.vars.iter().enumerate() {
+            if v.cps == self.cps {
+                f.own_types |= v.types;
+                f.own_mapped = true;
+                continue;
+            }
+            let seen = vars
+                .iter_mut()
+                .find(|(j, _)| self.vars.get(*j as usize).is_some_and(|w| w.cps == v.cps));
+            match seen {
+                Some((_, t)) => *t |= v.types,
+                None => vars.push((u32::try_from(i).ok()?, v.types)),
+            }
+        }
+        f.vars = vars.into_boxed_slice();
+        Some(f)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -232,6 +308,9 @@ pub struct Lgr {
     pub(crate) single: FxHashMap<u32, u32>,
     /// First code point of a sequence → element ids, longest first.
     pub(crate) seqs: FxHashMap<u32, Vec<u32>>,
+    /// `single` and "starts a sequence" for code points below
+    /// [`DENSE_LIMIT`], without hashing (the scripts of most labels).
+    pub(crate) dense: Box<[u32]>,
     pub(crate) ranges: Vec<RangeElem>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) rule_names: FxHashMap<String, u32>,

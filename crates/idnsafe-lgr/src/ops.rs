@@ -110,33 +110,50 @@ impl<'a> ChoiceTree<'a> {
     }
 }
 
-/// Paths from each position to the end of the label (saturating).
-fn path_counts(options: &ChoiceTree<'_>) -> Vec<u128> {
+/// Whether some path of choices leads from the start of the label to its
+/// end (every position reachable by a complete segmentation).
+fn reaches_end(options: &ChoiceTree<'_>) -> bool {
     let n = options.len();
-    let mut cnt = vec![0u128; n + 1];
-    if let Some(c) = cnt.get_mut(n) {
-        *c = 1;
+    let mut reach = [false; MAX_LABEL_CPS + 1];
+    if let Some(r) = reach.get_mut(n) {
+        *r = true;
     }
     for i in (0..n).rev() {
-        let mut t = 0u128;
-        for o in options.at(i) {
-            t = t.saturating_add(cnt.get(i + o.len).copied().unwrap_or(0));
-        }
-        if let Some(c) = cnt.get_mut(i) {
-            *c = t;
+        let ok = options.at(i).iter().any(|o| reach.get(i + o.len).copied().unwrap_or(false));
+        if let Some(r) = reach.get_mut(i) {
+            *r = ok;
         }
     }
-    cnt
+    reach.first().copied().unwrap_or(false)
+}
+
+/// `hay` starts with `needle`: an inlined loop (the slices are a few code
+/// points long, too short for a `memcmp` call to pay).
+#[inline]
+fn starts_with(hay: &[u32], needle: &[u32]) -> bool {
+    needle.len() <= hay.len() && needle.iter().zip(hay).all(|(a, b)| a == b)
+}
+
+/// One step of the depth-first walk of the choice tree.
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    /// Position in the label and index of the choice taken there.
+    pos: usize,
+    k: usize,
+    /// Length of the output before this choice's code points.
+    buf_start: usize,
+    /// Types, and whether every position was mapped, up to this choice.
+    types: u128,
+    mapped: bool,
 }
 
 /// A lazily streamed iterator over the variant labels of a label.
 pub struct Variants<'a> {
     lgr: &'a Lgr,
     options: ChoiceTree<'a>,
-    /// (position, option index) from the start of the label.
-    path: Vec<(usize, usize)>,
-    prefix: Vec<u128>,
-    mapped: Vec<bool>,
+    /// The choices taken, from the start of the label; `buf` holds their
+    /// code points.
+    path: Vec<Frame>,
     original: Vec<u32>,
     /// Labels already produced, kept only when segmentations can collide.
     seen: Option<FxHashSet<Vec<u32>>>,
@@ -179,17 +196,18 @@ impl Lgr {
 
     pub(crate) fn lookup_at(&self, cps: &[u32], i: usize) -> Option<(ElemRef, usize)> {
         let &c = cps.get(i)?;
-        if let Some(list) = self.seqs.get(&c) {
+        let (single, seq) = self.single_and_seq(c);
+        if seq && let Some(list) = self.seqs.get(&c) {
             let rest = cps.get(i..).unwrap_or(&[]);
             for &id in list {
                 if let Some(e) = self.elems.get(id as usize)
-                    && rest.starts_with(&e.cps)
+                    && starts_with(rest, &e.cps)
                 {
                     return Some((ElemRef::Elem(id), e.cps.len()));
                 }
             }
         }
-        if let Some(&id) = self.single.get(&c) {
+        if let Some(id) = single {
             return Some((ElemRef::Elem(id), 1));
         }
         let ri = self.ranges.partition_point(|r| r.last < c);
@@ -203,17 +221,18 @@ impl Lgr {
     pub(crate) fn candidates_at(&self, cps: &[u32], i: usize, out: &mut Vec<(ElemRef, usize)>) {
         out.clear();
         let Some(&c) = cps.get(i) else { return };
-        if let Some(list) = self.seqs.get(&c) {
+        let (single, seq) = self.single_and_seq(c);
+        if seq && let Some(list) = self.seqs.get(&c) {
             let rest = cps.get(i..).unwrap_or(&[]);
             for &id in list {
                 if let Some(e) = self.elems.get(id as usize)
-                    && rest.starts_with(&e.cps)
+                    && starts_with(rest, &e.cps)
                 {
                     out.push((ElemRef::Elem(id), e.cps.len()));
                 }
             }
         }
-        if let Some(&id) = self.single.get(&c) {
+        if let Some(id) = single {
             out.push((ElemRef::Elem(id), 1));
         } else {
             let ri = self.ranges.partition_point(|r| r.last < c);
@@ -239,7 +258,7 @@ impl Lgr {
         while i < cps.len() {
             // Fast path: no sequence starts with this code point.
             let picked = match cps.get(i) {
-                Some(c) if !self.seqs.contains_key(c) => self.lookup_at(cps, i),
+                Some(&c) if !self.single_and_seq(c).1 => self.lookup_at(cps, i),
                 _ => {
                     let mut cands = Vec::new();
                     self.candidates_at(cps, i, &mut cands);
@@ -565,6 +584,18 @@ impl Lgr {
                 if *first_len.get_or_insert(len) != len {
                     ambiguous = true;
                 }
+                if let ElemRef::Elem(id) = e
+                    && let Some(el) = self.elems.get(id as usize)
+                    && let Some(f) = &el.fixed
+                {
+                    tree.opts.push(Opt { len, to: None, types: f.own_types, mapped: f.own_mapped });
+                    for &(vi, types) in &f.vars {
+                        if let Some(v) = el.vars.get(vi as usize) {
+                            tree.opts.push(Opt { len, to: Some(&v.cps), types, mapped: true });
+                        }
+                    }
+                    continue;
+                }
                 let s = Seg { start: i, len, elem: Some(e) };
                 let (t, m) = self.reflexive(e, cps, &s);
                 let first = tree.opts.len();
@@ -601,8 +632,7 @@ impl Lgr {
             ));
         }
         // Every position must be reachable by some complete segmentation.
-        let counts = path_counts(&tree);
-        if counts.first().copied().unwrap_or(0) == 0 {
+        if !reaches_end(&tree) {
             let bad = (0..n).find(|&i| tree.at(i).is_empty()).unwrap_or(0);
             return Err(LabelError::new(
                 "LGR_NOT_IN_REPERTOIRE",
@@ -625,18 +655,16 @@ impl Lgr {
             lgr: self,
             options,
             path: Vec::with_capacity(n),
-            prefix: vec![0; n + 1],
-            mapped: vec![true; n + 1],
             started: false,
             done: n == 0,
             produced: 0,
             truncated: false,
             opts,
             steps: 0,
-            buf: Vec::with_capacity(MAX_LABEL_CPS),
+            buf: Vec::with_capacity(2 * n),
             original: cps,
             seen: ambiguous.then(FxHashSet::default),
-            segs: Vec::with_capacity(MAX_LABEL_CPS),
+            segs: Vec::new(),
         })
     }
 
@@ -860,7 +888,7 @@ impl Variants<'_> {
             if n == 0 {
                 return false;
             }
-            self.path.push((0, usize::MAX));
+            self.path.push(Frame { pos: 0, k: usize::MAX, buf_start: 0, types: 0, mapped: true });
         }
         loop {
             self.steps += 1;
@@ -870,40 +898,47 @@ impl Variants<'_> {
                 return false;
             }
             let depth = self.path.len();
-            let Some(&mut (pos, ref mut k)) = self.path.last_mut() else { return false };
-            let opts = self.options.at(pos);
-            let (Some(&pre), Some(&pre_m)) =
-                (self.prefix.get(depth - 1), self.mapped.get(depth - 1))
-            else {
-                return false;
+            let (pre, pre_m) = match depth.checked_sub(2).and_then(|d| self.path.get(d)) {
+                Some(p) => (p.types, p.mapped),
+                None => (0, true),
             };
-            *k = k.wrapping_add(1);
-            while *k < opts.len()
-                && opts.get(*k).is_some_and(|o| {
+            let Some(f) = self.path.last_mut() else { return false };
+            let opts = self.options.at(f.pos);
+            f.k = f.k.wrapping_add(1);
+            while f.k < opts.len()
+                && opts.get(f.k).is_some_and(|o| {
                     self.opts.allocatable_only && (pre | o.types) & self.lgr.doomed_types != 0
                 })
             {
-                *k += 1;
+                f.k += 1;
             }
-            let Some(o) = opts.get(*k) else {
+            let Some(o) = opts.get(f.k) else {
                 self.path.pop();
                 if self.path.is_empty() {
                     return false;
                 }
                 continue;
             };
-            let end = pos + o.len;
-            if let Some(p) = self.prefix.get_mut(depth) {
-                *p = pre | o.types;
+            f.types = pre | o.types;
+            f.mapped = pre_m && o.mapped;
+            self.buf.truncate(f.buf_start);
+            match o.cps(&self.original, f.pos) {
+                &[c] => self.buf.push(c),
+                more => self.buf.extend_from_slice(more),
             }
-            if let Some(m) = self.mapped.get_mut(depth) {
-                *m = pre_m && o.mapped;
-            }
+            let end = f.pos + o.len;
             if end >= n {
                 return true;
             }
             if !self.options.at(end).is_empty() {
-                self.path.push((end, usize::MAX));
+                let buf_start = self.buf.len();
+                self.path.push(Frame {
+                    pos: end,
+                    k: usize::MAX,
+                    buf_start,
+                    types: 0,
+                    mapped: true,
+                });
             }
         }
     }
@@ -929,12 +964,6 @@ impl Variants<'_> {
                 self.done = true;
                 return None;
             }
-            self.buf.clear();
-            for &(pos, k) in &self.path {
-                if let Some(o) = self.options.at(pos).get(k) {
-                    self.buf.extend_from_slice(o.cps(&self.original, pos));
-                }
-            }
             if self.buf == self.original {
                 continue;
             }
@@ -943,9 +972,7 @@ impl Variants<'_> {
             {
                 continue;
             }
-            let depth = self.path.len();
-            let all_mapped = self.mapped.get(depth).copied().unwrap_or(false);
-            let types = self.prefix.get(depth).copied().unwrap_or(0);
+            let (types, all_mapped) = self.path.last().map_or((0, false), |f| (f.types, f.mapped));
             let disposition = if evaluate_doomed || types & self.lgr.doomed_types == 0 {
                 self.lgr.segment(&self.buf, &mut self.segs);
                 Some(self.lgr.evaluate(&self.buf, &self.segs, types, all_mapped, None))
