@@ -569,7 +569,7 @@ impl Lgr {
     /// source label (RFC 7940 §5.3.1, §8.2).
     fn options(&self, cps: &[u32]) -> Result<(ChoiceTree<'_>, bool), LabelError> {
         let n = cps.len();
-        let mut tree = ChoiceTree { opts: Vec::with_capacity(2 * n), at: Vec::with_capacity(n) };
+        let mut tree = ChoiceTree { opts: Vec::with_capacity(4 * n), at: Vec::with_capacity(n) };
         let mut cands = Vec::new();
         let mut ambiguous = false;
         for i in 0..n {

@@ -4,7 +4,8 @@
 //! The registry state is built from the real name lists of the shared data
 //! (every label of `names/*.txt.gz`, about 975,000, topped up to 1,000,000
 //! with numbered copies), placed under the policy's zone. Candidates are
-//! other real labels: ASCII and IDN measured separately.
+//! other real labels: ASCII and IDN measured separately, each with and
+//! without the bundle.
 
 use std::collections::HashSet;
 use std::hint::black_box;
@@ -80,10 +81,19 @@ fn bench(c: &mut Criterion) {
         .map(|l| format!("{l}.example"))
         .collect();
     eprintln!("candidates: {} ASCII, {} IDN", ascii.len(), idn.len());
-    let req = Request { registrant: Some("r2"), language: None };
+    let full = Request { registrant: Some("r2"), ..Request::default() };
+    let check = Request { without_bundle: true, ..full };
     let mut g = c.benchmark_group("screen_1m_state");
     g.sample_size(10);
-    for (what, set) in [("ascii", &ascii), ("idn", &idn)] {
+    // The full decision (with the bundle of up to 16 variant labels the
+    // policy lists), and the decision alone (`without_bundle`, what an
+    // availability check or a bulk screen asks for).
+    for (what, set, req) in [
+        ("ascii", &ascii, full),
+        ("idn", &idn, full),
+        ("ascii_without_bundle", &ascii, check),
+        ("idn_without_bundle", &idn, check),
+    ] {
         g.throughput(Throughput::Elements(set.len() as u64));
         g.bench_function(what, |b| {
             b.iter(|| {

@@ -9,7 +9,7 @@
 //!
 //! let policy = Policy::load("tables/policies/br.toml".as_ref()).unwrap();
 //! let state = RegistryState::build(&policy, [("paoemaca.com.br", Some("alice"))]);
-//! let d = policy.screen(&state, "pãoemaçã.com.br", Request { registrant: Some("bob"), language: None });
+//! let d = policy.screen(&state, "pãoemaçã.com.br", Request { registrant: Some("bob"), ..Request::default() });
 //! assert_eq!(d.decision, Verdict::Reject);
 //! assert_eq!(d.reasons[0].code, "EQUIVALENT_REGISTERED");
 //! ```

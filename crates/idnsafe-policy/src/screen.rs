@@ -186,6 +186,11 @@ pub struct Decision {
     pub reasons: Vec<Reason>,
     /// The labels blocked, allocated or reserved with the candidate.
     pub bundle: Vec<BundleEntry>,
+    /// The candidate has more variant labels than the policy's
+    /// `bundle_limit`: the bundle lists the first ones only. (Serialized
+    /// only when true.)
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub bundle_truncated: bool,
 }
 
 /// Who asks, and in which language (the EPP `idn` tag).
@@ -195,6 +200,10 @@ pub struct Request<'a> {
     pub registrant: Option<&'a str>,
     /// The language tag sent by the registrar.
     pub language: Option<&'a str>,
+    /// Decide without listing the bundle (`Decision::bundle` left empty):
+    /// an availability check (EPP `domain:check`) or a bulk screen needs the
+    /// verdict and its reasons, not the labels a registration would bring.
+    pub without_bundle: bool,
 }
 
 fn read_list(path: &Path) -> Result<Vec<String>, PolicyError> {
@@ -467,7 +476,8 @@ impl Policy {
     pub fn screen(&self, state: &RegistryState, candidate: &str, req: Request<'_>) -> Decision {
         let mut reasons = Vec::new();
         let mut bundle = Vec::new();
-        let decided = |reasons: Vec<Reason>, bundle: Vec<BundleEntry>| {
+        let mut bundle_truncated = false;
+        let decided = |reasons: Vec<Reason>, bundle: Vec<BundleEntry>, bundle_truncated: bool| {
             let decision = if reasons.iter().any(|r| r.action == Verdict::Reject) {
                 Verdict::Reject
             } else if reasons.iter().any(|r| r.action == Verdict::Review) {
@@ -475,7 +485,7 @@ impl Policy {
             } else {
                 Verdict::Accept
             };
-            Decision { input: candidate.to_owned(), decision, reasons, bundle }
+            Decision { input: candidate.to_owned(), decision, reasons, bundle, bundle_truncated }
         };
         // IDNA2008 first: a label that is not valid is refused whatever else
         // holds. The label's U-label and A-label length come from the same check.
@@ -523,10 +533,10 @@ impl Policy {
                         .join(", ")
                 ),
             ));
-            return decided(reasons, bundle);
+            return decided(reasons, bundle, false);
         };
         let Some((label, alabel_len)) = checked.filter(|(l, _)| !l.is_empty()) else {
-            return decided(reasons, bundle);
+            return decided(reasons, bundle, false);
         };
         self.length_rules(&label, alabel_len, &mut reasons);
         let analysis = idnsafe_script::analyze(&label);
@@ -608,7 +618,9 @@ impl Policy {
                     }
                 }
                 self.variant_reasons(state, &label, t, &variant_hits, &same_holder, &mut reasons);
-                self.bundle_of(&label, t, &mut bundle);
+                if !req.without_bundle {
+                    bundle_truncated = self.bundle_of(&label, t, &mut bundle);
+                }
             }
         }
         // Equivalence keys beyond the LGRs.
@@ -635,7 +647,7 @@ impl Policy {
                     .conflicting(state.label(i).to_owned()),
                 );
             }
-            if key != label {
+            if key != label && !req.without_bundle {
                 bundle.push(BundleEntry { label: key, status: BundleStatus::Reserved });
             }
         }
@@ -707,7 +719,7 @@ impl Policy {
                 }
             }
         }
-        decided(reasons, bundle)
+        decided(reasons, bundle, bundle_truncated)
     }
 
     fn length_rules(&self, label: &str, alabel_len: usize, reasons: &mut Vec<Reason>) {
@@ -902,15 +914,15 @@ impl Policy {
         }
     }
 
-    fn bundle_of(&self, label: &str, t: &Table, bundle: &mut Vec<BundleEntry>) {
+    /// Lists the variant labels of the bundle; true when the policy's
+    /// limit cut the list short.
+    fn bundle_of(&self, label: &str, t: &Table, bundle: &mut Vec<BundleEntry>) -> bool {
         let limit = self.file.variants.bundle_limit;
-        let Ok(vs) = t.lgr.bundle(label, limit) else {
-            return;
+        let Ok(mut vs) = t.lgr.bundle(label, limit) else {
+            return false;
         };
-        for v in vs {
-            if v.label == label {
-                continue;
-            }
+        bundle.reserve(usize::try_from(limit).unwrap_or(usize::MAX).min(64));
+        for v in vs.by_ref() {
             let status = match (self.file.variants.policy, v.allocatable) {
                 (VariantPolicy::Bundle, true) => BundleStatus::Allocated,
                 (VariantPolicy::SameRegistrant, true) => BundleStatus::Reserved,
@@ -918,6 +930,7 @@ impl Policy {
             };
             bundle.push(BundleEntry { label: v.label, status });
         }
+        vs.truncated()
     }
 }
 

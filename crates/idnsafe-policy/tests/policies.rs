@@ -14,7 +14,7 @@ fn policy(name: &str) -> Policy {
 }
 
 fn screen(p: &Policy, state: &RegistryState, name: &str, registrant: Option<&str>) -> Decision {
-    p.screen(state, name, Request { registrant, language: None })
+    p.screen(state, name, Request { registrant, ..Request::default() })
 }
 
 fn codes(d: &Decision) -> Vec<&str> {
@@ -239,4 +239,58 @@ fn gtld_reference_finds_latin_variants_with_sequences_without_enumeration() {
     assert!(codes(&d).contains(&"VARIANT_OF_REGISTERED"), "{:?}", codes(&d));
     // An unrelated label is not a variant.
     assert_eq!(screen(&p, &state, "strosse.example", Some("bob")).decision, Verdict::Accept);
+}
+
+/// A screen without the bundle gives the same verdict and reasons, and no
+/// bundle, whatever the policy (LGR variants, `.br` equivalence keys).
+#[test]
+fn without_bundle_changes_nothing_but_the_bundle() {
+    type Case<'a> = (&'a str, &'a [(&'a str, Option<&'a str>)], &'a [&'a str]);
+    let cases: [Case; 3] = [
+        ("cn", &[("中国.cn", Some("alice"))], &["中國.cn", "中国.中国", "例子.cn"]),
+        ("br", &[("paoemaca.com.br", Some("alice"))], &["pãoemaçã.com.br", "açaí.com.br"]),
+        (
+            "gtld-reference",
+            &[("strasse.example", Some("alice"))],
+            &["straße.example", "amazon.example"],
+        ),
+    ];
+    for (name, registered, candidates) in cases {
+        let p = policy(name);
+        let state = RegistryState::build(&p, registered.iter().copied());
+        for c in candidates {
+            for registrant in [Some("alice"), Some("bob")] {
+                let full = p.screen(&state, c, Request { registrant, ..Request::default() });
+                let bare = p.screen(
+                    &state,
+                    c,
+                    Request { registrant, without_bundle: true, ..Request::default() },
+                );
+                assert_eq!(bare.decision, full.decision, "{name} {c}");
+                assert_eq!(bare.reasons, full.reasons, "{name} {c}");
+                assert!(bare.bundle.is_empty(), "{name} {c}: {:?}", bare.bundle);
+            }
+        }
+    }
+    // Not vacuous: some of these have a bundle when it is asked for.
+    let p = policy("gtld-reference");
+    assert!(!screen(&p, &empty(&p), "amazon.example", None).bundle.is_empty());
+}
+
+/// A bundle cut short by the policy's `bundle_limit` says so.
+#[test]
+fn a_truncated_bundle_says_so() {
+    let p = policy("gtld-reference");
+    let limit = p.file().variants.bundle_limit as usize;
+    // amazon: a, m, a, z, o, n have more variant combinations than the limit.
+    let d = screen(&p, &empty(&p), "amazon.example", None);
+    assert_eq!(d.bundle.len(), limit);
+    assert!(d.bundle_truncated);
+    let json = serde_json::to_string(&d).unwrap();
+    assert!(json.contains("\"bundle_truncated\":true"), "{json}");
+    // straße: strasse, stráße, strásse (fewer than the limit).
+    let d = screen(&p, &empty(&p), "straße.example", None);
+    assert!(d.bundle.len() < limit && !d.bundle.is_empty(), "{:?}", d.bundle);
+    assert!(!d.bundle_truncated);
+    assert!(!serde_json::to_string(&d).unwrap().contains("bundle_truncated"));
 }

@@ -180,7 +180,11 @@ pub fn policy_screen(data: &[u8]) -> Result<(), String> {
         return Err("the br policy could not be loaded".to_owned());
     };
     let s = String::from_utf8_lossy(data);
-    let d = p.screen(state, &s, idnsafe_policy::Request { registrant: Some("c"), language: None });
+    let d = p.screen(
+        state,
+        &s,
+        idnsafe_policy::Request { registrant: Some("c"), language: None, without_bundle: false },
+    );
     if d.decision != idnsafe_policy::Verdict::Accept && d.reasons.is_empty() {
         return Err(format!("{s:?}: {} without a reason", d.decision.as_str()));
     }

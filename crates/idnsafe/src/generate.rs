@@ -190,11 +190,20 @@ pub fn generate(
     let judge = |ulabel: &str| -> (bool, bool) {
         match (opts.policy, &with_target, &empty) {
             (Some(p), Some(reg), Some(none)) => {
-                let own = p.screen(none, &full(ulabel), Request::default());
+                // Only the verdicts and reasons are used: no bundles.
+                let own = p.screen(
+                    none,
+                    &full(ulabel),
+                    Request { without_bundle: true, ..Request::default() },
+                );
                 let vs = p.screen(
                     reg,
                     &full(ulabel),
-                    Request { registrant: Some("someone-else"), language: None },
+                    Request {
+                        registrant: Some("someone-else"),
+                        language: None,
+                        without_bundle: true,
+                    },
                 );
                 let flagged = vs.reasons.iter().any(|r| {
                     matches!(

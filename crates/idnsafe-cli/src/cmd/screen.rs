@@ -33,6 +33,9 @@ pub struct ScreenArgs {
     /// Print one JSON object per candidate.
     #[arg(long)]
     json: bool,
+    /// Decide without listing each candidate's bundle (faster for bulk checks).
+    #[arg(long)]
+    no_bundle: bool,
     /// Candidate names; read from standard input, one per line, when none are given.
     candidates: Vec<OsString>,
 }
@@ -91,8 +94,11 @@ pub fn run(args: &ScreenArgs) -> Result<(), CliError> {
             state.skipped().len()
         );
     }
-    let req =
-        Request { registrant: args.registrant.as_deref(), language: args.language.as_deref() };
+    let req = Request {
+        registrant: args.registrant.as_deref(),
+        language: args.language.as_deref(),
+        without_bundle: args.no_bundle,
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut counts = [0u64; 3];
@@ -112,6 +118,12 @@ pub fn run(args: &ScreenArgs) -> Result<(), CliError> {
             }
             for b in &d.bundle {
                 writeln!(out, "  bundle: {} ({})", b.label, b.status.as_str())?;
+            }
+            if d.bundle_truncated {
+                writeln!(
+                    out,
+                    "  bundle: ... (more variant labels than the policy's bundle_limit)"
+                )?;
             }
         }
         Ok(())
