@@ -954,9 +954,18 @@ impl Variants<'_> {
                 return None;
             }
             if self.produced >= self.opts.limit {
-                // Truncated only if another candidate exists (for the
+                // Truncated only if another candidate exists: not the
+                // original label, not one already produced (for the
                 // allocatable-only search: another unpruned candidate).
-                self.truncated = self.next_leaf();
+                self.truncated = false;
+                while self.next_leaf() {
+                    if self.buf != self.original
+                        && !self.seen.as_ref().is_some_and(|s| s.contains(&self.buf))
+                    {
+                        self.truncated = true;
+                        break;
+                    }
+                }
                 self.done = true;
                 return None;
             }

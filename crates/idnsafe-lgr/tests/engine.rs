@@ -86,6 +86,17 @@ fn variant_dispositions_follow_action_order() {
     let mut it = l.variants("ab", VariantOptions { limit: 2, allocatable_only: false }).unwrap();
     assert_eq!(it.by_ref().count(), 2);
     assert!(!it.truncated());
+    // The original label is not a variant left out: a label without
+    // variants is never truncated, even with a limit of 0.
+    assert_eq!(l.variant_count("bb").unwrap(), 0);
+    for limit in [0, 1, 16] {
+        let mut it = l.bundle("bb", limit).unwrap();
+        assert_eq!(it.by_ref().count(), 0);
+        assert!(!it.truncated(), "limit {limit}");
+    }
+    let mut it = l.bundle("ab", 0).unwrap();
+    assert_eq!(it.by_ref().count(), 0);
+    assert!(it.truncated());
 }
 
 #[test]

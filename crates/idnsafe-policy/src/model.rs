@@ -120,7 +120,7 @@ pub enum VariantPolicy {
 }
 
 /// `[variants]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VariantRules {
     /// What a variant of a registered name means.
@@ -134,6 +134,14 @@ pub struct VariantRules {
 
 fn default_bundle_limit() -> u64 {
     16
+}
+
+/// A policy without `[variants]` gets the same defaults as an empty one
+/// (a derived `Default` would give a bundle limit of 0).
+impl Default for VariantRules {
+    fn default() -> Self {
+        VariantRules { policy: VariantPolicy::default(), bundle_limit: default_bundle_limit() }
+    }
 }
 
 /// `[equivalence]`: a key beyond the LGRs; names with equal keys belong to one holder.

@@ -280,6 +280,12 @@ fn without_bundle_changes_nothing_but_the_bundle() {
 /// A bundle cut short by the policy's `bundle_limit` says so.
 #[test]
 fn a_truncated_bundle_says_so() {
+    // br has no [variants] section: it gets the documented default limit.
+    let br = policy("br");
+    assert_eq!(br.file().variants.bundle_limit, 16);
+    let state = RegistryState::build(&br, [("paoemaca.com.br", Some("alice"))]);
+    let d = screen(&br, &state, "pãoemaçã.com.br", Some("bob"));
+    assert!(!d.bundle_truncated, "{:?}", d.bundle);
     let p = policy("gtld-reference");
     let limit = p.file().variants.bundle_limit as usize;
     // amazon: a, m, a, z, o, n have more variant combinations than the limit.
