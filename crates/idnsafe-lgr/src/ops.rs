@@ -1039,6 +1039,15 @@ impl Bundle<'_> {
     pub fn truncated(&self) -> bool {
         self.0.truncated()
     }
+
+    /// The next label, appended to `out` (no allocation of its own);
+    /// returns whether it is allocatable, or `None` at the end (`out`
+    /// untouched).
+    pub fn next_into(&mut self, out: &mut String) -> Option<bool> {
+        let (_, disposition) = self.0.advance(false)?;
+        out.extend(self.0.buf.iter().filter_map(|&c| char::from_u32(c)));
+        Some(disposition.is_some_and(|d| d.is_allocatable()))
+    }
 }
 
 impl Iterator for Bundle<'_> {

@@ -89,7 +89,10 @@ proptest! {
         let count = l.lgr.variant_count(&a).unwrap();
         if count <= 2000 {
             let listed = l.lgr.variants(&a, VariantOptions { limit: 5000, allocatable_only: false }).unwrap().count() as u128;
-            if l.lgr.variant_relation().has_sequences {
+            // Exact for one segmentation; with sequences in the repertoire
+            // (Thai U+0E4D U+0E32 beside U+0E4D) a label may split two ways
+            // and the count is an upper bound (documented).
+            if l.lgr.variant_relation().has_sequences || l.lgr.stats().sequences > 0 {
                 prop_assert!(listed <= count, "{}: {a:?}: {listed} > {count}", l.name);
             } else {
                 prop_assert_eq!(listed, count, "{}: {:?}", l.name, a);

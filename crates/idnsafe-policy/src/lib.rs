@@ -29,6 +29,6 @@ pub use model::{
     ScriptRules, SearchPath, TableSpec, VariantPolicy, VariantRules,
 };
 pub use screen::{
-    BundleEntry, BundleStatus, Decision, MAX_LIST_LINES, MAX_VARIANT_ENUMERATION, Policy, Reason,
-    RegistryState, Request, Verdict,
+    Bundle, BundleEntry, BundleStatus, Decision, MAX_LIST_LINES, MAX_VARIANT_ENUMERATION, Policy,
+    Reason, RegistryState, Request, Verdict,
 };

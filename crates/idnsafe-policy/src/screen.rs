@@ -167,12 +167,76 @@ impl BundleStatus {
 }
 
 /// One label of the bundle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BundleEntry {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BundleEntry<'a> {
     /// The label (U-label).
-    pub label: String,
+    pub label: &'a str,
     /// What happens to it.
     pub status: BundleStatus,
+}
+
+/// The labels of a bundle with their status, held in one string (a
+/// bundle of sixteen labels is two allocations, not seventeen). Iterate it
+/// for [`BundleEntry`] items; it serializes as a list of them.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Bundle {
+    text: String,
+    /// End of each label in `text`, and its status.
+    entries: Vec<(u32, BundleStatus)>,
+}
+
+impl Bundle {
+    /// Number of labels.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when there is no label.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The labels in order.
+    pub fn iter(&self) -> impl Iterator<Item = BundleEntry<'_>> + '_ {
+        let mut start = 0usize;
+        self.entries.iter().map(move |&(end, status)| {
+            let end = end as usize;
+            let label = self.text.get(start..end).unwrap_or("");
+            start = end;
+            BundleEntry { label, status }
+        })
+    }
+
+    /// Adds a label.
+    pub fn push(&mut self, label: &str, status: BundleStatus) {
+        self.text.push_str(label);
+        self.close(status);
+    }
+
+    /// Ends the label written into `text` since the last one.
+    fn close(&mut self, status: BundleStatus) {
+        self.entries.push((u32::try_from(self.text.len()).unwrap_or(u32::MAX), status));
+    }
+}
+
+impl std::fmt::Debug for Bundle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Bundle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'a> IntoIterator for &'a Bundle {
+    type Item = BundleEntry<'a>;
+    type IntoIter = Box<dyn Iterator<Item = BundleEntry<'a>> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
 }
 
 /// The decision on one candidate.
@@ -185,7 +249,7 @@ pub struct Decision {
     /// Every reason found.
     pub reasons: Vec<Reason>,
     /// The labels blocked, allocated or reserved with the candidate.
-    pub bundle: Vec<BundleEntry>,
+    pub bundle: Bundle,
     /// The candidate has more variant labels than the policy's
     /// `bundle_limit`: the bundle lists the first ones only. (Serialized
     /// only when true.)
@@ -475,9 +539,9 @@ impl Policy {
     /// Decides one candidate against `state`.
     pub fn screen(&self, state: &RegistryState, candidate: &str, req: Request<'_>) -> Decision {
         let mut reasons = Vec::new();
-        let mut bundle = Vec::new();
+        let mut bundle = Bundle::default();
         let mut bundle_truncated = false;
-        let decided = |reasons: Vec<Reason>, bundle: Vec<BundleEntry>, bundle_truncated: bool| {
+        let decided = |reasons: Vec<Reason>, bundle: Bundle, bundle_truncated: bool| {
             let decision = if reasons.iter().any(|r| r.action == Verdict::Reject) {
                 Verdict::Reject
             } else if reasons.iter().any(|r| r.action == Verdict::Review) {
@@ -596,10 +660,11 @@ impl Policy {
                 } else if let Ok(mut vs) = t.lgr.bundle(&label, MAX_VARIANT_ENUMERATION) {
                     // Bounded enumeration: exact up to the limit, and said
                     // so when the limit stopped it.
-                    for v in vs.by_ref() {
-                        variant_hits.extend(
-                            state.lookup(KeyKind::Exact, &v.label, |i| state.label(i) == v.label),
-                        );
+                    let mut v = String::new();
+                    while vs.next_into(&mut v).is_some() {
+                        variant_hits
+                            .extend(state.lookup(KeyKind::Exact, &v, |i| state.label(i) == v));
+                        v.clear();
                     }
                     if vs.truncated() {
                         reasons.push(
@@ -648,7 +713,7 @@ impl Policy {
                 );
             }
             if key != label && !req.without_bundle {
-                bundle.push(BundleEntry { label: key, status: BundleStatus::Reserved });
+                bundle.push(&key, BundleStatus::Reserved);
             }
         }
         // Confusables against registered names of other holders.
@@ -916,19 +981,21 @@ impl Policy {
 
     /// Lists the variant labels of the bundle; true when the policy's
     /// limit cut the list short.
-    fn bundle_of(&self, label: &str, t: &Table, bundle: &mut Vec<BundleEntry>) -> bool {
+    fn bundle_of(&self, label: &str, t: &Table, bundle: &mut Bundle) -> bool {
         let limit = self.file.variants.bundle_limit;
         let Ok(mut vs) = t.lgr.bundle(label, limit) else {
             return false;
         };
-        bundle.reserve(usize::try_from(limit).unwrap_or(usize::MAX).min(64));
-        for v in vs.by_ref() {
-            let status = match (self.file.variants.policy, v.allocatable) {
+        let n = usize::try_from(limit).unwrap_or(usize::MAX).min(64);
+        bundle.entries.reserve(n);
+        bundle.text.reserve(n * (label.len() + 2));
+        while let Some(allocatable) = vs.next_into(&mut bundle.text) {
+            let status = match (self.file.variants.policy, allocatable) {
                 (VariantPolicy::Bundle, true) => BundleStatus::Allocated,
                 (VariantPolicy::SameRegistrant, true) => BundleStatus::Reserved,
                 _ => BundleStatus::Blocked,
             };
-            bundle.push(BundleEntry { label: v.label, status });
+            bundle.close(status);
         }
         vs.truncated()
     }
@@ -1145,7 +1212,32 @@ impl RegistryState {
 
 #[cfg(test)]
 mod tests {
-    use super::{KeyIndex, is_plain_ldh_name};
+    use super::{Bundle, BundleStatus, KeyIndex, is_plain_ldh_name};
+
+    #[test]
+    fn bundle_keeps_labels_in_order_and_serializes_as_a_list() {
+        let mut b = Bundle::default();
+        assert!(b.is_empty());
+        b.push("中國", BundleStatus::Allocated);
+        b.push("", BundleStatus::Blocked);
+        b.push("straße", BundleStatus::Reserved);
+        let got: Vec<(&str, BundleStatus)> = b.iter().map(|e| (e.label, e.status)).collect();
+        assert_eq!(
+            got,
+            [
+                ("中國", BundleStatus::Allocated),
+                ("", BundleStatus::Blocked),
+                ("straße", BundleStatus::Reserved)
+            ]
+        );
+        assert_eq!(b.len(), 3);
+        assert_eq!(
+            serde_json::to_string(&b).unwrap(),
+            r#"[{"label":"中國","status":"allocated"},{"label":"","status":"blocked"},{"label":"straße","status":"reserved"}]"#
+        );
+        assert!(format!("{b:?}").contains("straße"));
+        assert_eq!((&b).into_iter().count(), 3);
+    }
     use proptest::prelude::*;
 
     proptest! {
