@@ -134,6 +134,15 @@ fn starts_with(hay: &[u32], needle: &[u32]) -> bool {
     needle.len() <= hay.len() && needle.iter().zip(hay).all(|(a, b)| a == b)
 }
 
+/// Appends a choice's code points (most are one: no `memcpy` call).
+#[inline]
+fn push_cps(buf: &mut Vec<u32>, cps: &[u32]) {
+    match cps {
+        &[c] => buf.push(c),
+        more => buf.extend_from_slice(more),
+    }
+}
+
 /// One step of the depth-first walk of the choice tree.
 #[derive(Clone, Copy, Debug)]
 struct Frame {
@@ -919,14 +928,28 @@ impl Variants<'_> {
                 }
                 continue;
             };
-            f.types = pre | o.types;
-            f.mapped = pre_m && o.mapped;
+            let (mut types, mut mapped) = (pre | o.types, pre_m && o.mapped);
             self.buf.truncate(f.buf_start);
-            match o.cps(&self.original, f.pos) {
-                &[c] => self.buf.push(c),
-                more => self.buf.extend_from_slice(more),
+            push_cps(&mut self.buf, o.cps(&self.original, f.pos));
+            let mut end = f.pos + o.len;
+            // Positions with a single choice are taken here, without a
+            // frame of their own: backtracking never stops at them.
+            let mut dead = false;
+            while let [only] = self.options.at(end) {
+                if self.opts.allocatable_only && (types | only.types) & self.lgr.doomed_types != 0 {
+                    dead = true;
+                    break;
+                }
+                types |= only.types;
+                mapped &= only.mapped;
+                push_cps(&mut self.buf, only.cps(&self.original, end));
+                end += only.len;
             }
-            let end = f.pos + o.len;
+            f.types = types;
+            f.mapped = mapped;
+            if dead {
+                continue;
+            }
             if end >= n {
                 return true;
             }
