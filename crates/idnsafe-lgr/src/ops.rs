@@ -263,13 +263,13 @@ impl Lgr {
     /// one-code-point segments without an element.
     pub(crate) fn segment(&self, cps: &[u32], out: &mut Vec<Seg>) {
         out.clear();
+        let mut cands = Vec::new();
         let mut i = 0;
         while i < cps.len() {
             // Fast path: no sequence starts with this code point.
             let picked = match cps.get(i) {
                 Some(&c) if !self.single_and_seq(c).1 => self.lookup_at(cps, i),
                 _ => {
-                    let mut cands = Vec::new();
                     self.candidates_at(cps, i, &mut cands);
                     let n = cands.len();
                     cands
@@ -521,6 +521,9 @@ impl Lgr {
     fn reflexive(&self, e: ElemRef, label: &[u32], s: &Seg) -> (u128, bool) {
         let ElemRef::Elem(id) = e else { return (0, false) };
         let Some(el) = self.elems.get(id as usize) else { return (0, false) };
+        if let Some(f) = &el.fixed {
+            return (f.own_types, f.own_mapped);
+        }
         let mut t = 0;
         let mut any = false;
         for v in el.vars.iter().filter(|v| v.cps == el.cps) {
