@@ -624,9 +624,22 @@ impl Policy {
                 _ => false,
             }
         };
+        // Every key of the label first, then the four lookups together:
+        // their reads are independent, so the processor overlaps the
+        // cache misses instead of taking them one after another.
+        let t = table.and_then(|ti| self.tables.get(ti).map(|t| (ti, t)));
+        let var_key = t.and_then(|(_, t)| t.variant_key(&label));
+        let eq_key = self.file.equivalence.as_ref().map(|r| Policy::equivalence_key(r, &label));
+        let conf_action = verdict_of(self.file.confusables.registered);
+        let conf_key = conf_action.map(|_| self.confusable_key(&label));
+        let [raw_exact, raw_var, raw_eq, raw_conf] = state.candidates([
+            Some(fingerprint(KeyKind::Exact, &label)),
+            var_key.as_deref().zip(t).map(|(k, (ti, _))| variant_fingerprint(ti, k)),
+            eq_key.as_deref().map(|k| fingerprint(KeyKind::Equivalence, k)),
+            conf_key.as_deref().map(|k| fingerprint(KeyKind::Confusable, k)),
+        ]);
         // Exact registration.
-        let exact = state.lookup(KeyKind::Exact, &label, |i| state.label(i) == label);
-        if let Some(&i) = exact.first() {
+        if let Some(i) = raw_exact.into_iter().find(|&i| state.label(i) == label) {
             reasons.push(
                 Reason::new(
                     "ALREADY_REGISTERED",
@@ -643,20 +656,21 @@ impl Policy {
         // Variants (by index key, or bounded enumeration when the LGR's
         // variant relation is not an equivalence).
         let mut variant_hits: Vec<u32> = Vec::new();
-        if let Some(ti) = table {
-            let t = self.tables.get(ti);
-            if let Some(t) = t {
-                if let Some(k) = t.variant_key(&label) {
+        {
+            if let Some((_, t)) = t {
+                if let Some(k) = &var_key {
                     // Equal keys are necessary for being variants; each hit
                     // is confirmed (pairwise, no enumeration) unless the
                     // table's relation is an equivalence.
-                    variant_hits =
-                        state.lookup_fp(KeyKind::Variant, variant_fingerprint(ti, &k), |i| {
+                    variant_hits = raw_var
+                        .into_iter()
+                        .filter(|&i| {
                             let other = state.label(i);
                             other != label
-                                && t.variant_key(other).is_some_and(|k2| k2 == k)
+                                && t.variant_key(other).is_some_and(|k2| k2 == *k)
                                 && t.confirm(&label, other)
-                        });
+                        })
+                        .collect();
                 } else if let Ok(mut vs) = t.lgr.bundle(&label, MAX_VARIANT_ENUMERATION) {
                     // Bounded enumeration: exact up to the limit, and said
                     // so when the limit stopped it.
@@ -689,9 +703,8 @@ impl Policy {
             }
         }
         // Equivalence keys beyond the LGRs.
-        if let Some(rules) = &self.file.equivalence {
-            let key = Policy::equivalence_key(rules, &label);
-            let hits = state.lookup(KeyKind::Equivalence, &key, |i| {
+        if let (Some(rules), Some(key)) = (&self.file.equivalence, eq_key) {
+            let hits = raw_eq.into_iter().filter(|&i| {
                 state.label(i) != label && Policy::equivalence_key(rules, state.label(i)) == key
             });
             for i in hits {
@@ -717,12 +730,10 @@ impl Policy {
             }
         }
         // Confusables against registered names of other holders.
-        let action = verdict_of(self.file.confusables.registered);
-        if let Some(action) = action {
-            let key = self.confusable_key(&label);
-            let hits = state.lookup(KeyKind::Confusable, &key, |i| {
-                state.label(i) != label && self.confusable_key(state.label(i)) == key
-            });
+        if let (Some(action), Some(key)) = (conf_action, conf_key) {
+            let hits = raw_conf
+                .into_iter()
+                .filter(|&i| state.label(i) != label && self.confusable_key(state.label(i)) == key);
             for i in hits {
                 if same_holder(i) || variant_hits.contains(&i) {
                     continue;
@@ -1077,10 +1088,16 @@ impl KeyIndex {
     /// The names whose key has fingerprint `fp` (a superset of the names
     /// with the key: confirm each).
     fn get(&self, fp: u32) -> impl Iterator<Item = u32> + '_ {
+        let (start, end) = self.span(fp);
+        self.entries.get(start..end).unwrap_or(&[]).iter().filter(move |e| e.0 == fp).map(|e| e.1)
+    }
+
+    /// The range of `entries` whose fingerprints share `fp`'s top bits.
+    fn span(&self, fp: u32) -> (usize, usize) {
         let h = (u64::from(fp) >> self.shift) as usize;
         let start = self.dir.get(h).copied().unwrap_or(0) as usize;
         let end = self.dir.get(h + 1).copied().unwrap_or(0) as usize;
-        self.entries.get(start..end).unwrap_or(&[]).iter().filter(move |e| e.0 == fp).map(|e| e.1)
+        (start, end)
     }
 
     fn heap_bytes(&self) -> usize {
@@ -1207,6 +1224,25 @@ impl RegistryState {
     fn lookup_fp(&self, kind: KeyKind, fp: u32, confirm: impl Fn(u32) -> bool) -> Vec<u32> {
         let Some(k) = self.keys.get(kind as usize) else { return Vec::new() };
         k.get(fp).filter(|&i| confirm(i)).collect()
+    }
+
+    /// The unconfirmed hits of one fingerprint per key, in `KeyKind`
+    /// order (`None`: that key is not looked up). All directory slots are
+    /// read before any run of pairs, so the misses overlap.
+    fn candidates(&self, fps: [Option<u32>; 4]) -> [Vec<u32>; 4] {
+        let spans: [(usize, usize); 4] =
+            std::array::from_fn(|i| match (fps.get(i).copied().flatten(), self.keys.get(i)) {
+                (Some(fp), Some(k)) => k.span(fp),
+                _ => (0, 0),
+            });
+        std::array::from_fn(|i| {
+            let (Some(fp), Some(k), Some(&(a, b))) =
+                (fps.get(i).copied().flatten(), self.keys.get(i), spans.get(i))
+            else {
+                return Vec::new();
+            };
+            k.entries.get(a..b).unwrap_or(&[]).iter().filter(|e| e.0 == fp).map(|e| e.1).collect()
+        })
     }
 }
 
