@@ -23,7 +23,14 @@ const MAX_ELEMENTS: usize = 400_000;
 pub(crate) struct SeqFreeKey {
     rep: FxHashMap<u32, u32>,
     dropped: FxHashSet<u32>,
+    /// `rep` and `dropped` for code points below [`DENSE`], without hashing.
+    dense: Box<[u32]>,
 }
+
+/// Code points below this are mapped through `SeqFreeKey::dense`.
+const DENSE: u32 = 0x800;
+/// A `dense` entry for a dropped (marked) code point.
+const DROPPED: u32 = u32::MAX;
 
 fn find(parent: &mut FxHashMap<u32, u32>, x: u32) -> u32 {
     let mut r = x;
@@ -98,7 +105,10 @@ impl SeqFreeKey {
                 rep.insert(c, r);
             }
         }
-        SeqFreeKey { rep, dropped }
+        let dense = (0..DENSE)
+            .map(|c| if dropped.contains(&c) { DROPPED } else { rep.get(&c).copied().unwrap_or(c) })
+            .collect();
+        SeqFreeKey { rep, dropped, dense }
     }
 
     pub(crate) fn key(&self, label: &str) -> String {
@@ -106,13 +116,18 @@ impl SeqFreeKey {
         let mut out = String::with_capacity(label.len());
         for c in label.chars() {
             let cp = c as u32;
-            if self.dropped.contains(&cp) {
+            let mapped = match self.dense.get(cp as usize) {
+                Some(&d) => d,
+                None if self.dropped.contains(&cp) => DROPPED,
+                None => self.rep.get(&cp).copied().unwrap_or(cp),
+            };
+            if mapped == DROPPED {
                 if !out.ends_with(MARK) {
                     out.push(MARK);
                 }
                 continue;
             }
-            out.extend(char::from_u32(self.rep.get(&cp).copied().unwrap_or(cp)));
+            out.extend(char::from_u32(mapped));
         }
         out
     }
