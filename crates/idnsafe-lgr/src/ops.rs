@@ -226,6 +226,29 @@ impl Lgr {
         }
     }
 
+    /// Whether some sequence element starting with `c` matches at `i`.
+    fn seq_matches_at(&self, c: u32, cps: &[u32], i: usize) -> bool {
+        let rest = cps.get(i..).unwrap_or(&[]);
+        self.seqs.get(&c).is_some_and(|list| {
+            list.iter()
+                .any(|&id| self.elems.get(id as usize).is_some_and(|e| starts_with(rest, &e.cps)))
+        })
+    }
+
+    /// The single-code-point element at `i` with its fixed choices, when it
+    /// is the only element that can start there (no sequence matches) and
+    /// it has no context.
+    fn sole_fixed_at(&self, cps: &[u32], i: usize) -> Option<(u32, &FixedChoices)> {
+        let &c = cps.get(i)?;
+        let (single, seq) = self.single_and_seq(c);
+        let id = single?;
+        if seq && self.seq_matches_at(c, cps, i) {
+            return None;
+        }
+        let f = self.elems.get(id as usize)?.fixed.as_ref()?;
+        Some((id, f))
+    }
+
     /// Every repertoire element that matches at `i`, longest first.
     pub(crate) fn candidates_at(&self, cps: &[u32], i: usize, out: &mut Vec<(ElemRef, usize)>) {
         out.clear();
@@ -581,10 +604,28 @@ impl Lgr {
     /// source label (RFC 7940 §5.3.1, §8.2).
     fn options(&self, cps: &[u32]) -> Result<(ChoiceTree<'_>, bool), LabelError> {
         let n = cps.len();
-        let mut tree = ChoiceTree { opts: Vec::with_capacity(4 * n), at: Vec::with_capacity(n) };
+        let mut tree = ChoiceTree { opts: Vec::with_capacity(2 * n), at: Vec::with_capacity(n) };
         let mut cands = Vec::new();
         let mut ambiguous = false;
         for i in 0..n {
+            // Fast path: one context-free element starts here (no sequence
+            // matches), so its choices are the ones worked out at load.
+            if let Some((id, f)) = self.sole_fixed_at(cps, i) {
+                let start = tree.opts.len();
+                tree.opts.push(Opt { len: 1, to: None, types: f.own_types, mapped: f.own_mapped });
+                if let Some(el) = self.elems.get(id as usize) {
+                    for &(vi, types) in &f.vars {
+                        if let Some(v) = el.vars.get(vi as usize) {
+                            tree.opts.push(Opt { len: 1, to: Some(&v.cps), types, mapped: true });
+                        }
+                    }
+                }
+                tree.at.push((
+                    u32::try_from(start).unwrap_or(u32::MAX),
+                    u32::try_from(tree.opts.len()).unwrap_or(u32::MAX),
+                ));
+                continue;
+            }
             self.candidates_at(cps, i, &mut cands);
             // An element whose own context fails is kept only as a last
             // resort: when none fits, all are used.
