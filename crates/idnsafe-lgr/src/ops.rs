@@ -134,6 +134,13 @@ fn starts_with(hay: &[u32], needle: &[u32]) -> bool {
     needle.len() <= hay.len() && needle.iter().zip(hay).all(|(a, b)| a == b)
 }
 
+/// Whether two short code point strings are equal (an inlined loop, not a
+/// `memcmp` call).
+#[inline]
+fn same_cps(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// Appends a choice's code points (most are one: no `memcpy` call).
 #[inline]
 fn push_cps(buf: &mut Vec<u32>, cps: &[u32]) {
@@ -1040,7 +1047,7 @@ impl Variants<'_> {
                 self.done = true;
                 return None;
             }
-            if self.buf == self.original {
+            if same_cps(&self.buf, &self.original) {
                 continue;
             }
             if let Some(seen) = self.seen.as_mut()
@@ -1112,7 +1119,13 @@ impl Bundle<'_> {
     /// untouched).
     pub fn next_into(&mut self, out: &mut String) -> Option<bool> {
         let (_, disposition) = self.0.advance(false)?;
-        out.extend(self.0.buf.iter().filter_map(|&c| char::from_u32(c)));
+        // One reservation (four bytes a code point at most), then plain pushes.
+        out.reserve(self.0.buf.len() * 4);
+        for &c in &self.0.buf {
+            if let Some(ch) = char::from_u32(c) {
+                out.push(ch);
+            }
+        }
         Some(disposition.is_some_and(|d| d.is_allocatable()))
     }
 }
