@@ -296,9 +296,15 @@ impl Lgr {
         let mut cands = Vec::new();
         let mut i = 0;
         while i < cps.len() {
-            // Fast path: no sequence starts with this code point.
+            // Fast path: no sequence matches here, so the element is the
+            // code point's own (or its range's).
             let picked = match cps.get(i) {
-                Some(&c) if !self.single_and_seq(c).1 => self.lookup_at(cps, i),
+                Some(&c) if !self.single_and_seq(c).1 || !self.seq_matches_at(c, cps, i) => {
+                    match self.single_and_seq(c).0 {
+                        Some(id) => Some((ElemRef::Elem(id), 1)),
+                        None => self.lookup_at(cps, i),
+                    }
+                }
                 _ => {
                     self.candidates_at(cps, i, &mut cands);
                     let n = cands.len();
