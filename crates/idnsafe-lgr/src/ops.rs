@@ -158,7 +158,10 @@ struct Frame {
     k: usize,
     /// Length of the output before this choice's code points.
     buf_start: usize,
-    /// Types, and whether every position was mapped, up to this choice.
+    /// Types, and whether every position was mapped, before this choice
+    /// and up to it (with the single-choice positions that follow it).
+    pre: u128,
+    pre_mapped: bool,
     types: u128,
     mapped: bool,
 }
@@ -954,27 +957,31 @@ impl Variants<'_> {
             if n == 0 {
                 return false;
             }
-            self.path.push(Frame { pos: 0, k: usize::MAX, buf_start: 0, types: 0, mapped: true });
+            self.path.push(Frame {
+                pos: 0,
+                k: usize::MAX,
+                buf_start: 0,
+                pre: 0,
+                pre_mapped: true,
+                types: 0,
+                mapped: true,
+            });
         }
+        // Bound the work between two outputs of a pruned search.
+        let max_steps = self.opts.limit.saturating_mul(64).saturating_add(1_000_000);
+        let prune = self.opts.allocatable_only;
         loop {
             self.steps += 1;
-            // Bound the work between two outputs of a pruned search.
-            if self.steps > self.opts.limit.saturating_mul(64).saturating_add(1_000_000) {
+            if self.steps > max_steps {
                 self.truncated = true;
                 return false;
             }
-            let depth = self.path.len();
-            let (pre, pre_m) = match depth.checked_sub(2).and_then(|d| self.path.get(d)) {
-                Some(p) => (p.types, p.mapped),
-                None => (0, true),
-            };
             let Some(f) = self.path.last_mut() else { return false };
+            let (pre, pre_m) = (f.pre, f.pre_mapped);
             let opts = self.options.at(f.pos);
             f.k = f.k.wrapping_add(1);
-            while f.k < opts.len()
-                && opts.get(f.k).is_some_and(|o| {
-                    self.opts.allocatable_only && (pre | o.types) & self.lgr.doomed_types != 0
-                })
+            while prune
+                && opts.get(f.k).is_some_and(|o| (pre | o.types) & self.lgr.doomed_types != 0)
             {
                 f.k += 1;
             }
@@ -993,7 +1000,7 @@ impl Variants<'_> {
             // frame of their own: backtracking never stops at them.
             let mut dead = false;
             while let [only] = self.options.at(end) {
-                if self.opts.allocatable_only && (types | only.types) & self.lgr.doomed_types != 0 {
+                if prune && (types | only.types) & self.lgr.doomed_types != 0 {
                     dead = true;
                     break;
                 }
@@ -1016,6 +1023,8 @@ impl Variants<'_> {
                     pos: end,
                     k: usize::MAX,
                     buf_start,
+                    pre: types,
+                    pre_mapped: mapped,
                     types: 0,
                     mapped: true,
                 });
