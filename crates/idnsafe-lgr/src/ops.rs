@@ -601,7 +601,10 @@ impl Lgr {
     }
 
     fn label_cps(label: &str) -> Result<Vec<u32>, LabelError> {
-        let cps: Vec<u32> = label.chars().map(u32::from).collect();
+        Self::checked_cps(label.chars().map(u32::from).collect())
+    }
+
+    fn checked_cps(cps: Vec<u32>) -> Result<Vec<u32>, LabelError> {
         if cps.is_empty() {
             return Err(LabelError::new("LGR_LABEL_EMPTY", "the label is empty".into()));
         }
@@ -717,7 +720,15 @@ impl Lgr {
     /// The variant labels of `label` (RFC 7940 §8.2), lazily, each with its
     /// disposition. The original label itself is not produced.
     pub fn variants(&self, label: &str, opts: VariantOptions) -> Result<Variants<'_>, LabelError> {
-        let cps = Self::label_cps(label)?;
+        self.variants_of_cps(Self::label_cps(label)?, opts)
+    }
+
+    fn variants_of_cps(
+        &self,
+        cps: Vec<u32>,
+        opts: VariantOptions,
+    ) -> Result<Variants<'_>, LabelError> {
+        let cps = Self::checked_cps(cps)?;
         let (options, ambiguous) = self.options(&cps)?;
         let n = cps.len();
         Ok(Variants {
@@ -746,6 +757,12 @@ impl Lgr {
     /// allocatable; the others get their full disposition.
     pub fn bundle(&self, label: &str, limit: u64) -> Result<Bundle<'_>, LabelError> {
         self.variants(label, VariantOptions { limit, allocatable_only: false }).map(Bundle)
+    }
+
+    /// [`Lgr::bundle`] of a label given as its code points (a caller that
+    /// already decoded the label hands them over).
+    pub fn bundle_cps(&self, cps: Vec<u32>, limit: u64) -> Result<Bundle<'_>, LabelError> {
+        self.variants_of_cps(cps, VariantOptions { limit, allocatable_only: false }).map(Bundle)
     }
 
     /// The number of variant labels of `label` (the original excluded),

@@ -76,6 +76,11 @@ pub struct Policy {
     file: PolicyFile,
     path: PathBuf,
     tables: Vec<Table>,
+    /// Table indices per label script, per language tag (lower-cased), and
+    /// all of them (for a script no table is meant for).
+    tables_by_script: FxHashMap<String, Vec<usize>>,
+    tables_by_language: FxHashMap<String, Vec<usize>>,
+    all_tables: Vec<usize>,
     level: Level,
     reserved: FxHashMap<String, ReservedCategory>,
     protected: Option<ProtectedIndex>,
@@ -398,7 +403,34 @@ impl Policy {
                 )
             })?);
         }
-        Ok(Policy { file, path: path.to_path_buf(), tables, level, reserved, protected })
+        let mut tables_by_script: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut tables_by_language: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (i, t) in tables.iter().enumerate() {
+            for s in &t.scripts {
+                let v = tables_by_script.entry(s.clone()).or_default();
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+            }
+            for l in &t.languages {
+                let v = tables_by_language.entry(l.to_ascii_lowercase()).or_default();
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+            }
+        }
+        let all_tables = (0..tables.len()).collect();
+        Ok(Policy {
+            file,
+            path: path.to_path_buf(),
+            tables,
+            tables_by_script,
+            tables_by_language,
+            all_tables,
+            level,
+            reserved,
+            protected,
+        })
     }
 
     /// Replaces the protected names (e.g. from `--protect`).
@@ -463,18 +495,19 @@ impl Policy {
     /// `.pl`-style one-table-per-label rules).
     fn tables_for<'s>(
         &'s self,
-        label_script: &'s str,
-        language: Option<&'s str>,
+        label_script: &str,
+        language: Option<&str>,
     ) -> impl Iterator<Item = (usize, &'s Table)> + 's {
-        let for_script = move |t: &Table| t.scripts.iter().any(|s| s == label_script);
-        // No table is meant for this script: try them all, so a label a
-        // table covers anyway is judged by it, and one no table covers
-        // gets each table's reasons.
-        let any_for_script = language.is_none() && self.tables.iter().any(for_script);
-        self.tables.iter().enumerate().filter(move |(_, t)| match language {
-            Some(lang) => t.languages.iter().any(|l| l.eq_ignore_ascii_case(lang)),
-            None => !any_for_script || for_script(t),
-        })
+        let ids: &[usize] = match language {
+            Some(lang) => {
+                self.tables_by_language.get(&lang.to_ascii_lowercase()).map_or(&[], Vec::as_slice)
+            }
+            // No table is meant for this script: try them all, so a label a
+            // table covers anyway is judged by it, and one no table covers
+            // gets each table's reasons.
+            None => self.tables_by_script.get(label_script).unwrap_or(&self.all_tables),
+        };
+        ids.iter().filter_map(|&i| self.tables.get(i).map(|t| (i, t)))
     }
 
     /// The one table used for variant keys of a label (the first that
@@ -605,8 +638,14 @@ impl Policy {
         self.length_rules(&label, alabel_len, &mut reasons);
         let analysis = idnsafe_script::analyze(&label);
         self.script_rules(&label, zone, &analysis, &mut reasons);
-        let table =
-            self.table_rules(&label, analysis.label_script.as_str(), req.language, &mut reasons);
+        let cps: Vec<u32> = label.chars().map(u32::from).collect();
+        let table = self.table_rules(
+            &label,
+            &cps,
+            analysis.label_script.as_str(),
+            req.language,
+            &mut reasons,
+        );
         // Reserved lists.
         if let Some(cat) = self.reserved.get(&label) {
             reasons.push(
@@ -698,7 +737,7 @@ impl Policy {
                 }
                 self.variant_reasons(state, &label, t, &variant_hits, &same_holder, &mut reasons);
                 if !req.without_bundle {
-                    bundle_truncated = self.bundle_of(&label, t, &mut bundle);
+                    bundle_truncated = self.bundle_of(cps, t, &mut bundle);
                 }
             }
         }
@@ -900,6 +939,7 @@ impl Policy {
     fn table_rules(
         &self,
         label: &str,
+        cps: &[u32],
         script: &str,
         language: Option<&str>,
         reasons: &mut Vec<Reason>,
@@ -907,10 +947,9 @@ impl Policy {
         if self.tables.is_empty() {
             return None;
         }
-        let cps: Vec<u32> = label.chars().map(u32::from).collect();
         let mut tried = 0;
         for (i, t) in self.tables_for(script, language) {
-            if t.lgr.disposition_cps(&cps, None) == Disposition::Valid {
+            if t.lgr.disposition_cps(cps, None) == Disposition::Valid {
                 return Some(i);
             }
             tried += 1;
@@ -992,14 +1031,15 @@ impl Policy {
 
     /// Lists the variant labels of the bundle; true when the policy's
     /// limit cut the list short.
-    fn bundle_of(&self, label: &str, t: &Table, bundle: &mut Bundle) -> bool {
+    fn bundle_of(&self, cps: Vec<u32>, t: &Table, bundle: &mut Bundle) -> bool {
         let limit = self.file.variants.bundle_limit;
-        let Ok(mut vs) = t.lgr.bundle(label, limit) else {
+        let label_len = cps.len();
+        let Ok(mut vs) = t.lgr.bundle_cps(cps, limit) else {
             return false;
         };
         let n = usize::try_from(limit).unwrap_or(usize::MAX).min(64);
         bundle.entries.reserve(n);
-        bundle.text.reserve(n * (label.len() + 2));
+        bundle.text.reserve(n * (label_len + 2));
         while let Some(allocatable) = vs.next_into(&mut bundle.text) {
             let status = match (self.file.variants.policy, allocatable) {
                 (VariantPolicy::Bundle, true) => BundleStatus::Allocated,
