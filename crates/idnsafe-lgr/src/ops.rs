@@ -141,12 +141,14 @@ fn same_cps(a: &[u32], b: &[u32]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// Appends a choice's code points (most are one: no `memcpy` call).
+/// Appends a choice's code points to the output and its UTF-8 form.
 #[inline]
-fn push_cps(buf: &mut Vec<u32>, cps: &[u32]) {
-    match cps {
-        &[c] => buf.push(c),
-        more => buf.extend_from_slice(more),
+fn push_cps(buf: &mut Vec<u32>, text: &mut String, cps: &[u32]) {
+    for &c in cps {
+        buf.push(c);
+        if let Some(ch) = char::from_u32(c) {
+            text.push(ch);
+        }
     }
 }
 
@@ -156,8 +158,10 @@ struct Frame {
     /// Position in the label and index of the choice taken there.
     pos: usize,
     k: usize,
-    /// Length of the output before this choice's code points.
+    /// Length of the output (code points, and UTF-8 bytes) before this
+    /// choice's code points.
     buf_start: usize,
+    text_start: usize,
     /// Types, and whether every position was mapped, before this choice
     /// and up to it (with the single-choice positions that follow it).
     pre: u128,
@@ -184,6 +188,9 @@ pub struct Variants<'a> {
     opts: VariantOptions,
     steps: u64,
     buf: Vec<u32>,
+    /// `buf` in UTF-8, kept in step with it (only the changed tail of each
+    /// label is encoded).
+    text: String,
 }
 
 /// Per-label statistics for the CLI and reports.
@@ -742,6 +749,7 @@ impl Lgr {
             opts,
             steps: 0,
             buf: Vec::with_capacity(2 * n),
+            text: String::with_capacity(8 * n),
             original: cps,
             seen: ambiguous.then(FxHashSet::default),
             segs: Vec::new(),
@@ -978,6 +986,7 @@ impl Variants<'_> {
                 pos: 0,
                 k: usize::MAX,
                 buf_start: 0,
+                text_start: 0,
                 pre: 0,
                 pre_mapped: true,
                 types: 0,
@@ -1011,7 +1020,8 @@ impl Variants<'_> {
             };
             let (mut types, mut mapped) = (pre | o.types, pre_m && o.mapped);
             self.buf.truncate(f.buf_start);
-            push_cps(&mut self.buf, o.cps(&self.original, f.pos));
+            self.text.truncate(f.text_start);
+            push_cps(&mut self.buf, &mut self.text, o.cps(&self.original, f.pos));
             let mut end = f.pos + o.len;
             // Positions with a single choice are taken here, without a
             // frame of their own: backtracking never stops at them.
@@ -1023,7 +1033,7 @@ impl Variants<'_> {
                 }
                 types |= only.types;
                 mapped &= only.mapped;
-                push_cps(&mut self.buf, only.cps(&self.original, end));
+                push_cps(&mut self.buf, &mut self.text, only.cps(&self.original, end));
                 end += only.len;
             }
             f.types = types;
@@ -1035,11 +1045,12 @@ impl Variants<'_> {
                 return true;
             }
             if !self.options.at(end).is_empty() {
-                let buf_start = self.buf.len();
+                let (buf_start, text_start) = (self.buf.len(), self.text.len());
                 self.path.push(Frame {
                     pos: end,
                     k: usize::MAX,
                     buf_start,
+                    text_start,
                     pre: types,
                     pre_mapped: mapped,
                     types: 0,
@@ -1105,10 +1116,7 @@ impl Variants<'_> {
     }
 
     fn buf_label(&self) -> String {
-        let chars = self.buf.iter().filter_map(|&c| char::from_u32(c));
-        let mut s = String::with_capacity(chars.clone().map(char::len_utf8).sum());
-        s.extend(chars);
-        s
+        self.text.clone()
     }
 }
 
@@ -1151,13 +1159,7 @@ impl Bundle<'_> {
     /// untouched).
     pub fn next_into(&mut self, out: &mut String) -> Option<bool> {
         let (_, disposition) = self.0.advance(false)?;
-        // One reservation (four bytes a code point at most), then plain pushes.
-        out.reserve(self.0.buf.len() * 4);
-        for &c in &self.0.buf {
-            if let Some(ch) = char::from_u32(c) {
-                out.push(ch);
-            }
-        }
+        out.push_str(&self.0.text);
         Some(disposition.is_some_and(|d| d.is_allocatable()))
     }
 }
