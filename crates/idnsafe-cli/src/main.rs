@@ -48,11 +48,6 @@ enum Command {
     Version,
 }
 
-/// Screens and audits allocate many small strings; mimalloc serves them
-/// faster than the system allocator (see the `screen_mimalloc` benchmark).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
