@@ -69,16 +69,36 @@ impl VariantKey {
 
 /// One choice at a position of the choice tree: an element of `len` code
 /// points of the label, kept (`to: None`) or replaced by a variant.
+///
+/// 40 bytes (types as two `u64`, length as `u32`), so the tree of a label
+/// of up to a dozen code points stays within the allocator's small-chunk
+/// cache.
 #[derive(Clone, Copy, Debug)]
 struct Opt<'a> {
-    len: usize,
+    len: u32,
+    mapped: bool,
     /// The variant's code points; `None` keeps the label's own.
     to: Option<&'a [u32]>,
-    types: u128,
-    mapped: bool,
+    types: [u64; 2],
 }
 
 impl<'a> Opt<'a> {
+    fn new(len: usize, to: Option<&'a [u32]>, types: u128, mapped: bool) -> Self {
+        Opt { len: u32::try_from(len).unwrap_or(u32::MAX), mapped, to, types: pack(types) }
+    }
+
+    fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    fn types(&self) -> u128 {
+        unpack(self.types)
+    }
+
+    fn add_types(&mut self, t: u128) {
+        *self = Opt::new(self.len(), self.to, self.types() | t, self.mapped);
+    }
+
     /// The code points this choice writes at `pos` of `label`.
     fn cps<'b>(&self, label: &'b [u32], pos: usize) -> &'b [u32]
     where
@@ -86,7 +106,7 @@ impl<'a> Opt<'a> {
     {
         match self.to {
             Some(v) => v,
-            None => label.get(pos..pos + self.len).unwrap_or(&[]),
+            None => label.get(pos..pos + self.len()).unwrap_or(&[]),
         }
     }
 }
@@ -119,7 +139,7 @@ fn reaches_end(options: &ChoiceTree<'_>) -> bool {
         *r = true;
     }
     for i in (0..n).rev() {
-        let ok = options.at(i).iter().any(|o| reach.get(i + o.len).copied().unwrap_or(false));
+        let ok = options.at(i).iter().any(|o| reach.get(i + o.len()).copied().unwrap_or(false));
         if let Some(r) = reach.get_mut(i) {
             *r = ok;
         }
@@ -164,10 +184,19 @@ struct Frame {
     text_start: usize,
     /// Types, and whether every position was mapped, before this choice
     /// and up to it (with the single-choice positions that follow it).
-    pre: u128,
+    pre: [u64; 2],
     pre_mapped: bool,
-    types: u128,
+    types: [u64; 2],
     mapped: bool,
+}
+
+/// A `u128` as two `u64` (8-byte alignment keeps frames and choices small).
+fn pack(v: u128) -> [u64; 2] {
+    [v as u64, (v >> 64) as u64]
+}
+
+fn unpack([lo, hi]: [u64; 2]) -> u128 {
+    u128::from(lo) | (u128::from(hi) << 64)
 }
 
 /// A lazily streamed iterator over the variant labels of a label.
@@ -638,11 +667,11 @@ impl Lgr {
             // matches), so its choices are the ones worked out at load.
             if let Some((id, f)) = self.sole_fixed_at(cps, i) {
                 let start = tree.opts.len();
-                tree.opts.push(Opt { len: 1, to: None, types: f.own_types, mapped: f.own_mapped });
+                tree.opts.push(Opt::new(1, None, f.own_types, f.own_mapped));
                 if let Some(el) = self.elems.get(id as usize) {
                     for &(vi, types) in &f.vars {
                         if let Some(v) = el.vars.get(vi as usize) {
-                            tree.opts.push(Opt { len: 1, to: Some(&v.cps), types, mapped: true });
+                            tree.opts.push(Opt::new(1, Some(&v.cps), types, true));
                         }
                     }
                 }
@@ -667,10 +696,10 @@ impl Lgr {
                     && let Some(el) = self.elems.get(id as usize)
                     && let Some(f) = &el.fixed
                 {
-                    tree.opts.push(Opt { len, to: None, types: f.own_types, mapped: f.own_mapped });
+                    tree.opts.push(Opt::new(len, None, f.own_types, f.own_mapped));
                     for &(vi, types) in &f.vars {
                         if let Some(v) = el.vars.get(vi as usize) {
-                            tree.opts.push(Opt { len, to: Some(&v.cps), types, mapped: true });
+                            tree.opts.push(Opt::new(len, Some(&v.cps), types, true));
                         }
                     }
                     continue;
@@ -678,7 +707,7 @@ impl Lgr {
                 let s = Seg { start: i, len, elem: Some(e) };
                 let (t, m) = self.reflexive(e, cps, &s);
                 let first = tree.opts.len();
-                tree.opts.push(Opt { len, to: None, types: t, mapped: m });
+                tree.opts.push(Opt::new(len, None, t, m));
                 if let ElemRef::Elem(id) = e
                     && let Some(el) = self.elems.get(id as usize)
                 {
@@ -693,13 +722,8 @@ impl Lgr {
                             .get_mut(first..)
                             .and_then(|o| o.iter_mut().find(|o| o.cps(cps, i) == &*v.cps))
                         {
-                            Some(o) => o.types |= v.types,
-                            None => tree.opts.push(Opt {
-                                len,
-                                to: Some(&v.cps),
-                                types: v.types,
-                                mapped: true,
-                            }),
+                            Some(o) => o.add_types(v.types),
+                            None => tree.opts.push(Opt::new(len, Some(&v.cps), v.types, true)),
                         }
                     }
                 }
@@ -929,7 +953,7 @@ impl Lgr {
                     let to = o.cps(&ca, i);
                     if cb.get(j..).is_some_and(|rest| rest.starts_with(to))
                         && let Some(r) =
-                            reach.get_mut(i + o.len).and_then(|r| r.get_mut(j + to.len()))
+                            reach.get_mut(i + o.len()).and_then(|r| r.get_mut(j + to.len()))
                     {
                         *r = true;
                     }
@@ -987,9 +1011,9 @@ impl Variants<'_> {
                 k: usize::MAX,
                 buf_start: 0,
                 text_start: 0,
-                pre: 0,
+                pre: [0; 2],
                 pre_mapped: true,
-                types: 0,
+                types: [0; 2],
                 mapped: true,
             });
         }
@@ -1003,11 +1027,11 @@ impl Variants<'_> {
                 return false;
             }
             let Some(f) = self.path.last_mut() else { return false };
-            let (pre, pre_m) = (f.pre, f.pre_mapped);
+            let (pre, pre_m) = (unpack(f.pre), f.pre_mapped);
             let opts = self.options.at(f.pos);
             f.k = f.k.wrapping_add(1);
             while prune
-                && opts.get(f.k).is_some_and(|o| (pre | o.types) & self.lgr.doomed_types != 0)
+                && opts.get(f.k).is_some_and(|o| (pre | o.types()) & self.lgr.doomed_types != 0)
             {
                 f.k += 1;
             }
@@ -1018,25 +1042,25 @@ impl Variants<'_> {
                 }
                 continue;
             };
-            let (mut types, mut mapped) = (pre | o.types, pre_m && o.mapped);
+            let (mut types, mut mapped) = (pre | o.types(), pre_m && o.mapped);
             self.buf.truncate(f.buf_start);
             self.text.truncate(f.text_start);
             push_cps(&mut self.buf, &mut self.text, o.cps(&self.original, f.pos));
-            let mut end = f.pos + o.len;
+            let mut end = f.pos + o.len();
             // Positions with a single choice are taken here, without a
             // frame of their own: backtracking never stops at them.
             let mut dead = false;
             while let [only] = self.options.at(end) {
-                if prune && (types | only.types) & self.lgr.doomed_types != 0 {
+                if prune && (types | only.types()) & self.lgr.doomed_types != 0 {
                     dead = true;
                     break;
                 }
-                types |= only.types;
+                types |= only.types();
                 mapped &= only.mapped;
                 push_cps(&mut self.buf, &mut self.text, only.cps(&self.original, end));
-                end += only.len;
+                end += only.len();
             }
-            f.types = types;
+            f.types = pack(types);
             f.mapped = mapped;
             if dead {
                 continue;
@@ -1051,9 +1075,9 @@ impl Variants<'_> {
                     k: usize::MAX,
                     buf_start,
                     text_start,
-                    pre: types,
+                    pre: pack(types),
                     pre_mapped: mapped,
-                    types: 0,
+                    types: [0; 2],
                     mapped: true,
                 });
             }
@@ -1098,7 +1122,8 @@ impl Variants<'_> {
             {
                 continue;
             }
-            let (types, all_mapped) = self.path.last().map_or((0, false), |f| (f.types, f.mapped));
+            let (types, all_mapped) =
+                self.path.last().map_or((0, false), |f| (unpack(f.types), f.mapped));
             let disposition = if evaluate_doomed || types & self.lgr.doomed_types == 0 {
                 self.lgr.segment(&self.buf, &mut self.segs);
                 Some(self.lgr.evaluate(&self.buf, &self.segs, types, all_mapped, None))
