@@ -4,7 +4,6 @@
 use crate::error::{LabelError, Reason, fmt_cps};
 use crate::model::*;
 use crate::rules::{Matcher, StepLimit};
-use rustc_hash::FxHashSet;
 
 /// Longest label in code points (an A-label has at most 63 octets, so a
 /// U-label has fewer code points still).
@@ -172,6 +171,50 @@ fn push_cps(buf: &mut Vec<u32>, text: &mut String, cps: &[u32]) {
     }
 }
 
+/// The labels a walk over several segmentations has produced, in one
+/// arena (no allocation per label): a hash finds the first label with that
+/// hash, and a hash collision falls back to comparing every stored label.
+#[derive(Debug, Default)]
+struct Seen {
+    arena: Vec<u32>,
+    ends: Vec<usize>,
+    first: rustc_hash::FxHashMap<u64, usize>,
+}
+
+impl Seen {
+    fn hash(label: &[u32]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        label.hash(&mut h);
+        h.finish()
+    }
+
+    fn get(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) };
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        self.arena.get(start..end).unwrap_or(&[])
+    }
+
+    /// The label's hash, and whether it is stored (`None` when it is).
+    fn contains(&self, label: &[u32]) -> Option<u64> {
+        let h = Self::hash(label);
+        match self.first.get(&h) {
+            None => Some(h),
+            Some(&i) if same_cps(self.get(i), label) => None,
+            Some(_) => (0..self.ends.len()).all(|j| !same_cps(self.get(j), label)).then_some(h),
+        }
+    }
+
+    /// Stores `label`; false when it was already there.
+    fn insert(&mut self, label: &[u32]) -> bool {
+        let Some(h) = self.contains(label) else { return false };
+        self.arena.extend_from_slice(label);
+        self.ends.push(self.arena.len());
+        self.first.entry(h).or_insert(self.ends.len() - 1);
+        true
+    }
+}
+
 /// One step of the depth-first walk of the choice tree.
 #[derive(Clone, Copy, Debug)]
 struct Frame {
@@ -208,7 +251,7 @@ pub struct Variants<'a> {
     path: Vec<Frame>,
     original: Vec<u32>,
     /// Labels already produced, kept only when segmentations can collide.
-    seen: Option<FxHashSet<Vec<u32>>>,
+    seen: Option<Seen>,
     segs: Vec<Seg>,
     started: bool,
     done: bool,
@@ -775,7 +818,7 @@ impl Lgr {
             buf: Vec::with_capacity(2 * n),
             text: String::with_capacity(8 * n),
             original: cps,
-            seen: ambiguous.then(FxHashSet::default),
+            seen: ambiguous.then(Seen::default),
             segs: Vec::new(),
         })
     }
@@ -1101,7 +1144,7 @@ impl Variants<'_> {
                 self.truncated = false;
                 while self.next_leaf() {
                     if self.buf != self.original
-                        && !self.seen.as_ref().is_some_and(|s| s.contains(&self.buf))
+                        && !self.seen.as_ref().is_some_and(|s| s.contains(&self.buf).is_none())
                     {
                         self.truncated = true;
                         break;
@@ -1118,7 +1161,7 @@ impl Variants<'_> {
                 continue;
             }
             if let Some(seen) = self.seen.as_mut()
-                && !seen.insert(self.buf.clone())
+                && !seen.insert(&self.buf)
             {
                 continue;
             }
@@ -1198,5 +1241,26 @@ impl Iterator for Bundle<'_> {
             label: self.0.buf_label(),
             allocatable: disposition.is_some_and(|d| d.is_allocatable()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Seen;
+
+    #[test]
+    fn seen_stores_each_label_once() {
+        let mut s = Seen::default();
+        let labels: Vec<Vec<u32>> =
+            (0..500u32).map(|i| vec![i % 7, i / 7, i % 3]).chain([vec![], vec![1]]).collect();
+        let mut distinct = std::collections::HashSet::new();
+        for l in &labels {
+            assert_eq!(s.insert(l), distinct.insert(l.clone()), "{l:?}");
+            assert!(s.contains(l).is_none());
+        }
+        for l in &labels {
+            assert!(!s.insert(l));
+        }
+        assert!(s.contains(&[9, 9, 9, 9]).is_some());
     }
 }

@@ -161,6 +161,41 @@ proptest! {
         let fast: Vec<(String, bool)> = b.by_ref().map(|v| (v.label, v.allocatable)).collect();
         prop_assert_eq!(&fast, &full, "{}: {:?}", l.name, a);
         prop_assert_eq!(b.truncated(), vs.truncated());
+        // A limit of exactly the number of variants is not a truncation;
+        // one less is.
+        if !vs.truncated() {
+            let n = full.len() as u64;
+            let mut exact = l.lgr.bundle(&a, n).unwrap();
+            prop_assert_eq!(exact.by_ref().count() as u64, n);
+            prop_assert!(!exact.truncated(), "{}: {:?} limit {}", l.name, a, n);
+            if n > 0 {
+                let mut short = l.lgr.bundle(&a, n - 1).unwrap();
+                prop_assert_eq!(short.by_ref().count() as u64, n - 1);
+                prop_assert!(short.truncated(), "{}: {:?} limit {}", l.name, a, n - 1);
+            }
+        }
+    }
+}
+
+/// The same on labels that split two ways under the Latin reference LGR
+/// (`ss` is a sequence element beside two `s`), where the walk meets
+/// labels twice and must not count repeats as left out.
+#[test]
+fn truncation_is_exact_for_labels_with_two_segmentations() {
+    let lgr = Lgr::from_path(&idnsafe_tests::data_file("lgr/second-level/und-Latn.xml")).unwrap();
+    for a in ["ss", "strasse", "mississippi", "glass", "assess"] {
+        let all: Vec<String> = lgr.bundle(a, 100_000).unwrap().map(|v| v.label).collect();
+        let distinct: std::collections::HashSet<&String> = all.iter().collect();
+        assert_eq!(distinct.len(), all.len(), "{a}: a label listed twice");
+        assert!(!all.iter().any(|v| v == a), "{a}: the label itself listed");
+        let n = all.len() as u64;
+        assert!(n > 0, "{a}");
+        let mut exact = lgr.bundle(a, n).unwrap();
+        assert_eq!(exact.by_ref().count() as u64, n);
+        assert!(!exact.truncated(), "{a}: limit {n}");
+        let mut short = lgr.bundle(a, n - 1).unwrap();
+        assert_eq!(short.by_ref().count() as u64, n - 1);
+        assert!(short.truncated(), "{a}: limit {}", n - 1);
     }
 }
 
