@@ -195,8 +195,13 @@ impl Seen {
         self.arena.get(start..end).unwrap_or(&[])
     }
 
-    /// The label's hash, and whether it is stored (`None` when it is).
-    fn contains(&self, label: &[u32]) -> Option<u64> {
+    /// Whether `label` is stored.
+    fn has(&self, label: &[u32]) -> bool {
+        self.hash_if_absent(label).is_none()
+    }
+
+    /// The label's hash when it is not stored; `None` when it is.
+    fn hash_if_absent(&self, label: &[u32]) -> Option<u64> {
         let h = Self::hash(label);
         match self.first.get(&h) {
             None => Some(h),
@@ -207,7 +212,7 @@ impl Seen {
 
     /// Stores `label`; false when it was already there.
     fn insert(&mut self, label: &[u32]) -> bool {
-        let Some(h) = self.contains(label) else { return false };
+        let Some(h) = self.hash_if_absent(label) else { return false };
         self.arena.extend_from_slice(label);
         self.ends.push(self.arena.len());
         self.first.entry(h).or_insert(self.ends.len() - 1);
@@ -1144,7 +1149,7 @@ impl Variants<'_> {
                 self.truncated = false;
                 while self.next_leaf() {
                     if self.buf != self.original
-                        && !self.seen.as_ref().is_some_and(|s| s.contains(&self.buf).is_none())
+                        && self.seen.as_ref().is_none_or(|s| !s.has(&self.buf))
                     {
                         self.truncated = true;
                         break;
@@ -1256,11 +1261,11 @@ mod tests {
         let mut distinct = std::collections::HashSet::new();
         for l in &labels {
             assert_eq!(s.insert(l), distinct.insert(l.clone()), "{l:?}");
-            assert!(s.contains(l).is_none());
+            assert!(s.has(l));
         }
         for l in &labels {
             assert!(!s.insert(l));
         }
-        assert!(s.contains(&[9, 9, 9, 9]).is_some());
+        assert!(!s.has(&[9, 9, 9, 9]));
     }
 }
