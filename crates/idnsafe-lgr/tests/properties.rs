@@ -182,7 +182,7 @@ proptest! {
 /// labels twice and must not count repeats as left out.
 #[test]
 fn truncation_is_exact_for_labels_with_two_segmentations() {
-    let lgr = Lgr::from_path(&idnsafe_tests::data_file("lgr/second-level/und-Latn.xml")).unwrap();
+    let lgr = Lgr::from_path(idnsafe_tests::data_file("lgr/second-level/und-Latn.xml")).unwrap();
     for a in ["ss", "strasse", "mississippi", "glass", "assess"] {
         let all: Vec<String> = lgr.bundle(a, 100_000).unwrap().map(|v| v.label).collect();
         let distinct: std::collections::HashSet<&String> = all.iter().collect();
