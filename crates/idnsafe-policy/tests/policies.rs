@@ -300,3 +300,29 @@ fn a_truncated_bundle_says_so() {
     assert!(!d.bundle_truncated);
     assert!(!serde_json::to_string(&d).unwrap().contains("bundle_truncated"));
 }
+
+/// A name already registered is refused, to its holder with a message that
+/// says so, whether the policy indexes confusables (gtld-reference, where
+/// that index answers the exact lookup) or not (de).
+#[test]
+fn already_registered_names_are_refused() {
+    for (name, registered, candidate) in [
+        ("gtld-reference", "straße.example", "straße.example"),
+        ("gtld-reference", "paypal.example", "PayPal.example"),
+        ("de", "müller.de", "xn--mller-kva.de"),
+    ] {
+        let p = policy(name);
+        let state = RegistryState::build(&p, [(registered, Some("alice"))]);
+        for (who, own) in [(Some("alice"), true), (Some("bob"), false)] {
+            let d = screen(&p, &state, candidate, who);
+            assert_eq!(d.decision, Verdict::Reject, "{name} {candidate}: {:?}", d.reasons);
+            let r = d.reasons.iter().find(|r| r.code == "ALREADY_REGISTERED").unwrap();
+            assert_eq!(r.message.contains("to this registrant"), own, "{}", r.message);
+            // The exact name is not also reported as its own lookalike.
+            assert!(!codes(&d).contains(&"CONFUSABLE_REGISTERED"), "{:?}", codes(&d));
+        }
+        // A different label is not "already registered".
+        let d = screen(&p, &state, &format!("zz{candidate}"), Some("bob"));
+        assert!(!codes(&d).contains(&"ALREADY_REGISTERED"), "{:?}", codes(&d));
+    }
+}
