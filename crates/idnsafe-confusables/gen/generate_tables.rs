@@ -1,5 +1,5 @@
 //! Writes `src/tables.rs`. Run from the workspace root:
-//! `cargo run -p idnsafe-confusables --example generate_tables`
+//! `cargo run -p idnsafe-confusables --example generate_confusable_tables`
 
 #[path = "tables.rs"]
 mod tables;

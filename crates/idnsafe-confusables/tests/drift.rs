@@ -12,6 +12,6 @@ fn generated_tables_are_current() {
     let fresh = generator::generate();
     assert!(
         on_disk == fresh,
-        "src/tables.rs is stale: run `cargo run -p idnsafe-confusables --example generate_tables`"
+        "src/tables.rs is stale: run `cargo run -p idnsafe-confusables --example generate_confusable_tables`"
     );
 }
