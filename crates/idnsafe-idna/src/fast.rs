@@ -22,7 +22,7 @@ pub fn is_valid_label(label: &str) -> bool {
         return false;
     }
     if label.is_ascii() {
-        if b.len() >= 4 && b.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"xn--")) {
+        if crate::has_ace_prefix(label) {
             return is_valid_alabel(label);
         }
         return b.len() <= MAX_LABEL_OCTETS
@@ -118,11 +118,10 @@ fn alabel_len_upper_bound(chars: &[char]) -> usize {
 /// labels lower-cased, U-labels as they are. No validity check: pair it with
 /// [`is_valid_label`].
 pub fn to_ulabel(label: &str) -> Option<String> {
-    let b = label.as_bytes();
     if !label.is_ascii() {
         return Some(label.to_owned());
     }
-    if b.len() >= 4 && b.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"xn--")) {
+    if crate::has_ace_prefix(label) {
         let puny =
             label.get(4..).filter(|p| !p.is_empty() && p.len() <= crate::MAX_PUNYCODE_INPUT)?;
         return idna::punycode::decode_to_string(&puny.to_ascii_lowercase());

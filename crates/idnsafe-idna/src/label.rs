@@ -26,6 +26,15 @@ pub const MAX_PUNYCODE_INPUT: usize = 256;
 /// The ACE prefix of A-labels (RFC 5890 §2.3.2.5).
 pub const ACE_PREFIX: &str = "xn--";
 
+/// Whether `label` starts with the ACE prefix, in any case (the A-label
+/// form, valid or not).
+pub fn has_ace_prefix(label: &str) -> bool {
+    label
+        .as_bytes()
+        .get(..ACE_PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(ACE_PREFIX.as_bytes()))
+}
+
 /// What kind of label the input was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -48,6 +48,7 @@ pub use fast::{is_valid_label, to_ulabel};
 pub use label::{
     ACE_PREFIX, LabelForm, LabelReport, MAX_INPUT_BYTES, MAX_LABEL_OCTETS, MAX_NAME_OCTETS,
     MAX_PUNYCODE_INPUT, NameReport, check_label, check_line, check_name, encode_alabel,
+    has_ace_prefix,
 };
 
 /// The Unicode version of the character properties behind IDNA2008 validity

@@ -303,16 +303,15 @@ fn is_plain_ldh_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= idnsafe_idna::MAX_NAME_OCTETS
         && name.is_ascii()
-        && name.split('.').all(|l| {
-            !l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(idnsafe_idna::ACE_PREFIX))
-                && idnsafe_idna::is_valid_label(l)
-        })
+        && name
+            .split('.')
+            .all(|l| !idnsafe_idna::has_ace_prefix(l) && idnsafe_idna::is_valid_label(l))
 }
 
 /// The U-label of one label (A-labels decoded, ASCII lower-cased); the label
 /// itself when it cannot be decoded.
 fn ulabel_of(label: &str) -> String {
-    if label.is_ascii() && !label.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")) {
+    if label.is_ascii() && !idnsafe_idna::has_ace_prefix(label) {
         return label.to_ascii_lowercase();
     }
     let r = idnsafe_idna::check_label(label);
@@ -478,8 +477,7 @@ impl Policy {
     fn zone_of(&self, rest: Option<&str>) -> Option<&str> {
         let zones = &self.file.policy.zones;
         let Some(rest) = rest else { return zones.first().map(String::as_str) };
-        let plain_ascii = rest.is_ascii()
-            && !rest.split('.').any(|l| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")));
+        let plain_ascii = rest.is_ascii() && !rest.split('.').any(idnsafe_idna::has_ace_prefix);
         let found = if plain_ascii {
             zones.iter().find(|z| z.eq_ignore_ascii_case(rest))
         } else {
