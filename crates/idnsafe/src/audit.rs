@@ -556,6 +556,16 @@ fn analyse(
     // Pass 2: every name, in parallel chunks, findings in input order.
     let chunks: Vec<(usize, usize)> =
         (0..n).step_by(CHUNK).map(|s| (s, (s + CHUNK).min(n))).collect();
+    // The policy judges each name on its own: against no registered names,
+    // and without listing bundles (only the verdict and reasons are used).
+    let no_state = RegistryState::default();
+    let alone = Request { without_bundle: true, ..Request::default() };
+    let invalid = |full: String, reasons: Vec<FindingReason>| Finding {
+        kind: FindingKind::Invalid,
+        names: vec![full],
+        protected: None,
+        reasons,
+    };
     let per_chunk: Vec<ChunkOut> = pool.install(|| {
         chunks
             .par_iter()
@@ -581,32 +591,18 @@ fn analyse(
                     if !valid {
                         let full = names.full(i);
                         let r = idnsafe_idna::check_name(&full);
-                        let reasons: Vec<FindingReason> = r
+                        let reasons = r
                             .all_errors()
                             .map(|v| reason(v.code().as_str(), v.message()))
                             .collect();
-                        out.push(Finding {
-                            kind: FindingKind::Invalid,
-                            names: vec![full],
-                            protected: None,
-                            reasons,
-                        });
+                        out.push(invalid(full, reasons));
                     } else if let Some(p) = &opts.policy {
                         let full = names.full(i);
-                        let empty = RegistryState::default();
-                        let d = p.screen(&empty, &full, Request::default());
+                        let d = p.screen(&no_state, &full, alone);
                         if d.decision != Verdict::Accept {
-                            let reasons = d
-                                .reasons
-                                .iter()
-                                .map(|r| reason(r.code.clone(), r.message.clone()))
-                                .collect();
-                            out.push(Finding {
-                                kind: FindingKind::Invalid,
-                                names: vec![full],
-                                protected: None,
-                                reasons,
-                            });
+                            let reasons =
+                                d.reasons.into_iter().map(|r| reason(r.code, r.message)).collect();
+                            out.push(invalid(full, reasons));
                         }
                     }
                     // The name's key: stored for IDNs, computed once for the others.
