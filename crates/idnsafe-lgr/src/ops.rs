@@ -124,6 +124,27 @@ impl<'a> ChoiceTree<'a> {
         self.at.len()
     }
 
+    /// Pushes the choices of a context-free element worked out at load
+    /// (nothing when it has none).
+    fn push_fixed(&mut self, len: usize, el: &'a Elem) {
+        let Some(f) = &el.fixed else { return };
+        self.opts.push(Opt::new(len, None, f.own_types, f.own_mapped));
+        for &(vi, types) in &f.vars {
+            if let Some(v) = el.vars.get(vi as usize) {
+                self.opts.push(Opt::new(len, Some(&v.cps), types, true));
+            }
+        }
+    }
+
+    /// Ends the choices of the next position: those pushed since `start`.
+    fn close(&mut self, start: usize) {
+        let end = self.opts.len();
+        self.at.push((
+            u32::try_from(start).unwrap_or(u32::MAX),
+            u32::try_from(end).unwrap_or(u32::MAX),
+        ));
+    }
+
     fn at(&self, i: usize) -> &[Opt<'a>] {
         self.at.get(i).and_then(|&(a, b)| self.opts.get(a as usize..b as usize)).unwrap_or(&[])
     }
@@ -146,6 +167,10 @@ fn reaches_end(options: &ChoiceTree<'_>) -> bool {
     reach.first().copied().unwrap_or(false)
 }
 
+/// A context rule to check: the rule, whether it must match, the reason's
+/// code, and why the element is refused (given the rule's name).
+type ContextCheck = (Option<u32>, bool, &'static str, fn(&str) -> String);
+
 /// `hay` starts with `needle`: an inlined loop (the slices are a few code
 /// points long, too short for a `memcmp` call to pay).
 #[inline]
@@ -157,7 +182,7 @@ fn starts_with(hay: &[u32], needle: &[u32]) -> bool {
 /// `memcmp` call).
 #[inline]
 fn same_cps(a: &[u32], b: &[u32]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    a.len() == b.len() && starts_with(a, b)
 }
 
 /// Appends a choice's code points to the output and its UTF-8 form.
@@ -332,15 +357,14 @@ impl Lgr {
     /// The single-code-point element at `i` with its fixed choices, when it
     /// is the only element that can start there (no sequence matches) and
     /// it has no context.
-    fn sole_fixed_at(&self, cps: &[u32], i: usize) -> Option<(u32, &FixedChoices)> {
+    fn sole_fixed_at(&self, cps: &[u32], i: usize) -> Option<&Elem> {
         let &c = cps.get(i)?;
         let (single, seq) = self.single_and_seq(c);
         let id = single?;
         if seq && self.seq_matches_at(c, cps, i) {
             return None;
         }
-        let f = self.elems.get(id as usize)?.fixed.as_ref()?;
-        Some((id, f))
+        self.elems.get(id as usize).filter(|e| e.fixed.is_some())
     }
 
     /// Every repertoire element that matches at `i`, longest first.
@@ -385,14 +409,14 @@ impl Lgr {
         while i < cps.len() {
             // Fast path: no sequence matches here, so the element is the
             // code point's own (or its range's).
-            let picked = match cps.get(i) {
-                Some(&c) if !self.single_and_seq(c).1 || !self.seq_matches_at(c, cps, i) => {
-                    match self.single_and_seq(c).0 {
-                        Some(id) => Some((ElemRef::Elem(id), 1)),
-                        None => self.lookup_at(cps, i),
-                    }
-                }
-                _ => {
+            let fast = cps.get(i).and_then(|&c| {
+                let (single, seq) = self.single_and_seq(c);
+                (!seq || !self.seq_matches_at(c, cps, i)).then_some(single)
+            });
+            let picked = match fast {
+                Some(Some(id)) => Some((ElemRef::Elem(id), 1)),
+                Some(None) => self.lookup_at(cps, i),
+                None => {
                     self.candidates_at(cps, i, &mut cands);
                     let n = cands.len();
                     cands
@@ -454,40 +478,27 @@ impl Lgr {
         reasons: &mut Option<&mut Vec<Reason>>,
     ) -> bool {
         let mut ok = true;
-        if let Some(w) = when {
+        let checks: [ContextCheck; 2] = [
+            (when, true, "LGR_CONTEXT_WHEN", |r| {
+                format!("its context rule '{r}' is not satisfied")
+            }),
+            (not_when, false, "LGR_CONTEXT_NOT_WHEN", |r| {
+                format!("it is in the excluded context '{r}'")
+            }),
+        ];
+        for (rule, want, code, why) in checks {
+            let Some(w) = rule else { continue };
             match self.rule_at(w, label, Some(anchor)) {
-                Ok(true) => {}
-                Ok(false) => {
+                Ok(m) if m == want => {}
+                Ok(_) => {
                     ok = false;
                     if let Some(r) = reasons.as_deref_mut() {
                         r.push(Reason::new(
-                            "LGR_CONTEXT_WHEN",
+                            code,
                             format!(
-                                "{} is not allowed here: its context rule '{}' is not satisfied",
+                                "{} is not allowed here: {}",
                                 fmt_cps(cps),
-                                self.rule_name(w)
-                            ),
-                        ));
-                    }
-                }
-                Err(StepLimit) => {
-                    ok = false;
-                    push_step_limit(reasons, self.rule_name(w));
-                }
-            }
-        }
-        if let Some(w) = not_when {
-            match self.rule_at(w, label, Some(anchor)) {
-                Ok(false) => {}
-                Ok(true) => {
-                    ok = false;
-                    if let Some(r) = reasons.as_deref_mut() {
-                        r.push(Reason::new(
-                            "LGR_CONTEXT_NOT_WHEN",
-                            format!(
-                                "{} is not allowed here: it is in the excluded context '{}'",
-                                fmt_cps(cps),
-                                self.rule_name(w)
+                                why(self.rule_name(w))
                             ),
                         ));
                     }
@@ -713,20 +724,10 @@ impl Lgr {
         for i in 0..n {
             // Fast path: one context-free element starts here (no sequence
             // matches), so its choices are the ones worked out at load.
-            if let Some((id, f)) = self.sole_fixed_at(cps, i) {
+            if let Some(el) = self.sole_fixed_at(cps, i) {
                 let start = tree.opts.len();
-                tree.opts.push(Opt::new(1, None, f.own_types, f.own_mapped));
-                if let Some(el) = self.elems.get(id as usize) {
-                    for &(vi, types) in &f.vars {
-                        if let Some(v) = el.vars.get(vi as usize) {
-                            tree.opts.push(Opt::new(1, Some(&v.cps), types, true));
-                        }
-                    }
-                }
-                tree.at.push((
-                    u32::try_from(start).unwrap_or(u32::MAX),
-                    u32::try_from(tree.opts.len()).unwrap_or(u32::MAX),
-                ));
+                tree.push_fixed(1, el);
+                tree.close(start);
                 continue;
             }
             self.candidates_at(cps, i, &mut cands);
@@ -742,14 +743,9 @@ impl Lgr {
                 }
                 if let ElemRef::Elem(id) = e
                     && let Some(el) = self.elems.get(id as usize)
-                    && let Some(f) = &el.fixed
+                    && el.fixed.is_some()
                 {
-                    tree.opts.push(Opt::new(len, None, f.own_types, f.own_mapped));
-                    for &(vi, types) in &f.vars {
-                        if let Some(v) = el.vars.get(vi as usize) {
-                            tree.opts.push(Opt::new(len, Some(&v.cps), types, true));
-                        }
-                    }
+                    tree.push_fixed(len, el);
                     continue;
                 }
                 let s = Seg { start: i, len, elem: Some(e) };
@@ -776,11 +772,7 @@ impl Lgr {
                     }
                 }
             }
-            let end = tree.opts.len();
-            tree.at.push((
-                u32::try_from(start).unwrap_or(u32::MAX),
-                u32::try_from(end).unwrap_or(u32::MAX),
-            ));
+            tree.close(start);
         }
         // Every position must be reachable by some complete segmentation.
         if !reaches_end(&tree) {
