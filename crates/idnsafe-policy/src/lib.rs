@@ -29,6 +29,6 @@ pub use model::{
     ScriptRules, SearchPath, TableSpec, VariantPolicy, VariantRules,
 };
 pub use screen::{
-    Bundle, BundleEntry, BundleStatus, Decision, MAX_LIST_LINES, MAX_VARIANT_ENUMERATION, Policy,
-    Reason, RegistryState, Request, Verdict,
+    Bundle, BundleEntry, BundleIter, BundleStatus, Decision, MAX_LIST_LINES,
+    MAX_VARIANT_ENUMERATION, Policy, Reason, RegistryState, Request, Verdict,
 };

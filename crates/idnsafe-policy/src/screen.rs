@@ -202,14 +202,8 @@ impl Bundle {
     }
 
     /// The labels in order.
-    pub fn iter(&self) -> impl Iterator<Item = BundleEntry<'_>> + '_ {
-        let mut start = 0usize;
-        self.entries.iter().map(move |&(end, status)| {
-            let end = end as usize;
-            let label = self.text.get(start..end).unwrap_or("");
-            start = end;
-            BundleEntry { label, status }
-        })
+    pub fn iter(&self) -> BundleIter<'_> {
+        BundleIter { bundle: self, next: 0, start: 0 }
     }
 
     /// Adds a label.
@@ -236,11 +230,32 @@ impl Serialize for Bundle {
     }
 }
 
+/// The labels of a [`Bundle`] in order.
+#[derive(Debug, Clone)]
+pub struct BundleIter<'a> {
+    bundle: &'a Bundle,
+    next: usize,
+    start: usize,
+}
+
+impl<'a> Iterator for BundleIter<'a> {
+    type Item = BundleEntry<'a>;
+
+    fn next(&mut self) -> Option<BundleEntry<'a>> {
+        let &(end, status) = self.bundle.entries.get(self.next)?;
+        let end = end as usize;
+        let label = self.bundle.text.get(self.start..end).unwrap_or("");
+        self.next += 1;
+        self.start = end;
+        Some(BundleEntry { label, status })
+    }
+}
+
 impl<'a> IntoIterator for &'a Bundle {
     type Item = BundleEntry<'a>;
-    type IntoIter = Box<dyn Iterator<Item = BundleEntry<'a>> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+    type IntoIter = BundleIter<'a>;
+    fn into_iter(self) -> BundleIter<'a> {
+        self.iter()
     }
 }
 
@@ -293,6 +308,16 @@ fn read_list(path: &Path) -> Result<Vec<String>, PolicyError> {
         }
     }
     Ok(out)
+}
+
+/// A name without its root dot, its first label, and the labels after it
+/// (`None` for a bare label).
+fn split_first(name: &str) -> (&str, &str, Option<&str>) {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    match name.split_once('.') {
+        Some((l, r)) => (name, l, Some(r)),
+        None => (name, name, None),
+    }
 }
 
 /// True for a name of LDH labels, none an A-label, each valid under
@@ -464,11 +489,7 @@ impl Policy {
     /// Splits a name into its label and zone under this policy (U-label
     /// forms). A bare label is placed under the first zone.
     fn split_zone(&self, name: &str) -> Option<(String, &str)> {
-        let name = name.strip_suffix('.').unwrap_or(name);
-        let (label, rest) = match name.split_once('.') {
-            Some((l, r)) => (l, Some(r)),
-            None => (name, None),
-        };
+        let (_, label, rest) = split_first(name);
         self.zone_of(rest).map(|z| (ulabel_of(label), z))
     }
 
@@ -584,11 +605,7 @@ impl Policy {
         };
         // IDNA2008 first: a label that is not valid is refused whatever else
         // holds. The label's U-label and A-label length come from the same check.
-        let name = candidate.strip_suffix('.').unwrap_or(candidate);
-        let (first, rest) = match name.split_once('.') {
-            Some((l, r)) => (l, Some(r)),
-            None => (name, None),
-        };
+        let (name, first, rest) = split_first(candidate);
         let checked: Option<(String, usize)> = if is_plain_ldh_name(name) {
             // Every label passes the allocation-free check and none is
             // right-to-left: check_line would find nothing.
@@ -1126,7 +1143,11 @@ impl KeyIndex {
     /// The names whose key has fingerprint `fp` (a superset of the names
     /// with the key: confirm each).
     fn get(&self, fp: u32) -> impl Iterator<Item = u32> + '_ {
-        let (start, end) = self.span(fp);
+        self.hits(self.span(fp), fp)
+    }
+
+    /// The names with fingerprint `fp` in the run `span` of `entries`.
+    fn hits(&self, (start, end): (usize, usize), fp: u32) -> impl Iterator<Item = u32> + '_ {
         self.entries.get(start..end).unwrap_or(&[]).iter().filter(move |e| e.0 == fp).map(|e| e.1)
     }
 
@@ -1274,12 +1295,10 @@ impl RegistryState {
                 _ => (0, 0),
             });
         std::array::from_fn(|i| {
-            let (Some(fp), Some(k), Some(&(a, b))) =
-                (fps.get(i).copied().flatten(), self.keys.get(i), spans.get(i))
-            else {
-                return Vec::new();
-            };
-            k.entries.get(a..b).unwrap_or(&[]).iter().filter(|e| e.0 == fp).map(|e| e.1).collect()
+            match (fps.get(i).copied().flatten(), self.keys.get(i), spans.get(i)) {
+                (Some(fp), Some(k), Some(&span)) => k.hits(span, fp).collect(),
+                _ => Vec::new(),
+            }
         })
     }
 }
