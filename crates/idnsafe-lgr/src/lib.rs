@@ -81,7 +81,7 @@ pub use model::{
 };
 pub use ops::{
     Bundle, BundleLabel, MAX_LABEL_CPS, Outcome, Stats, VariantKey, VariantLabel, VariantOptions,
-    Variants,
+    Variants, code_points,
 };
 pub use set::{LgrSet, SetOutcome};
 

@@ -663,6 +663,7 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
                             comment: v.attribute("comment").map(str::to_owned),
                             type_names_hint_oor: v.attribute("type")
                                 == Some("out-of-repertoire-var"),
+                            pool: 0,
                         });
                     }
                     if cps.len() == 1 {
@@ -1112,8 +1113,14 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
             }
         }
     }
+    let mut var_pool = Vec::new();
+    for v in elems.iter_mut().flat_map(|e| e.vars.iter_mut()) {
+        v.pool = u32::try_from(var_pool.len()).unwrap_or(u32::MAX);
+        var_pool.extend_from_slice(&v.cps);
+    }
+    let mut fixed_opts = Vec::new();
     for e in elems.iter_mut() {
-        e.fixed = e.compute_fixed();
+        e.fixed = e.compute_fixed(&mut fixed_opts);
     }
     let relation = crate::variants::analyse_relation(&elems, &seen, &mut l.diags);
     let (key_map, key_max_len) = crate::variants::build_key_map(&elems);
@@ -1125,6 +1132,7 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
         return (None, diags);
     }
     let dense = Lgr::build_dense(&single, &seqs);
+    let seq_second = Lgr::build_seq_second(&elems, &seqs);
     let lgr = Lgr {
         meta,
         elems,
@@ -1154,6 +1162,9 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
         key_map,
         key_max_len,
         doomed_types,
+        var_pool,
+        fixed_opts,
+        seq_second,
         class_names,
         rule_bit,
     };

@@ -150,6 +150,8 @@ pub(crate) struct Var {
     pub comment: Option<String>,
     /// The mapping's type is "out-of-repertoire-var" (RFC 7940 §5.3.4).
     pub type_names_hint_oor: bool,
+    /// Where `cps` starts in [`Lgr::var_pool`].
+    pub pool: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -174,9 +176,79 @@ pub(crate) struct FixedChoices {
     /// Types of its reflexive mappings, and whether it has one.
     pub own_types: u128,
     pub own_mapped: bool,
-    /// Its other variants: index into `vars` of the first mapping to each
-    /// distinct target, with the types of every mapping to it.
-    pub vars: Box<[(u32, u128)]>,
+    /// Its choices in [`Lgr::fixed_opts`]: itself first, then one per
+    /// distinct variant target with the types of every mapping to it.
+    pub opts: (u32, u32),
+}
+
+/// One choice at a position of a label's choice tree: an element of `len`
+/// code points of the label, kept (`to_len == 0`) or replaced by the
+/// variant `var_pool[to..to + to_len]`.
+///
+/// 32 bytes and free of borrows, so the choices of context-free elements
+/// are worked out once at load ([`Lgr::fixed_opts`]) and a label's tree
+/// refers to them instead of copying them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Opt {
+    pub len: u32,
+    pub to: u32,
+    pub to_len: u32,
+    pub mapped: bool,
+    pub types: [u64; 2],
+}
+
+impl Opt {
+    /// Keeps the label's own `len` code points.
+    pub(crate) fn own(len: usize, types: u128, mapped: bool) -> Self {
+        Opt { len: to_u32(len), to: 0, to_len: 0, mapped, types: pack(types) }
+    }
+
+    /// Replaces the label's `len` code points with the variant `v`.
+    pub(crate) fn var(len: usize, v: &Var, types: u128) -> Self {
+        Opt {
+            len: to_u32(len),
+            to: v.pool,
+            to_len: to_u32(v.cps.len()),
+            mapped: true,
+            types: pack(types),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub(crate) fn types(&self) -> u128 {
+        unpack(self.types)
+    }
+
+    pub(crate) fn add_types(&mut self, t: u128) {
+        self.types = pack(self.types() | t);
+    }
+
+    /// The code points this choice writes at `pos` of `label`.
+    #[inline]
+    pub(crate) fn cps<'b>(&self, label: &'b [u32], pos: usize, pool: &'b [u32]) -> &'b [u32] {
+        if self.to_len == 0 {
+            label.get(pos..pos + self.len()).unwrap_or(&[])
+        } else {
+            let at = self.to as usize;
+            pool.get(at..at + self.to_len as usize).unwrap_or(&[])
+        }
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A `u128` as two `u64` (8-byte alignment keeps choices and frames small).
+pub(crate) fn pack(v: u128) -> [u64; 2] {
+    [v as u64, (v >> 64) as u64]
+}
+
+pub(crate) fn unpack([lo, hi]: [u64; 2]) -> u128 {
+    u128::from(lo) | (u128::from(hi) << 64)
 }
 
 impl Lgr {
@@ -194,42 +266,74 @@ impl Lgr {
     }
 
     /// The single-code-point element of `c`, and whether a sequence starts with `c`.
+    pub(crate) fn build_seq_second(elems: &[Elem], seqs: &FxHashMap<u32, Vec<u32>>) -> Box<[u64]> {
+        let mut bits = vec![0u64; DENSE_LIMIT as usize / 64];
+        for &c in seqs.values().flatten().filter_map(|&i| elems.get(i as usize)?.cps.get(1)) {
+            if let Some(w) = bits.get_mut(c as usize / 64) {
+                *w |= 1 << (c % 64);
+            }
+        }
+        bits.into_boxed_slice()
+    }
+
+    /// Whether a sequence element can start just before `c` (false only
+    /// when no sequence has `c` as its second code point).
     #[inline]
+    pub(crate) fn may_follow_in_seq(&self, c: u32) -> bool {
+        match self.seq_second.get(c as usize / 64) {
+            Some(&w) if c < DENSE_LIMIT => w & (1 << (c % 64)) != 0,
+            _ => true,
+        }
+    }
+
+    #[inline(always)]
     pub(crate) fn single_and_seq(&self, c: u32) -> (Option<u32>, bool) {
         match self.dense.get(c as usize) {
             Some(&d) => ((d & DENSE_ID != DENSE_NONE).then_some(d & DENSE_ID), d & DENSE_SEQ != 0),
-            None => (self.single.get(&c).copied(), self.seqs.contains_key(&c)),
+            None => self.single_and_seq_sparse(c),
         }
+    }
+
+    #[cold]
+    fn single_and_seq_sparse(&self, c: u32) -> (Option<u32>, bool) {
+        (self.single.get(&c).copied(), self.seqs.contains_key(&c))
     }
 }
 
 impl Elem {
-    /// The element's fixed choices, if it and its variants are context-free.
-    pub(crate) fn compute_fixed(&self) -> Option<FixedChoices> {
+    /// The element's fixed choices, if it and its variants are
+    /// context-free; their entries are appended to `opts`.
+    pub(crate) fn compute_fixed(&self, opts: &mut Vec<Opt>) -> Option<FixedChoices> {
         if self.when.is_some()
             || self.not_when.is_some()
             || self.vars.iter().any(|v| v.when.is_some() || v.not_when.is_some())
         {
             return None;
         }
-        let mut f = FixedChoices::default();
-        let mut vars: Vec<(u32, u128)> = Vec::new();
+        let (mut own_types, mut own_mapped) = (0, false);
+        let mut vars: Vec<(usize, u128)> = Vec::new();
         for (i, v) in self.vars.iter().enumerate() {
             if v.cps == self.cps {
-                f.own_types |= v.types;
-                f.own_mapped = true;
+                own_types |= v.types;
+                own_mapped = true;
                 continue;
             }
-            let seen = vars
-                .iter_mut()
-                .find(|(j, _)| self.vars.get(*j as usize).is_some_and(|w| w.cps == v.cps));
+            let seen =
+                vars.iter_mut().find(|(j, _)| self.vars.get(*j).is_some_and(|w| w.cps == v.cps));
             match seen {
                 Some((_, t)) => *t |= v.types,
-                None => vars.push((u32::try_from(i).ok()?, v.types)),
+                None => vars.push((i, v.types)),
             }
         }
-        f.vars = vars.into_boxed_slice();
-        Some(f)
+        let len = self.cps.len();
+        let start = to_u32(opts.len());
+        opts.push(Opt::own(len, own_types, own_mapped));
+        for (i, types) in vars {
+            if let Some(v) = self.vars.get(i) {
+                opts.push(Opt::var(len, v, types));
+            }
+        }
+        Some(FixedChoices { own_types, own_mapped, opts: (start, to_u32(opts.len())) })
     }
 }
 
@@ -332,6 +436,13 @@ pub struct Lgr {
     /// Types whose presence means a variant label can never end up
     /// allocatable (RFC 7940 §7.4 order of precedence).
     pub(crate) doomed_types: u128,
+    /// Every variant's code points, one after another ([`Var::pool`]).
+    pub(crate) var_pool: Vec<u32>,
+    /// The choices of every context-free element ([`Elem::fixed`]).
+    pub(crate) fixed_opts: Vec<Opt>,
+    /// Bit c set: code point c (below [`DENSE_LIMIT`]) is the second of
+    /// some sequence element, so a sequence can start just before it.
+    pub(crate) seq_second: Box<[u64]>,
     pub(crate) class_names: Vec<String>,
     /// Rule id → prefilter bit (rules with a known first set, up to 128).
     pub(crate) rule_bit: Vec<Option<u8>>,

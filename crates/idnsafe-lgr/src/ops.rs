@@ -5,6 +5,14 @@ use crate::error::{LabelError, Reason, fmt_cps};
 use crate::model::*;
 use crate::rules::{Matcher, StepLimit};
 
+/// The code points of `label`, in a vector sized once (collecting
+/// `chars()` directly would grow it from a quarter of the byte length).
+pub fn code_points(label: &str) -> Vec<u32> {
+    let mut cps = Vec::with_capacity(label.len());
+    cps.extend(label.chars().map(u32::from));
+    cps
+}
+
 /// Longest label in code points (an A-label has at most 63 octets, so a
 /// U-label has fewer code points still).
 pub const MAX_LABEL_CPS: usize = 63;
@@ -66,56 +74,20 @@ impl VariantKey {
     }
 }
 
-/// One choice at a position of the choice tree: an element of `len` code
-/// points of the label, kept (`to: None`) or replaced by a variant.
-///
-/// 40 bytes (types as two `u64`, length as `u32`), so the tree of a label
-/// of up to a dozen code points stays within the allocator's small-chunk
-/// cache.
-#[derive(Clone, Copy, Debug)]
-struct Opt<'a> {
-    len: u32,
-    mapped: bool,
-    /// The variant's code points; `None` keeps the label's own.
-    to: Option<&'a [u32]>,
-    types: [u64; 2],
-}
+/// Top bit of a position's range start in [`ChoiceTree::at`]: the range
+/// is in the LGR's shared [`Lgr::fixed_opts`], not the label's own.
+const IN_FIXED: u32 = 1 << 31;
 
-impl<'a> Opt<'a> {
-    fn new(len: usize, to: Option<&'a [u32]>, types: u128, mapped: bool) -> Self {
-        Opt { len: u32::try_from(len).unwrap_or(u32::MAX), mapped, to, types: pack(types) }
-    }
-
-    fn len(&self) -> usize {
-        self.len as usize
-    }
-
-    fn types(&self) -> u128 {
-        unpack(self.types)
-    }
-
-    fn add_types(&mut self, t: u128) {
-        *self = Opt::new(self.len(), self.to, self.types() | t, self.mapped);
-    }
-
-    /// The code points this choice writes at `pos` of `label`.
-    fn cps<'b>(&self, label: &'b [u32], pos: usize) -> &'b [u32]
-    where
-        'a: 'b,
-    {
-        match self.to {
-            Some(v) => v,
-            None => label.get(pos..pos + self.len()).unwrap_or(&[]),
-        }
-    }
-}
-
-/// The choices at every position of a label, in one flat array (two
-/// allocations per label, whatever its length).
-#[derive(Debug, Default)]
+/// The choices at every position of a label. A position whose only
+/// element is context-free refers to the choices worked out at load;
+/// the others are in one flat array (at most two allocations per label,
+/// whatever its length).
+#[derive(Debug)]
 struct ChoiceTree<'a> {
-    opts: Vec<Opt<'a>>,
-    /// Per position, the range of `opts` holding its choices.
+    fixed: &'a [Opt],
+    opts: Vec<Opt>,
+    /// Per position, the range of its choices (in `fixed` when the start
+    /// has [`IN_FIXED`] set, else in `opts`).
     at: Vec<(u32, u32)>,
 }
 
@@ -124,30 +96,138 @@ impl<'a> ChoiceTree<'a> {
         self.at.len()
     }
 
-    /// Pushes the choices of a context-free element worked out at load
-    /// (nothing when it has none).
-    fn push_fixed(&mut self, len: usize, el: &'a Elem) {
-        let Some(f) = &el.fixed else { return };
-        self.opts.push(Opt::new(len, None, f.own_types, f.own_mapped));
-        for &(vi, types) in &f.vars {
-            if let Some(v) = el.vars.get(vi as usize) {
-                self.opts.push(Opt::new(len, Some(&v.cps), types, true));
-            }
+    /// Adds a position whose only element is the context-free `f`.
+    #[inline]
+    fn push_sole(&mut self, f: &FixedChoices) {
+        if f.opts.0 & IN_FIXED == 0 {
+            self.at.push((f.opts.0 | IN_FIXED, f.opts.1));
+        } else {
+            let start = self.opts.len();
+            self.push_fixed(f);
+            self.close(start);
         }
+    }
+
+    /// Pushes the choices of a context-free element worked out at load.
+    fn push_fixed(&mut self, f: &FixedChoices) {
+        let (a, b) = f.opts;
+        self.opts.extend_from_slice(self.fixed.get(a as usize..b as usize).unwrap_or(&[]));
     }
 
     /// Ends the choices of the next position: those pushed since `start`.
     fn close(&mut self, start: usize) {
         let end = self.opts.len();
         self.at.push((
-            u32::try_from(start).unwrap_or(u32::MAX),
+            u32::try_from(start).unwrap_or(u32::MAX) & !IN_FIXED,
             u32::try_from(end).unwrap_or(u32::MAX),
         ));
     }
 
-    fn at(&self, i: usize) -> &[Opt<'a>] {
-        self.at.get(i).and_then(|&(a, b)| self.opts.get(a as usize..b as usize)).unwrap_or(&[])
+    #[inline]
+    fn at(&self, i: usize) -> &[Opt] {
+        match self.at.get(i) {
+            Some(&(a, b)) if a & IN_FIXED != 0 => {
+                self.fixed.get((a & !IN_FIXED) as usize..b as usize)
+            }
+            Some(&(a, b)) => self.opts.get(a as usize..b as usize),
+            None => None,
+        }
+        .unwrap_or(&[])
     }
+}
+
+/// From a position of the label: how far the positions with one choice
+/// (the label's own code points) reach, with their types, and where the
+/// position starts in the label's UTF-8. The walk copies such a run in
+/// one piece instead of stepping through it.
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    end: u32,
+    byte: u32,
+    mapped: bool,
+    types: [u64; 2],
+}
+
+/// The runs of every position of `label` (and one for its end), with
+/// the label in UTF-8.
+fn runs(options: &ChoiceTree<'_>, label: &[u32]) -> (Vec<Run>, String) {
+    let n = label.len();
+    let mut text = String::with_capacity(n);
+    let mut runs = Vec::with_capacity(n + 1);
+    for &c in label {
+        let byte = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        runs.push(Run { end: 0, byte, mapped: true, types: [0; 2] });
+        if let Some(ch) = char::from_u32(c) {
+            text.push(ch);
+        }
+    }
+    let byte = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    runs.push(Run { end: u32::try_from(n).unwrap_or(u32::MAX), byte, mapped: true, types: [0; 2] });
+    for i in (0..n).rev() {
+        let (mut end, mut types, mut mapped) = (i, 0, true);
+        if let [only] = options.at(i)
+            && only.to_len == 0
+            && let Some(next) = runs.get(i + only.len())
+        {
+            end = next.end as usize;
+            types = only.types() | unpack(next.types);
+            mapped = only.mapped && next.mapped;
+        }
+        if let Some(r) = runs.get_mut(i) {
+            r.end = u32::try_from(end).unwrap_or(u32::MAX);
+            r.types = pack(types);
+            r.mapped = mapped;
+        }
+    }
+    (runs, text)
+}
+
+/// The positions with a choice of a label with one segmentation, as
+/// odometer digits at their first choice (the label's own code points):
+/// `pre` holds the types before the position, `types` those after it when
+/// every later position keeps its own. `None` when some position's first
+/// choice is not the label's own (then the tree walk is used).
+fn odometer(options: &ChoiceTree<'_>, runs: &[Run]) -> Option<Vec<Frame>> {
+    let n = options.len();
+    let mut digits = Vec::with_capacity(n.min(16));
+    let (mut acc, mut acc_m) = (0u128, true);
+    let mut p = 0;
+    loop {
+        let r = runs.get(p)?;
+        acc |= unpack(r.types);
+        acc_m &= r.mapped;
+        p = r.end as usize;
+        if p >= n {
+            break;
+        }
+        let own = options.at(p).first().filter(|o| o.to_len == 0 && o.len() > 0)?;
+        digits.push(Frame {
+            pos: p,
+            k: 0,
+            buf_start: p,
+            text_start: runs.get(p)?.byte as usize,
+            pre: pack(acc),
+            pre_mapped: acc_m,
+            types: [0; 2],
+            mapped: true,
+        });
+        acc |= own.types();
+        acc_m &= own.mapped;
+        p += own.len();
+    }
+    // What follows each digit, from the end backwards.
+    let (mut suf, mut suf_m) = (0u128, true);
+    for d in digits.iter_mut().rev() {
+        let own = options.at(d.pos).first()?;
+        let r = runs.get(d.pos + own.len())?;
+        suf |= unpack(r.types);
+        suf_m &= r.mapped;
+        d.types = pack(suf);
+        d.mapped = suf_m;
+        suf |= own.types();
+        suf_m &= own.mapped;
+    }
+    Some(digits)
 }
 
 /// Whether some path of choices leads from the start of the label to its
@@ -263,22 +343,23 @@ struct Frame {
     mapped: bool,
 }
 
-/// A `u128` as two `u64` (8-byte alignment keeps frames and choices small).
-fn pack(v: u128) -> [u64; 2] {
-    [v as u64, (v >> 64) as u64]
-}
-
-fn unpack([lo, hi]: [u64; 2]) -> u128 {
-    u128::from(lo) | (u128::from(hi) << 64)
-}
-
 /// A lazily streamed iterator over the variant labels of a label.
 pub struct Variants<'a> {
     lgr: &'a Lgr,
     options: ChoiceTree<'a>,
+    /// Per position, its run of single choices ([`runs`]).
+    runs: Vec<Run>,
+    /// The original label in UTF-8.
+    original_text: String,
     /// The choices taken, from the start of the label; `buf` holds their
-    /// code points.
+    /// code points. In odometer mode ([`odometer`]), one frame per
+    /// position with a choice, whose `types` and `mapped` describe what
+    /// follows it when every later position keeps its own code points.
     path: Vec<Frame>,
+    odometer: bool,
+    /// Types, and whether every position was mapped, of the current leaf.
+    leaf_types: u128,
+    leaf_mapped: bool,
     original: Vec<u32>,
     /// Labels already produced, kept only when segmentations can collide.
     seen: Option<Seen>,
@@ -346,7 +427,15 @@ impl Lgr {
     }
 
     /// Whether some sequence element starting with `c` matches at `i`.
+    #[inline(always)]
     fn seq_matches_at(&self, c: u32, cps: &[u32], i: usize) -> bool {
+        // Sequences have at least two code points: most labels are ruled
+        // out by the second one alone, without the hash lookup.
+        cps.get(i + 1).is_some_and(|&n| self.may_follow_in_seq(n))
+            && self.seq_list_matches_at(c, cps, i)
+    }
+
+    fn seq_list_matches_at(&self, c: u32, cps: &[u32], i: usize) -> bool {
         let rest = cps.get(i..).unwrap_or(&[]);
         self.seqs.get(&c).is_some_and(|list| {
             list.iter()
@@ -357,14 +446,14 @@ impl Lgr {
     /// The single-code-point element at `i` with its fixed choices, when it
     /// is the only element that can start there (no sequence matches) and
     /// it has no context.
-    fn sole_fixed_at(&self, cps: &[u32], i: usize) -> Option<&Elem> {
+    fn sole_fixed_at(&self, cps: &[u32], i: usize) -> Option<&FixedChoices> {
         let &c = cps.get(i)?;
         let (single, seq) = self.single_and_seq(c);
         let id = single?;
         if seq && self.seq_matches_at(c, cps, i) {
             return None;
         }
-        self.elems.get(id as usize).filter(|e| e.fixed.is_some())
+        self.elems.get(id as usize)?.fixed.as_ref()
     }
 
     /// Every repertoire element that matches at `i`, longest first.
@@ -671,7 +760,7 @@ impl Lgr {
 
     /// The disposition of a label (RFC 7940 §8), with every reason.
     pub fn disposition(&self, label: &str) -> Outcome {
-        let cps: Vec<u32> = label.chars().map(u32::from).collect();
+        let cps = code_points(label);
         let mut reasons = Vec::new();
         let disposition = self.disposition_cps(&cps, Some(&mut reasons));
         Outcome { disposition, reasons }
@@ -696,7 +785,7 @@ impl Lgr {
     }
 
     fn label_cps(label: &str) -> Result<Vec<u32>, LabelError> {
-        Self::checked_cps(label.chars().map(u32::from).collect())
+        Self::checked_cps(code_points(label))
     }
 
     fn checked_cps(cps: Vec<u32>) -> Result<Vec<u32>, LabelError> {
@@ -718,16 +807,15 @@ impl Lgr {
     /// source label (RFC 7940 §5.3.1, §8.2).
     fn options(&self, cps: &[u32]) -> Result<(ChoiceTree<'_>, bool), LabelError> {
         let n = cps.len();
-        let mut tree = ChoiceTree { opts: Vec::with_capacity(2 * n), at: Vec::with_capacity(n) };
+        let mut tree =
+            ChoiceTree { fixed: &self.fixed_opts, opts: Vec::new(), at: Vec::with_capacity(n) };
         let mut cands = Vec::new();
         let mut ambiguous = false;
         for i in 0..n {
             // Fast path: one context-free element starts here (no sequence
             // matches), so its choices are the ones worked out at load.
-            if let Some(el) = self.sole_fixed_at(cps, i) {
-                let start = tree.opts.len();
-                tree.push_fixed(1, el);
-                tree.close(start);
+            if let Some(f) = self.sole_fixed_at(cps, i) {
+                tree.push_sole(f);
                 continue;
             }
             self.candidates_at(cps, i, &mut cands);
@@ -742,16 +830,15 @@ impl Lgr {
                     ambiguous = true;
                 }
                 if let ElemRef::Elem(id) = e
-                    && let Some(el) = self.elems.get(id as usize)
-                    && el.fixed.is_some()
+                    && let Some(f) = self.elems.get(id as usize).and_then(|el| el.fixed.as_ref())
                 {
-                    tree.push_fixed(len, el);
+                    tree.push_fixed(f);
                     continue;
                 }
                 let s = Seg { start: i, len, elem: Some(e) };
                 let (t, m) = self.reflexive(e, cps, &s);
                 let first = tree.opts.len();
-                tree.opts.push(Opt::new(len, None, t, m));
+                tree.opts.push(Opt::own(len, t, m));
                 if let ElemRef::Elem(id) = e
                     && let Some(el) = self.elems.get(id as usize)
                 {
@@ -761,13 +848,11 @@ impl Lgr {
                         if !self.context_ok(v.when, v.not_when, cps, (i, len), own, &mut None) {
                             continue;
                         }
-                        match tree
-                            .opts
-                            .get_mut(first..)
-                            .and_then(|o| o.iter_mut().find(|o| o.cps(cps, i) == &*v.cps))
-                        {
+                        match tree.opts.get_mut(first..).and_then(|o| {
+                            o.iter_mut().find(|o| o.cps(cps, i, &self.var_pool) == &*v.cps)
+                        }) {
                             Some(o) => o.add_types(v.types),
-                            None => tree.opts.push(Opt::new(len, Some(&v.cps), v.types, true)),
+                            None => tree.opts.push(Opt::var(len, v, v.types)),
                         }
                     }
                 }
@@ -794,26 +879,68 @@ impl Lgr {
         self.variants_of_cps(Self::label_cps(label)?, opts)
     }
 
+    /// [`Lgr::variants`] always by the general walk of the choice tree,
+    /// never the odometer used for labels with one segmentation (for tests
+    /// that hold the two to the same output).
+    #[doc(hidden)]
+    pub fn variants_by_tree_walk(
+        &self,
+        label: &str,
+        opts: VariantOptions,
+    ) -> Result<Variants<'_>, LabelError> {
+        self.variants_walk(Self::label_cps(label)?, opts, false)
+    }
+
     fn variants_of_cps(
         &self,
         cps: Vec<u32>,
         opts: VariantOptions,
     ) -> Result<Variants<'_>, LabelError> {
+        self.variants_walk(cps, opts, true)
+    }
+
+    fn variants_walk(
+        &self,
+        cps: Vec<u32>,
+        opts: VariantOptions,
+        allow_odometer: bool,
+    ) -> Result<Variants<'_>, LabelError> {
         let cps = Self::checked_cps(cps)?;
         let (options, ambiguous) = self.options(&cps)?;
         let n = cps.len();
+        let (runs, original_text) = runs(&options, &cps);
+        // A label with one segmentation is walked as an odometer, starting
+        // from the original label (unless pruned: that needs the tree walk).
+        let digits = (allow_odometer && !ambiguous && !opts.allocatable_only)
+            .then(|| odometer(&options, &runs))
+            .flatten();
+        let odometer = digits.is_some();
+        let (buf, text) = if odometer {
+            let mut buf = Vec::with_capacity(2 * n);
+            buf.extend_from_slice(&cps);
+            let mut text = String::with_capacity(2 * original_text.len() + 8);
+            text.push_str(&original_text);
+            (buf, text)
+        } else {
+            (Vec::with_capacity(2 * n), String::with_capacity(8 * n))
+        };
         Ok(Variants {
             lgr: self,
             options,
-            path: Vec::with_capacity(n),
-            started: false,
+            runs,
+            original_text,
+            path: digits.unwrap_or_else(|| Vec::with_capacity(n)),
+            odometer,
+            leaf_types: 0,
+            leaf_mapped: false,
+            started: odometer,
             done: n == 0,
             produced: 0,
             truncated: false,
             opts,
             steps: 0,
-            buf: Vec::with_capacity(2 * n),
-            text: String::with_capacity(8 * n),
+            buf,
+            text,
             original: cps,
             seen: ambiguous.then(Seen::default),
             segs: Vec::new(),
@@ -974,7 +1101,7 @@ impl Lgr {
             });
         }
         let ca = Self::label_cps(a)?;
-        let cb: Vec<u32> = b.chars().map(u32::from).collect();
+        let cb = code_points(b);
         if cb.is_empty() || cb.len() > MAX_LABEL_CPS {
             return Ok(false);
         }
@@ -990,7 +1117,7 @@ impl Lgr {
                     continue;
                 }
                 for o in options.at(i) {
-                    let to = o.cps(&ca, i);
+                    let to = o.cps(&ca, i, &self.var_pool);
                     if cb.get(j..).is_some_and(|rest| rest.starts_with(to))
                         && let Some(r) =
                             reach.get_mut(i + o.len()).and_then(|r| r.get_mut(j + to.len()))
@@ -1037,9 +1164,75 @@ impl Variants<'_> {
         self.truncated
     }
 
-    /// Moves to the next leaf of the choice tree (DFS order), pruning
-    /// branches whose types can only end blocked in an allocatable search.
+    /// Moves to the next leaf of the choice tree (DFS order), leaving its
+    /// code points in `buf`, its UTF-8 in `text` and its types in
+    /// `leaf_types`.
     fn next_leaf(&mut self) -> bool {
+        if self.odometer { self.odometer_next() } else { self.tree_next() }
+    }
+
+    /// [`Variants::next_leaf`] for a label with one segmentation: the
+    /// leaves in DFS order are the odometer's readings, last digit
+    /// fastest. After a digit moves, every later digit is back at the
+    /// label's own code points, so the rest of the label is copied whole.
+    fn odometer_next(&mut self) -> bool {
+        self.steps += 1;
+        let mut j = self.path.len();
+        let o = loop {
+            let Some(jj) = j.checked_sub(1) else { return false };
+            j = jj;
+            let Some(d) = self.path.get_mut(j) else { return false };
+            let opts = self.options.at(d.pos);
+            d.k += 1;
+            if let Some(o) = opts.get(d.k) {
+                break *o;
+            }
+            d.k = 0;
+        };
+        let Some(&d) = self.path.get(j) else { return false };
+        self.buf.truncate(d.buf_start);
+        self.text.truncate(d.text_start);
+        push_cps(&mut self.buf, &mut self.text, o.cps(&self.original, d.pos, &self.lgr.var_pool));
+        let (pre, pre_m) = (unpack(d.pre) | o.types(), d.pre_mapped && o.mapped);
+        self.leaf_types = pre | unpack(d.types);
+        self.leaf_mapped = pre_m && d.mapped;
+        // The later digits were reset: where they start moved with this
+        // digit's choice, and so did the types before them.
+        let own_len = self.options.at(d.pos).first().map_or(0, Opt::len);
+        let after = d.pos + own_len;
+        let (mut acc, mut acc_m) = (pre, pre_m);
+        let (mut bpos, mut tpos, mut p) = (self.buf.len(), self.text.len(), after);
+        let byte = |runs: &[Run], i: usize| runs.get(i).map_or(0, |r| r.byte as usize);
+        for i in j + 1..self.path.len() {
+            let Some(r) = self.runs.get(p) else { break };
+            acc |= unpack(r.types);
+            acc_m &= r.mapped;
+            let to = r.end as usize;
+            bpos += to - p;
+            tpos += byte(&self.runs, to) - byte(&self.runs, p);
+            p = to;
+            let own = self.options.at(p).first().copied();
+            if let Some(f) = self.path.get_mut(i) {
+                f.buf_start = bpos;
+                f.text_start = tpos;
+                f.pre = pack(acc);
+                f.pre_mapped = acc_m;
+            }
+            let Some(own) = own else { break };
+            acc |= own.types();
+            acc_m &= own.mapped;
+            bpos += own.len();
+            tpos += byte(&self.runs, p + own.len()) - byte(&self.runs, p);
+            p += own.len();
+        }
+        self.buf.extend_from_slice(self.original.get(after..).unwrap_or(&[]));
+        self.text.push_str(self.original_text.get(byte(&self.runs, after)..).unwrap_or(""));
+        true
+    }
+
+    /// [`Variants::next_leaf`] over the choice tree, pruning branches
+    /// whose types can only end blocked in an allocatable search.
+    fn tree_next(&mut self) -> bool {
         let n = self.options.len();
         if !self.started {
             self.started = true;
@@ -1085,20 +1278,33 @@ impl Variants<'_> {
             let (mut types, mut mapped) = (pre | o.types(), pre_m && o.mapped);
             self.buf.truncate(f.buf_start);
             self.text.truncate(f.text_start);
-            push_cps(&mut self.buf, &mut self.text, o.cps(&self.original, f.pos));
+            push_cps(
+                &mut self.buf,
+                &mut self.text,
+                o.cps(&self.original, f.pos, &self.lgr.var_pool),
+            );
             let mut end = f.pos + o.len();
             // Positions with a single choice are taken here, without a
-            // frame of their own: backtracking never stops at them.
+            // frame of their own (backtracking never stops at them), and
+            // copied in one piece.
             let mut dead = false;
-            while let [only] = self.options.at(end) {
-                if prune && (types | only.types()) & self.lgr.doomed_types != 0 {
+            if let Some(r) = self.runs.get(end)
+                && r.end as usize > end
+            {
+                let rt = unpack(r.types);
+                if prune && (types | rt) & self.lgr.doomed_types != 0 {
                     dead = true;
-                    break;
+                } else {
+                    types |= rt;
+                    mapped &= r.mapped;
+                    let to = r.end as usize;
+                    let bytes = self.runs.get(to).map_or(r.byte, |t| t.byte);
+                    self.buf.extend_from_slice(self.original.get(end..to).unwrap_or(&[]));
+                    self.text.push_str(
+                        self.original_text.get(r.byte as usize..bytes as usize).unwrap_or(""),
+                    );
+                    end = to;
                 }
-                types |= only.types();
-                mapped &= only.mapped;
-                push_cps(&mut self.buf, &mut self.text, only.cps(&self.original, end));
-                end += only.len();
             }
             f.types = pack(types);
             f.mapped = mapped;
@@ -1106,6 +1312,8 @@ impl Variants<'_> {
                 continue;
             }
             if end >= n {
+                self.leaf_types = types;
+                self.leaf_mapped = mapped;
                 return true;
             }
             if !self.options.at(end).is_empty() {
@@ -1162,8 +1370,7 @@ impl Variants<'_> {
             {
                 continue;
             }
-            let (types, all_mapped) =
-                self.path.last().map_or((0, false), |f| (unpack(f.types), f.mapped));
+            let (types, all_mapped) = (self.leaf_types, self.leaf_mapped);
             let disposition = if evaluate_doomed || types & self.lgr.doomed_types == 0 {
                 self.lgr.segment(&self.buf, &mut self.segs);
                 Some(self.lgr.evaluate(&self.buf, &self.segs, types, all_mapped, None))

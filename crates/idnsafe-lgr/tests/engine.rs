@@ -263,3 +263,56 @@ fn repertoire_must_be_pvalid() {
     assert_eq!(d.len(), 1, "{d:?}");
     assert!(d[0].message.contains("U+0041") && d[0].message.contains("DISALLOWED"));
 }
+
+/// Labels with one segmentation are enumerated as an odometer. On an LGR
+/// built to expose its mistakes (reflexive mappings whose types must be
+/// carried, targets of other lengths in UTF-8, rules that read the
+/// variant label's code points), every label of up to four code points
+/// gives the same variants, types, dispositions and truncation as the
+/// general walk of the choice tree.
+#[test]
+fn odometer_agrees_with_tree_walk_exhaustively() {
+    let l = lgr(r#"<data>
+    <char cp="0061"><var cp="0061" type="r-a"/><var cp="00E0" type="allocatable"/><var cp="0430" type="blocked"/><var cp="0063 0063" type="allocatable"/></char>
+    <char cp="00E0"><var cp="00E0" type="r-a"/><var cp="0061" type="allocatable"/><var cp="0430" type="blocked"/></char>
+    <char cp="0430"><var cp="0061" type="blocked"/><var cp="00E0" type="blocked"/></char>
+    <char cp="0062"><var cp="0062" type="r-b"/></char>
+    <char cp="0064"/>
+    <char cp="0063"><var cp="1F600" type="allocatable"/></char>
+    <char cp="1F600"><var cp="0063" type="allocatable"/></char>
+  </data>
+  <rules>
+    <class name="cyr">0430</class>
+    <rule name="has-cyr"><class by-ref="cyr"/></rule>
+    <rule name="ends-b"><char cp="0062"/><end/></rule>
+    <rule name="c-then-b"><char cp="0063"/><char cp="0062"/></rule>
+    <action disp="invalid" match="has-cyr"/>
+    <action disp="activated" match="c-then-b"/>
+    <action disp="blocked" any-variant="blocked"/>
+    <action disp="invalid" match="ends-b" any-variant="allocatable"/>
+    <action disp="valid" any-variant="r-b"/>
+    <action disp="allocatable" only-variants="allocatable r-a"/>
+    <action disp="activated" all-variants="allocatable r-a"/>
+    <action disp="valid"/>
+  </rules>"#);
+    let alphabet = ['a', 'à', 'а', 'b', 'c', 'd', '😀'];
+    let mut labels: Vec<String> = vec![String::new()];
+    let mut checked = 0;
+    for _ in 0..4 {
+        labels =
+            labels.iter().flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}"))).collect();
+        for a in &labels {
+            for limit in [1, 2, 7, 1000] {
+                let opts = VariantOptions { limit, allocatable_only: false };
+                let mut fast = l.variants(a, opts.clone()).unwrap();
+                let mut slow = l.variants_by_tree_walk(a, opts).unwrap();
+                let got: Vec<_> = fast.by_ref().collect();
+                let want: Vec<_> = slow.by_ref().collect();
+                assert_eq!(got, want, "{a:?} limit {limit}");
+                assert_eq!(fast.truncated(), slow.truncated(), "{a:?} limit {limit}");
+                checked += got.len();
+            }
+        }
+    }
+    assert!(checked > 10_000, "{checked}");
+}

@@ -177,6 +177,45 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, .. ProptestConfig::default() })]
+
+    /// Labels with one segmentation are enumerated as an odometer; it
+    /// yields the same labels, in the same order, with the same types,
+    /// dispositions and truncation as the general walk of the choice tree.
+    #[test]
+    fn odometer_agrees_with_tree_walk((i, a) in label(), limit in prop_oneof![Just(1u64), Just(3), Just(16), Just(300)]) {
+        let l = &lgrs()[i];
+        let opts = VariantOptions { limit, allocatable_only: false };
+        let mut fast = l.lgr.variants(&a, opts.clone()).unwrap();
+        let mut slow = l.lgr.variants_by_tree_walk(&a, opts).unwrap();
+        let got: Vec<_> = fast.by_ref().collect();
+        let want: Vec<_> = slow.by_ref().collect();
+        prop_assert_eq!(&got, &want, "{}: {:?}", l.name, a);
+        prop_assert_eq!(fast.truncated(), slow.truncated(), "{}: {:?}", l.name, a);
+    }
+}
+
+/// The odometer on Latin labels like the screening benchmark's (ASCII
+/// letters with several variants each, and runs without any).
+#[test]
+fn odometer_agrees_with_tree_walk_on_latin_names() {
+    let lgr = Lgr::from_path(idnsafe_tests::data_file("lgr/second-level/und-Latn.xml")).unwrap();
+    for a in
+        ["google", "paypal", "thequickbrown", "xyz", "a", "bank-of-union", "0x1", "unionfoundation"]
+    {
+        for limit in [0, 1, 5, 16, 10_000] {
+            let opts = VariantOptions { limit, allocatable_only: false };
+            let mut fast = lgr.variants(a, opts.clone()).unwrap();
+            let mut slow = lgr.variants_by_tree_walk(a, opts).unwrap();
+            let got: Vec<_> = fast.by_ref().collect();
+            let want: Vec<_> = slow.by_ref().collect();
+            assert_eq!(got, want, "{a} limit {limit}");
+            assert_eq!(fast.truncated(), slow.truncated(), "{a} limit {limit}");
+        }
+    }
+}
+
 /// The same on labels that split two ways under the Latin reference LGR
 /// (`ss` is a sequence element beside two `s`), where the walk meets
 /// labels twice and must not count repeats as left out.
