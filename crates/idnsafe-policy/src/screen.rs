@@ -533,7 +533,7 @@ impl Policy {
     /// accepts it), as an index into `self.tables`.
     fn key_table(&self, ulabel: &str, language: Option<&str>) -> Option<usize> {
         let script = idnsafe_script::label_script(ulabel);
-        let cps: Vec<u32> = ulabel.chars().map(u32::from).collect();
+        let cps = idnsafe_lgr::code_points(ulabel);
         self.tables_for(script.as_str(), language)
             .find(|(_, t)| t.lgr.disposition_cps(&cps, None) == Disposition::Valid)
             .map(|(i, _)| i)
@@ -653,7 +653,7 @@ impl Policy {
         self.length_rules(&label, alabel_len, &mut reasons);
         let analysis = idnsafe_script::analyze(&label);
         self.script_rules(&label, zone, &analysis, &mut reasons);
-        let cps: Vec<u32> = label.chars().map(u32::from).collect();
+        let cps = idnsafe_lgr::code_points(&label);
         let table = self.table_rules(
             &label,
             &cps,
@@ -1287,16 +1287,26 @@ impl RegistryState {
 
     /// The unconfirmed hits of one fingerprint per key, in `KeyKind`
     /// order (`None`: that key is not looked up). All directory slots are
-    /// read before any run of pairs, so the misses overlap.
+    /// read first, then the first pair of every run, and only then the
+    /// runs: each step's reads are independent, so their cache misses
+    /// overlap instead of following one another.
     fn candidates(&self, fps: [Option<u32>; 4]) -> [Vec<u32>; 4] {
         let spans: [(usize, usize); 4] =
             std::array::from_fn(|i| match (fps.get(i).copied().flatten(), self.keys.get(i)) {
                 (Some(fp), Some(k)) => k.span(fp),
                 _ => (0, 0),
             });
+        // A run is sorted: when its first fingerprint is above the one
+        // looked for, it holds none.
+        let first: [u32; 4] = std::array::from_fn(|i| match (self.keys.get(i), spans.get(i)) {
+            (Some(k), Some(&(start, end))) if start < end => {
+                k.entries.get(start).map_or(u32::MAX, |e| e.0)
+            }
+            _ => u32::MAX,
+        });
         std::array::from_fn(|i| {
-            match (fps.get(i).copied().flatten(), self.keys.get(i), spans.get(i)) {
-                (Some(fp), Some(k), Some(&span)) => k.hits(span, fp).collect(),
+            match (fps.get(i).copied().flatten(), self.keys.get(i), spans.get(i), first.get(i)) {
+                (Some(fp), Some(k), Some(&span), Some(&f)) if f <= fp => k.hits(span, fp).collect(),
                 _ => Vec::new(),
             }
         })
