@@ -148,21 +148,29 @@ struct Run {
     types: [u64; 2],
 }
 
-/// The runs of every position of `label` (and one for its end), with
-/// the label in UTF-8.
-fn runs(options: &ChoiceTree<'_>, label: &[u32]) -> (Vec<Run>, String) {
+/// UTF-8 length of a code point as the walk writes it (none for a value
+/// that is not a Unicode scalar value, which the text leaves out).
+fn utf8_len(c: u32) -> usize {
+    char::from_u32(c).map_or(0, char::len_utf8)
+}
+
+/// The runs of every position of `label` (and one for its end).
+fn runs(options: &ChoiceTree<'_>, label: &[u32]) -> Vec<Run> {
     let n = label.len();
-    let mut text = String::with_capacity(n);
     let mut runs = Vec::with_capacity(n + 1);
+    let mut byte = 0usize;
     for &c in label {
-        let byte = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        runs.push(Run { end: 0, byte, mapped: true, types: [0; 2] });
-        if let Some(ch) = char::from_u32(c) {
-            text.push(ch);
-        }
+        runs.push(Run {
+            end: 0,
+            byte: u32::try_from(byte).unwrap_or(u32::MAX),
+            mapped: true,
+            types: [0; 2],
+        });
+        byte += utf8_len(c);
     }
-    let byte = u32::try_from(text.len()).unwrap_or(u32::MAX);
-    runs.push(Run { end: u32::try_from(n).unwrap_or(u32::MAX), byte, mapped: true, types: [0; 2] });
+    let (end, byte) =
+        (u32::try_from(n).unwrap_or(u32::MAX), u32::try_from(byte).unwrap_or(u32::MAX));
+    runs.push(Run { end, byte, mapped: true, types: [0; 2] });
     for i in (0..n).rev() {
         let (mut end, mut types, mut mapped) = (i, 0, true);
         if let [only] = options.at(i)
@@ -179,53 +187,80 @@ fn runs(options: &ChoiceTree<'_>, label: &[u32]) -> (Vec<Run>, String) {
             r.mapped = mapped;
         }
     }
-    (runs, text)
+    runs
+}
+
+/// One position with a choice, in odometer mode ([`odometer`]).
+#[derive(Clone, Copy, Debug)]
+struct Digit {
+    /// Position and length (code points) of the element, and the choice
+    /// taken there.
+    pos: u32,
+    own_len: u32,
+    k: u32,
+    /// Where the element starts in the original's UTF-8, and its length.
+    byte: u32,
+    own_bytes: u32,
+    /// Where this digit's choice starts in the current label's UTF-8.
+    text_start: u32,
+    pre_mapped: bool,
+    suf_mapped: bool,
+    gap_mapped: bool,
+    /// Types before the element (with the current choices before it).
+    pre: [u64; 2],
+    /// Types after the element when every later digit keeps its own.
+    suf: [u64; 2],
+    /// Types of the positions without a choice that follow the element,
+    /// up to the next digit.
+    gap: [u64; 2],
 }
 
 /// The positions with a choice of a label with one segmentation, as
-/// odometer digits at their first choice (the label's own code points):
-/// `pre` holds the types before the position, `types` those after it when
-/// every later position keeps its own. `None` when some position's first
-/// choice is not the label's own (then the tree walk is used).
-fn odometer(options: &ChoiceTree<'_>, runs: &[Run]) -> Option<Vec<Frame>> {
+/// odometer digits at their first choice (the label's own code points).
+/// `None` when some position's first choice is not the label's own (then
+/// the tree walk is used).
+fn odometer(options: &ChoiceTree<'_>, label: &[u32]) -> Option<Vec<Digit>> {
     let n = options.len();
-    let mut digits = Vec::with_capacity(n.min(16));
+    let mut digits: Vec<Digit> = Vec::with_capacity(n.min(16));
     let (mut acc, mut acc_m) = (0u128, true);
-    let mut p = 0;
-    loop {
-        let r = runs.get(p)?;
-        acc |= unpack(r.types);
-        acc_m &= r.mapped;
-        p = r.end as usize;
-        if p >= n {
-            break;
+    let (mut p, mut byte) = (0usize, 0usize);
+    while p < n {
+        let opts = options.at(p);
+        let own = opts.first().filter(|o| o.to_len == 0 && o.len() > 0)?;
+        let own_bytes: usize = label.get(p..p + own.len())?.iter().map(|&c| utf8_len(c)).sum();
+        if opts.len() > 1 {
+            digits.push(Digit {
+                pos: u32::try_from(p).ok()?,
+                own_len: own.len,
+                k: 0,
+                byte: u32::try_from(byte).ok()?,
+                own_bytes: u32::try_from(own_bytes).ok()?,
+                text_start: u32::try_from(byte).ok()?,
+                pre_mapped: acc_m,
+                suf_mapped: true,
+                gap_mapped: true,
+                pre: pack(acc),
+                suf: [0; 2],
+                gap: [0; 2],
+            });
+        } else if let Some(d) = digits.last_mut() {
+            d.gap = pack(unpack(d.gap) | own.types());
+            d.gap_mapped &= own.mapped;
         }
-        let own = options.at(p).first().filter(|o| o.to_len == 0 && o.len() > 0)?;
-        digits.push(Frame {
-            pos: p,
-            k: 0,
-            buf_start: p,
-            text_start: runs.get(p)?.byte as usize,
-            pre: pack(acc),
-            pre_mapped: acc_m,
-            types: [0; 2],
-            mapped: true,
-        });
         acc |= own.types();
         acc_m &= own.mapped;
         p += own.len();
+        byte += own_bytes;
     }
-    // What follows each digit, from the end backwards.
-    let (mut suf, mut suf_m) = (0u128, true);
+    // What follows each digit when every later one keeps its own.
+    let (mut after, mut after_m) = (0u128, true);
     for d in digits.iter_mut().rev() {
-        let own = options.at(d.pos).first()?;
-        let r = runs.get(d.pos + own.len())?;
-        suf |= unpack(r.types);
-        suf_m &= r.mapped;
-        d.types = pack(suf);
-        d.mapped = suf_m;
-        suf |= own.types();
-        suf_m &= own.mapped;
+        let suf = unpack(d.gap) | after;
+        d.suf = pack(suf);
+        d.suf_mapped = d.gap_mapped && after_m;
+        let own = options.at(d.pos as usize).first()?;
+        after = own.types() | suf;
+        after_m = own.mapped && d.suf_mapped;
     }
     Some(digits)
 }
@@ -347,8 +382,14 @@ struct Frame {
 pub struct Variants<'a> {
     lgr: &'a Lgr,
     options: ChoiceTree<'a>,
-    /// Per position, its run of single choices ([`runs`]).
+    /// Per position, its run of single choices ([`runs`]; the tree walk
+    /// only).
     runs: Vec<Run>,
+    /// The odometer's digits (labels with one segmentation).
+    digits: Vec<Digit>,
+    /// In odometer mode, `buf` is built only when asked for
+    /// ([`Variants::leaf_cps`]); true when it is out of date.
+    buf_stale: bool,
     /// The original label in UTF-8.
     original_text: String,
     /// The choices taken, from the start of the label; `buf` holds their
@@ -908,28 +949,29 @@ impl Lgr {
         let cps = Self::checked_cps(cps)?;
         let (options, ambiguous) = self.options(&cps)?;
         let n = cps.len();
-        let (runs, original_text) = runs(&options, &cps);
+        let mut original_text = String::with_capacity(n);
+        original_text.extend(cps.iter().filter_map(|&c| char::from_u32(c)));
         // A label with one segmentation is walked as an odometer, starting
         // from the original label (unless pruned: that needs the tree walk).
         let digits = (allow_odometer && !ambiguous && !opts.allocatable_only)
-            .then(|| odometer(&options, &runs))
+            .then(|| odometer(&options, &cps))
             .flatten();
         let odometer = digits.is_some();
-        let (buf, text) = if odometer {
-            let mut buf = Vec::with_capacity(2 * n);
-            buf.extend_from_slice(&cps);
+        let (runs, buf, text) = if odometer {
             let mut text = String::with_capacity(2 * original_text.len() + 8);
             text.push_str(&original_text);
-            (buf, text)
+            (Vec::new(), Vec::new(), text)
         } else {
-            (Vec::with_capacity(2 * n), String::with_capacity(8 * n))
+            (runs(&options, &cps), Vec::with_capacity(2 * n), String::with_capacity(8 * n))
         };
         Ok(Variants {
             lgr: self,
             options,
             runs,
+            digits: digits.unwrap_or_default(),
+            buf_stale: odometer,
             original_text,
-            path: digits.unwrap_or_else(|| Vec::with_capacity(n)),
+            path: if odometer { Vec::new() } else { Vec::with_capacity(n) },
             odometer,
             leaf_types: 0,
             leaf_mapped: false,
@@ -1174,60 +1216,88 @@ impl Variants<'_> {
     /// [`Variants::next_leaf`] for a label with one segmentation: the
     /// leaves in DFS order are the odometer's readings, last digit
     /// fastest. After a digit moves, every later digit is back at the
-    /// label's own code points, so the rest of the label is copied whole.
+    /// label's own code points, so the rest of the label is the original's
+    /// tail, copied whole. Only the UTF-8 is written; the code points are
+    /// built when asked for ([`Variants::leaf_cps`]).
     fn odometer_next(&mut self) -> bool {
         self.steps += 1;
-        let mut j = self.path.len();
-        let o = loop {
+        self.buf_stale = true;
+        let mut j = self.digits.len();
+        let (o, d) = loop {
             let Some(jj) = j.checked_sub(1) else { return false };
             j = jj;
-            let Some(d) = self.path.get_mut(j) else { return false };
-            let opts = self.options.at(d.pos);
+            let Some(d) = self.digits.get_mut(j) else { return false };
             d.k += 1;
-            if let Some(o) = opts.get(d.k) {
-                break *o;
+            if let Some(o) = self.options.at(d.pos as usize).get(d.k as usize) {
+                break (*o, *d);
             }
             d.k = 0;
         };
-        let Some(&d) = self.path.get(j) else { return false };
-        self.buf.truncate(d.buf_start);
-        self.text.truncate(d.text_start);
-        push_cps(&mut self.buf, &mut self.text, o.cps(&self.original, d.pos, &self.lgr.var_pool));
-        let (pre, pre_m) = (unpack(d.pre) | o.types(), d.pre_mapped && o.mapped);
-        self.leaf_types = pre | unpack(d.types);
-        self.leaf_mapped = pre_m && d.mapped;
-        // The later digits were reset: where they start moved with this
-        // digit's choice, and so did the types before them.
-        let own_len = self.options.at(d.pos).first().map_or(0, Opt::len);
-        let after = d.pos + own_len;
-        let (mut acc, mut acc_m) = (pre, pre_m);
-        let (mut bpos, mut tpos, mut p) = (self.buf.len(), self.text.len(), after);
-        let byte = |runs: &[Run], i: usize| runs.get(i).map_or(0, |r| r.byte as usize);
-        for i in j + 1..self.path.len() {
-            let Some(r) = self.runs.get(p) else { break };
-            acc |= unpack(r.types);
-            acc_m &= r.mapped;
-            let to = r.end as usize;
-            bpos += to - p;
-            tpos += byte(&self.runs, to) - byte(&self.runs, p);
-            p = to;
-            let own = self.options.at(p).first().copied();
-            if let Some(f) = self.path.get_mut(i) {
-                f.buf_start = bpos;
-                f.text_start = tpos;
-                f.pre = pack(acc);
-                f.pre_mapped = acc_m;
+        self.text.truncate(d.text_start as usize);
+        let after = (d.byte + d.own_bytes) as usize;
+        if o.to_len == 0 {
+            let own = self.original_text.get(d.byte as usize..after).unwrap_or("");
+            self.text.push_str(own);
+        } else {
+            for &c in o.cps(&[], 0, &self.lgr.var_pool) {
+                if let Some(ch) = char::from_u32(c) {
+                    self.text.push(ch);
+                }
             }
-            let Some(own) = own else { break };
-            acc |= own.types();
-            acc_m &= own.mapped;
-            bpos += own.len();
-            tpos += byte(&self.runs, p + own.len()) - byte(&self.runs, p);
-            p += own.len();
         }
-        self.buf.extend_from_slice(self.original.get(after..).unwrap_or(&[]));
-        self.text.push_str(self.original_text.get(byte(&self.runs, after)..).unwrap_or(""));
+        let (pre, pre_m) = (unpack(d.pre) | o.types(), d.pre_mapped && o.mapped);
+        self.leaf_types = pre | unpack(d.suf);
+        self.leaf_mapped = pre_m && d.suf_mapped;
+        // The later digits went back to their own code points: where they
+        // start moved with this digit's choice, and so did the types
+        // before them.
+        let base = self.text.len();
+        let (mut acc, mut acc_m) = (pre | unpack(d.gap), pre_m && d.gap_mapped);
+        for i in j + 1..self.digits.len() {
+            let own = self.digits.get(i).and_then(|e| self.options.at(e.pos as usize).first());
+            let (own_types, own_m) = own.map_or((0, true), |o| (o.types(), o.mapped));
+            let Some(e) = self.digits.get_mut(i) else { break };
+            e.text_start =
+                u32::try_from(base + (e.byte as usize).saturating_sub(after)).unwrap_or(u32::MAX);
+            e.pre = pack(acc);
+            e.pre_mapped = acc_m;
+            acc |= own_types | unpack(e.gap);
+            acc_m &= own_m && e.gap_mapped;
+        }
+        self.text.push_str(self.original_text.get(after..).unwrap_or(""));
         true
+    }
+
+    /// The code points of the current leaf.
+    fn leaf_cps(&mut self) -> &[u32] {
+        if self.buf_stale {
+            self.buf_stale = false;
+            self.buf.clear();
+            let mut p = 0;
+            for d in &self.digits {
+                let pos = d.pos as usize;
+                self.buf.extend_from_slice(self.original.get(p..pos).unwrap_or(&[]));
+                let o = self.options.at(pos).get(d.k as usize);
+                self.buf.extend_from_slice(
+                    o.map_or(&[][..], |o| o.cps(&self.original, pos, &self.lgr.var_pool)),
+                );
+                p = pos + d.own_len as usize;
+            }
+            self.buf.extend_from_slice(self.original.get(p..).unwrap_or(&[]));
+        }
+        &self.buf
+    }
+
+    /// Whether the current leaf is the original label (in odometer mode
+    /// its UTF-8 is compared first: equal code points have equal UTF-8).
+    fn leaf_is_original(&mut self) -> bool {
+        if self.odometer && self.text != self.original_text {
+            return false;
+        }
+        let original = std::mem::take(&mut self.original);
+        let same = same_cps(self.leaf_cps(), &original);
+        self.original = original;
+        same
     }
 
     /// [`Variants::next_leaf`] over the choice tree, pruning branches
@@ -1348,7 +1418,7 @@ impl Variants<'_> {
                 // allocatable-only search: another unpruned candidate).
                 self.truncated = false;
                 while self.next_leaf() {
-                    if self.buf != self.original
+                    if !self.leaf_is_original()
                         && self.seen.as_ref().is_none_or(|s| !s.has(&self.buf))
                     {
                         self.truncated = true;
@@ -1362,7 +1432,7 @@ impl Variants<'_> {
                 self.done = true;
                 return None;
             }
-            if same_cps(&self.buf, &self.original) {
+            if self.leaf_is_original() {
                 continue;
             }
             if let Some(seen) = self.seen.as_mut()
@@ -1372,6 +1442,7 @@ impl Variants<'_> {
             }
             let (types, all_mapped) = (self.leaf_types, self.leaf_mapped);
             let disposition = if evaluate_doomed || types & self.lgr.doomed_types == 0 {
+                self.leaf_cps();
                 self.lgr.segment(&self.buf, &mut self.segs);
                 Some(self.lgr.evaluate(&self.buf, &self.segs, types, all_mapped, None))
             } else {
