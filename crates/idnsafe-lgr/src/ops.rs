@@ -222,13 +222,24 @@ struct Digit {
 fn odometer(options: &ChoiceTree<'_>, label: &[u32]) -> Option<Vec<Digit>> {
     let n = options.len();
     let mut digits: Vec<Digit> = Vec::with_capacity(n.min(16));
+    // Types so far, and of the gap after the last digit.
     let (mut acc, mut acc_m) = (0u128, true);
+    let (mut gap, mut gap_m) = (0u128, true);
     let (mut p, mut byte) = (0usize, 0usize);
     while p < n {
         let opts = options.at(p);
         let own = opts.first().filter(|o| o.to_len == 0 && o.len() > 0)?;
-        let own_bytes: usize = label.get(p..p + own.len())?.iter().map(|&c| utf8_len(c)).sum();
+        let own_bytes = match label.get(p..p + own.len())? {
+            [c] if *c < 0x80 => 1,
+            cps => cps.iter().map(|&c| utf8_len(c)).sum(),
+        };
+        let (own_types, own_m) = (own.types(), own.mapped);
         if opts.len() > 1 {
+            if let Some(d) = digits.last_mut() {
+                d.gap = pack(gap);
+                d.gap_mapped = gap_m;
+            }
+            (gap, gap_m) = (0, true);
             digits.push(Digit {
                 pos: u32::try_from(p).ok()?,
                 own_len: own.len,
@@ -243,14 +254,18 @@ fn odometer(options: &ChoiceTree<'_>, label: &[u32]) -> Option<Vec<Digit>> {
                 suf: [0; 2],
                 gap: [0; 2],
             });
-        } else if let Some(d) = digits.last_mut() {
-            d.gap = pack(unpack(d.gap) | own.types());
-            d.gap_mapped &= own.mapped;
+        } else {
+            gap |= own_types;
+            gap_m &= own_m;
         }
-        acc |= own.types();
-        acc_m &= own.mapped;
+        acc |= own_types;
+        acc_m &= own_m;
         p += own.len();
         byte += own_bytes;
+    }
+    if let Some(d) = digits.last_mut() {
+        d.gap = pack(gap);
+        d.gap_mapped = gap_m;
     }
     // What follows each digit when every later one keeps its own.
     let (mut after, mut after_m) = (0u128, true);
@@ -950,7 +965,11 @@ impl Lgr {
         let (options, ambiguous) = self.options(&cps)?;
         let n = cps.len();
         let mut original_text = String::with_capacity(n);
-        original_text.extend(cps.iter().filter_map(|&c| char::from_u32(c)));
+        for &c in &cps {
+            if let Some(ch) = char::from_u32(c) {
+                original_text.push(ch);
+            }
+        }
         // A label with one segmentation is walked as an odometer, starting
         // from the original label (unless pruned: that needs the tree walk).
         let digits = (allow_odometer && !ambiguous && !opts.allocatable_only)
