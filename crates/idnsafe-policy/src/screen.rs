@@ -490,15 +490,19 @@ impl Policy {
     /// forms). A bare label is placed under the first zone.
     fn split_zone(&self, name: &str) -> Option<(String, &str)> {
         let (_, label, rest) = split_first(name);
-        self.zone_of(rest).map(|z| (ulabel_of(label), z))
+        self.zone_of(rest, false).map(|z| (ulabel_of(label), z))
     }
 
     /// The policy zone a name's labels after the first spell (any A-label
     /// or case form of it), or the first zone for a bare label (`None`).
-    fn zone_of(&self, rest: Option<&str>) -> Option<&str> {
+    /// The policy's zone that `rest` (the name after its first label)
+    /// names; `plain` when the name is already known to be plain LDH
+    /// ASCII without A-labels ([`is_plain_ldh_name`]).
+    fn zone_of(&self, rest: Option<&str>, plain: bool) -> Option<&str> {
         let zones = &self.file.policy.zones;
         let Some(rest) = rest else { return zones.first().map(String::as_str) };
-        let plain_ascii = rest.is_ascii() && !rest.split('.').any(idnsafe_idna::has_ace_prefix);
+        let plain_ascii =
+            plain || (rest.is_ascii() && !rest.split('.').any(idnsafe_idna::has_ace_prefix));
         let found = if plain_ascii {
             zones.iter().find(|z| z.eq_ignore_ascii_case(rest))
         } else {
@@ -606,7 +610,8 @@ impl Policy {
         // IDNA2008 first: a label that is not valid is refused whatever else
         // holds. The label's U-label and A-label length come from the same check.
         let (name, first, rest) = split_first(candidate);
-        let checked: Option<(String, usize)> = if is_plain_ldh_name(name) {
+        let plain = is_plain_ldh_name(name);
+        let checked: Option<(String, usize)> = if plain {
             // Every label passes the allocation-free check and none is
             // right-to-left: check_line would find nothing.
             Some((first.to_ascii_lowercase(), first.len()))
@@ -630,7 +635,7 @@ impl Policy {
                 Some((u.to_owned(), alen))
             })
         };
-        let Some(zone) = self.zone_of(rest) else {
+        let Some(zone) = self.zone_of(rest, plain) else {
             reasons.push(Reason::new(
                 "POLICY_ZONE",
                 Verdict::Reject,
@@ -653,7 +658,11 @@ impl Policy {
         self.length_rules(&label, alabel_len, &mut reasons);
         let analysis = idnsafe_script::analyze(&label);
         self.script_rules(&label, zone, &analysis, &mut reasons);
-        let cps = idnsafe_lgr::code_points(&label);
+        let cps = if plain {
+            label.bytes().map(u32::from).collect()
+        } else {
+            idnsafe_lgr::code_points(&label)
+        };
         let table = self.table_rules(
             &label,
             &cps,
