@@ -125,12 +125,16 @@ impl<'a> ChoiceTree<'a> {
 
     #[inline]
     fn at(&self, i: usize) -> &[Opt] {
-        match self.at.get(i) {
-            Some(&(a, b)) if a & IN_FIXED != 0 => {
-                self.fixed.get((a & !IN_FIXED) as usize..b as usize)
-            }
-            Some(&(a, b)) => self.opts.get(a as usize..b as usize),
-            None => None,
+        self.at.get(i).map_or(&[], |&r| self.range(r))
+    }
+
+    /// The choices of a range as [`ChoiceTree::at`] holds them.
+    #[inline]
+    fn range(&self, (a, b): (u32, u32)) -> &[Opt] {
+        if a & IN_FIXED != 0 {
+            self.fixed.get((a & !IN_FIXED) as usize..b as usize)
+        } else {
+            self.opts.get(a as usize..b as usize)
         }
         .unwrap_or(&[])
     }
@@ -193,6 +197,8 @@ fn runs(options: &ChoiceTree<'_>, label: &[u32]) -> Vec<Run> {
 /// One position with a choice, in odometer mode ([`odometer`]).
 #[derive(Clone, Copy, Debug)]
 struct Digit {
+    /// Its choices (a range as [`ChoiceTree::at`] holds them).
+    opts: (u32, u32),
     /// Position and length (code points) of the element, and the choice
     /// taken there.
     pos: u32,
@@ -219,15 +225,20 @@ struct Digit {
 /// odometer digits at their first choice (the label's own code points).
 /// `None` when some position's first choice is not the label's own (then
 /// the tree walk is used).
-fn odometer(options: &ChoiceTree<'_>, label: &[u32]) -> Option<Vec<Digit>> {
-    let n = options.len();
+fn odometer(
+    options: &ChoiceTree<'_>,
+    label: &[u32],
+    range_at: impl Fn(usize) -> Option<(u32, u32)>,
+) -> Option<Vec<Digit>> {
+    let n = label.len();
     let mut digits: Vec<Digit> = Vec::with_capacity(n.min(16));
     // Types so far, and of the gap after the last digit.
     let (mut acc, mut acc_m) = (0u128, true);
     let (mut gap, mut gap_m) = (0u128, true);
     let (mut p, mut byte) = (0usize, 0usize);
     while p < n {
-        let opts = options.at(p);
+        let range = range_at(p)?;
+        let opts = options.range(range);
         let own = opts.first().filter(|o| o.to_len == 0 && o.len() > 0)?;
         let own_bytes = match label.get(p..p + own.len())? {
             [c] if *c < 0x80 => 1,
@@ -241,6 +252,7 @@ fn odometer(options: &ChoiceTree<'_>, label: &[u32]) -> Option<Vec<Digit>> {
             }
             (gap, gap_m) = (0, true);
             digits.push(Digit {
+                opts: range,
                 pos: u32::try_from(p).ok()?,
                 own_len: own.len,
                 k: 0,
@@ -273,7 +285,7 @@ fn odometer(options: &ChoiceTree<'_>, label: &[u32]) -> Option<Vec<Digit>> {
         let suf = unpack(d.gap) | after;
         d.suf = pack(suf);
         d.suf_mapped = d.gap_mapped && after_m;
-        let own = options.at(d.pos as usize).first()?;
+        let own = options.range(d.opts).first()?;
         after = own.types() | suf;
         after_m = own.mapped && d.suf_mapped;
     }
@@ -962,19 +974,39 @@ impl Lgr {
         allow_odometer: bool,
     ) -> Result<Variants<'_>, LabelError> {
         let cps = Self::checked_cps(cps)?;
-        let (options, ambiguous) = self.options(&cps)?;
+        let odometer_ok = allow_odometer && !opts.allocatable_only;
+        // Fast path: every position's only element is context-free, so the
+        // digits come straight from the choices worked out at load,
+        // without a tree.
+        let sole = odometer_ok
+            .then(|| {
+                let tree = ChoiceTree { fixed: &self.fixed_opts, opts: Vec::new(), at: Vec::new() };
+                let digits = odometer(&tree, &cps, |p| {
+                    let f = self.sole_fixed_at(&cps, p)?;
+                    (f.opts.0 & IN_FIXED == 0).then_some((f.opts.0 | IN_FIXED, f.opts.1))
+                })?;
+                Some((tree, digits))
+            })
+            .flatten();
+        let (options, ambiguous, digits) = match sole {
+            Some((tree, digits)) => (tree, false, Some(digits)),
+            None => {
+                let (options, ambiguous) = self.options(&cps)?;
+                let digits = (odometer_ok && !ambiguous)
+                    .then(|| odometer(&options, &cps, |p| options.at.get(p).copied()))
+                    .flatten();
+                (options, ambiguous, digits)
+            }
+        };
         let n = cps.len();
+        // A label with one segmentation is walked as an odometer, starting
+        // from the original label (unless pruned: that needs the tree walk).
         let mut original_text = String::with_capacity(n);
         for &c in &cps {
             if let Some(ch) = char::from_u32(c) {
                 original_text.push(ch);
             }
         }
-        // A label with one segmentation is walked as an odometer, starting
-        // from the original label (unless pruned: that needs the tree walk).
-        let digits = (allow_odometer && !ambiguous && !opts.allocatable_only)
-            .then(|| odometer(&options, &cps))
-            .flatten();
         let odometer = digits.is_some();
         let (runs, buf, text) = if odometer {
             let mut text = String::with_capacity(2 * original_text.len() + 8);
@@ -1247,7 +1279,7 @@ impl Variants<'_> {
             j = jj;
             let Some(d) = self.digits.get_mut(j) else { return false };
             d.k += 1;
-            if let Some(o) = self.options.at(d.pos as usize).get(d.k as usize) {
+            if let Some(o) = self.options.range(d.opts).get(d.k as usize) {
                 break (*o, *d);
             }
             d.k = 0;
@@ -1273,7 +1305,7 @@ impl Variants<'_> {
         let base = self.text.len();
         let (mut acc, mut acc_m) = (pre | unpack(d.gap), pre_m && d.gap_mapped);
         for i in j + 1..self.digits.len() {
-            let own = self.digits.get(i).and_then(|e| self.options.at(e.pos as usize).first());
+            let own = self.digits.get(i).and_then(|e| self.options.range(e.opts).first());
             let (own_types, own_m) = own.map_or((0, true), |o| (o.types(), o.mapped));
             let Some(e) = self.digits.get_mut(i) else { break };
             e.text_start =
@@ -1296,7 +1328,7 @@ impl Variants<'_> {
             for d in &self.digits {
                 let pos = d.pos as usize;
                 self.buf.extend_from_slice(self.original.get(p..pos).unwrap_or(&[]));
-                let o = self.options.at(pos).get(d.k as usize);
+                let o = self.options.range(d.opts).get(d.k as usize);
                 self.buf.extend_from_slice(
                     o.map_or(&[][..], |o| o.cps(&self.original, pos, &self.lgr.var_pool)),
                 );
