@@ -314,8 +314,9 @@ fn read_list(path: &Path) -> Result<Vec<String>, PolicyError> {
 /// (`None` for a bare label).
 fn split_first(name: &str) -> (&str, &str, Option<&str>) {
     let name = name.strip_suffix('.').unwrap_or(name);
-    match name.split_once('.') {
-        Some((l, r)) => (name, l, Some(r)),
+    // A byte loop: names are short, and '.' is ASCII.
+    match name.bytes().position(|b| b == b'.') {
+        Some(i) => (name, name.get(..i).unwrap_or(""), name.get(i + 1..)),
         None => (name, name, None),
     }
 }
@@ -328,9 +329,11 @@ fn is_plain_ldh_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= idnsafe_idna::MAX_NAME_OCTETS
         && name.is_ascii()
-        && name
-            .split('.')
-            .all(|l| !idnsafe_idna::has_ace_prefix(l) && idnsafe_idna::is_valid_label(l))
+        && name.as_bytes().split(|&b| b == b'.').all(|l| {
+            // ASCII throughout, so every piece is a str.
+            std::str::from_utf8(l)
+                .is_ok_and(|l| !idnsafe_idna::has_ace_prefix(l) && idnsafe_idna::is_valid_label(l))
+        })
 }
 
 /// The U-label of one label (A-labels decoded, ASCII lower-cased); the label

@@ -127,7 +127,9 @@ impl SeqFreeKey {
                 }
                 continue;
             }
-            out.extend(char::from_u32(mapped));
+            if let Some(m) = char::from_u32(mapped) {
+                out.push(m);
+            }
         }
         out
     }
