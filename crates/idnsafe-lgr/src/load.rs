@@ -1133,6 +1133,7 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
     }
     let dense = Lgr::build_dense(&single, &seqs);
     let seq_second = Lgr::build_seq_second(&elems, &seqs);
+    let dense_fixed = Lgr::build_dense_fixed(&elems, &single);
     let lgr = Lgr {
         meta,
         elems,
@@ -1164,6 +1165,7 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
         doomed_types,
         var_pool,
         fixed_opts,
+        dense_fixed,
         seq_second,
         class_names,
         rule_bit,

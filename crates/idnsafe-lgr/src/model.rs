@@ -141,6 +141,9 @@ pub(crate) const DENSE_SEQ: u32 = 0x8000_0000;
 /// Maximum number of distinct variant types in one LGR.
 pub(crate) const MAX_TYPES: usize = 128;
 
+/// [`Lgr::dense_fixed`] for a code point without a context-free element.
+pub(crate) const NO_FIXED: (u32, u32) = (u32::MAX, 0);
+
 #[derive(Clone, Debug)]
 pub(crate) struct Var {
     pub cps: Box<[u32]>,
@@ -266,6 +269,20 @@ impl Lgr {
     }
 
     /// The single-code-point element of `c`, and whether a sequence starts with `c`.
+    pub(crate) fn build_dense_fixed(
+        elems: &[Elem],
+        single: &FxHashMap<u32, u32>,
+    ) -> Box<[(u32, u32)]> {
+        (0..DENSE_LIMIT)
+            .map(|c| {
+                single
+                    .get(&c)
+                    .and_then(|&i| elems.get(i as usize)?.fixed.as_ref())
+                    .map_or(NO_FIXED, |f| f.opts)
+            })
+            .collect()
+    }
+
     pub(crate) fn build_seq_second(elems: &[Elem], seqs: &FxHashMap<u32, Vec<u32>>) -> Box<[u64]> {
         let mut bits = vec![0u64; DENSE_LIMIT as usize / 64];
         for &c in seqs.values().flatten().filter_map(|&i| elems.get(i as usize)?.cps.get(1)) {
@@ -440,6 +457,10 @@ pub struct Lgr {
     pub(crate) var_pool: Vec<u32>,
     /// The choices of every context-free element ([`Elem::fixed`]).
     pub(crate) fixed_opts: Vec<Opt>,
+    /// For code points below [`DENSE_LIMIT`]: the range in
+    /// [`Lgr::fixed_opts`] of the choices of the code point's own
+    /// element when it is context-free ([`NO_FIXED`] otherwise).
+    pub(crate) dense_fixed: Box<[(u32, u32)]>,
     /// Bit c set: code point c (below [`DENSE_LIMIT`]) is the second of
     /// some sequence element, so a sequence can start just before it.
     pub(crate) seq_second: Box<[u64]>,

@@ -524,6 +524,22 @@ impl Lgr {
         self.elems.get(id as usize)?.fixed.as_ref()
     }
 
+    /// [`Lgr::sole_fixed_at`] as a range of [`Lgr::fixed_opts`], read from
+    /// the dense table for the common code points.
+    #[inline]
+    fn sole_fixed_range(&self, cps: &[u32], i: usize) -> Option<(u32, u32)> {
+        let &c = cps.get(i)?;
+        match (self.dense.get(c as usize), self.dense_fixed.get(c as usize)) {
+            (Some(&d), Some(&r)) => {
+                if r == NO_FIXED || (d & DENSE_SEQ != 0 && self.seq_matches_at(c, cps, i)) {
+                    return None;
+                }
+                Some(r)
+            }
+            _ => self.sole_fixed_at(cps, i).map(|f| f.opts),
+        }
+    }
+
     /// Every repertoire element that matches at `i`, longest first.
     pub(crate) fn candidates_at(&self, cps: &[u32], i: usize, out: &mut Vec<(ElemRef, usize)>) {
         out.clear();
@@ -982,8 +998,8 @@ impl Lgr {
             .then(|| {
                 let tree = ChoiceTree { fixed: &self.fixed_opts, opts: Vec::new(), at: Vec::new() };
                 let digits = odometer(&tree, &cps, |p| {
-                    let f = self.sole_fixed_at(&cps, p)?;
-                    (f.opts.0 & IN_FIXED == 0).then_some((f.opts.0 | IN_FIXED, f.opts.1))
+                    let (a, b) = self.sole_fixed_range(&cps, p)?;
+                    (a & IN_FIXED == 0).then_some((a | IN_FIXED, b))
                 })?;
                 Some((tree, digits))
             })
