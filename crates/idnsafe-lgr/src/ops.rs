@@ -207,8 +207,10 @@ struct Digit {
     /// Where the element starts in the original's UTF-8, and its length.
     byte: u32,
     own_bytes: u32,
-    /// Where this digit's choice starts in the current label's UTF-8.
+    /// Where this digit's choice starts in the current label's UTF-8, and
+    /// in its code points (valid while those are kept up to date).
     text_start: u32,
+    buf_start: u32,
     pre_mapped: bool,
     suf_mapped: bool,
     gap_mapped: bool,
@@ -259,6 +261,7 @@ fn odometer(
                 byte: u32::try_from(byte).ok()?,
                 own_bytes: u32::try_from(own_bytes).ok()?,
                 text_start: u32::try_from(byte).ok()?,
+                buf_start: u32::try_from(p).ok()?,
                 pre_mapped: acc_m,
                 suf_mapped: true,
                 gap_mapped: true,
@@ -1288,7 +1291,6 @@ impl Variants<'_> {
     /// built when asked for ([`Variants::leaf_cps`]).
     fn odometer_next(&mut self) -> bool {
         self.steps += 1;
-        self.buf_stale = true;
         let mut j = self.digits.len();
         let (o, d) = loop {
             let Some(jj) = j.checked_sub(1) else { return false };
@@ -1312,6 +1314,18 @@ impl Variants<'_> {
                 }
             }
         }
+        // Code points once asked for (an evaluation) are kept up to date
+        // the same way; until then they are not written at all.
+        let pos_after = (d.pos + d.own_len) as usize;
+        let buf_base = if self.buf_stale {
+            0
+        } else {
+            self.buf.truncate(d.buf_start as usize);
+            self.buf.extend_from_slice(o.cps(&self.original, d.pos as usize, &self.lgr.var_pool));
+            let base = self.buf.len();
+            self.buf.extend_from_slice(self.original.get(pos_after..).unwrap_or(&[]));
+            base
+        };
         let (pre, pre_m) = (unpack(d.pre) | o.types(), d.pre_mapped && o.mapped);
         self.leaf_types = pre | unpack(d.suf);
         self.leaf_mapped = pre_m && d.suf_mapped;
@@ -1326,6 +1340,8 @@ impl Variants<'_> {
             let Some(e) = self.digits.get_mut(i) else { break };
             e.text_start =
                 u32::try_from(base + (e.byte as usize).saturating_sub(after)).unwrap_or(u32::MAX);
+            e.buf_start = u32::try_from(buf_base + (e.pos as usize).saturating_sub(pos_after))
+                .unwrap_or(u32::MAX);
             e.pre = pack(acc);
             e.pre_mapped = acc_m;
             acc |= own_types | unpack(e.gap);
@@ -1335,15 +1351,17 @@ impl Variants<'_> {
         true
     }
 
-    /// The code points of the current leaf.
+    /// The code points of the current leaf (in odometer mode built on the
+    /// first call, then kept up to date by every reading).
     fn leaf_cps(&mut self) -> &[u32] {
         if self.buf_stale {
             self.buf_stale = false;
             self.buf.clear();
             let mut p = 0;
-            for d in &self.digits {
+            for d in self.digits.iter_mut() {
                 let pos = d.pos as usize;
                 self.buf.extend_from_slice(self.original.get(p..pos).unwrap_or(&[]));
+                d.buf_start = u32::try_from(self.buf.len()).unwrap_or(u32::MAX);
                 let o = self.options.range(d.opts).get(d.k as usize);
                 self.buf.extend_from_slice(
                     o.map_or(&[][..], |o| o.cps(&self.original, pos, &self.lgr.var_pool)),
