@@ -1118,8 +1118,11 @@ fn variant_fingerprint(table: usize, key: &str) -> u32 {
 
 /// One key of the registry state: (32-bit fingerprint, name index) pairs
 /// sorted by fingerprint, with a directory on the fingerprint's top bits
-/// so a lookup reads one directory slot and one short run (about eight
-/// pairs, one cache line) instead of binary-searching the whole array.
+/// (one slot per about 32 pairs: an eighth of a byte per name, small
+/// enough to stay in the processor's cache). Fingerprints are uniform, so
+/// within a run a fingerprint's place is predicted from its low bits: a
+/// lookup reads one directory slot and, nearly always, one cache line of
+/// pairs.
 #[derive(Debug, Default)]
 struct KeyIndex {
     entries: Vec<(u32, u32)>,
@@ -1134,9 +1137,10 @@ impl KeyIndex {
     fn build(mut entries: Vec<(u32, u32)>) -> KeyIndex {
         entries.sort_unstable();
         entries.shrink_to_fit();
-        // About eight entries per bucket: half a byte of directory per entry.
+        // About 32 entries per bucket: an eighth of a byte of directory
+        // per entry.
         let n = entries.len();
-        let bits = if n < 16 { 0 } else { (usize::BITS - 1 - n.leading_zeros()).saturating_sub(3) }
+        let bits = if n < 64 { 0 } else { (usize::BITS - 1 - n.leading_zeros()).saturating_sub(5) }
             .min(28);
         let shift = 32 - bits;
         let buckets = 1usize << bits;
@@ -1155,12 +1159,40 @@ impl KeyIndex {
     /// The names whose key has fingerprint `fp` (a superset of the names
     /// with the key: confirm each).
     fn get(&self, fp: u32) -> impl Iterator<Item = u32> + '_ {
-        self.hits(self.span(fp), fp)
+        let span = self.span(fp);
+        let guess = self.guess(span, fp);
+        self.hits(span, guess, self.fp_at(guess), fp)
     }
 
-    /// The names with fingerprint `fp` in the run `span` of `entries`.
-    fn hits(&self, (start, end): (usize, usize), fp: u32) -> impl Iterator<Item = u32> + '_ {
-        self.entries.get(start..end).unwrap_or(&[]).iter().filter(move |e| e.0 == fp).map(|e| e.1)
+    /// The fingerprint of pair `i` (`u32::MAX` past the end).
+    fn fp_at(&self, i: usize) -> u32 {
+        self.entries.get(i).map_or(u32::MAX, |e| e.0)
+    }
+
+    /// The names with fingerprint `fp` in the run `span` of `entries`,
+    /// searched from `guess`, whose fingerprint the caller read already
+    /// (`at_guess`).
+    fn hits(
+        &self,
+        (start, end): (usize, usize),
+        guess: usize,
+        at_guess: u32,
+        fp: u32,
+    ) -> impl Iterator<Item = u32> + '_ {
+        // The first pair of the run with a fingerprint >= fp: right of the
+        // guess when the guess is below fp, else at it or left of it.
+        let mut i = guess.clamp(start, end);
+        if i < end && at_guess < fp {
+            i += 1;
+            while i < end && self.fp_at(i) < fp {
+                i += 1;
+            }
+        } else {
+            while i > start && self.fp_at(i - 1) >= fp {
+                i -= 1;
+            }
+        }
+        self.entries.get(i..end).unwrap_or(&[]).iter().take_while(move |e| e.0 == fp).map(|e| e.1)
     }
 
     /// The range of `entries` whose fingerprints share `fp`'s top bits.
@@ -1169,6 +1201,14 @@ impl KeyIndex {
         let start = self.dir.get(h).copied().unwrap_or(0) as usize;
         let end = self.dir.get(h + 1).copied().unwrap_or(0) as usize;
         (start, end)
+    }
+
+    /// Where in its run `fp` is expected: its place among the run's
+    /// fingerprints is about its low bits' fraction of their range.
+    fn guess(&self, (start, end): (usize, usize), fp: u32) -> usize {
+        let low = u64::from(fp) & ((1u64 << self.shift) - 1);
+        let len = end.saturating_sub(start) as u64;
+        start + ((low * len) >> self.shift) as usize
     }
 
     fn heap_bytes(&self) -> usize {
@@ -1299,26 +1339,33 @@ impl RegistryState {
 
     /// The unconfirmed hits of one fingerprint per key, in `KeyKind`
     /// order (`None`: that key is not looked up). All directory slots are
-    /// read first, then the first pair of every run, and only then the
-    /// runs: each step's reads are independent, so their cache misses
-    /// overlap instead of following one another.
+    /// read first, then the pair where each fingerprint is expected, and
+    /// only then the runs: each step's reads are independent, so their
+    /// cache misses overlap instead of following one another.
     fn candidates(&self, fps: [Option<u32>; 4]) -> [Vec<u32>; 4] {
         let spans: [(usize, usize); 4] =
             std::array::from_fn(|i| match (fps.get(i).copied().flatten(), self.keys.get(i)) {
                 (Some(fp), Some(k)) => k.span(fp),
                 _ => (0, 0),
             });
-        // A run is sorted: when its first fingerprint is above the one
-        // looked for, it holds none.
-        let first: [u32; 4] = std::array::from_fn(|i| match (self.keys.get(i), spans.get(i)) {
-            (Some(k), Some(&(start, end))) if start < end => {
-                k.entries.get(start).map_or(u32::MAX, |e| e.0)
+        // Where each fingerprint should be, read before any run is
+        // searched: the reads are independent and their misses overlap.
+        let guesses: [usize; 4] = std::array::from_fn(|i| {
+            match (fps.get(i).copied().flatten(), self.keys.get(i), spans.get(i)) {
+                (Some(fp), Some(k), Some(&span)) => k.guess(span, fp),
+                _ => 0,
             }
-            _ => u32::MAX,
         });
+        let at_guess: [u32; 4] =
+            std::array::from_fn(|i| match (self.keys.get(i), guesses.get(i)) {
+                (Some(k), Some(&g)) => k.fp_at(g),
+                _ => u32::MAX,
+            });
         std::array::from_fn(|i| {
-            match (fps.get(i).copied().flatten(), self.keys.get(i), spans.get(i), first.get(i)) {
-                (Some(fp), Some(k), Some(&span), Some(&f)) if f <= fp => k.hits(span, fp).collect(),
+            match (fps.get(i).copied().flatten(), self.keys.get(i), spans.get(i), guesses.get(i)) {
+                (Some(fp), Some(k), Some(&span), Some(&g)) => {
+                    k.hits(span, g, at_guess.get(i).copied().unwrap_or(u32::MAX), fp).collect()
+                }
                 _ => Vec::new(),
             }
         })
