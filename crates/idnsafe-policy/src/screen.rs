@@ -1218,7 +1218,7 @@ impl KeyIndex {
 
 /// The names already registered, indexed once by exact label, variant key,
 /// equivalence key and confusable key ([`KeyIndex`]: 8 bytes per name per
-/// key and half a byte of directory), plus the labels in one arena.
+/// key and an eighth of a byte of directory), plus the labels in one arena.
 #[derive(Debug, Default)]
 pub struct RegistryState {
     arena: String,
