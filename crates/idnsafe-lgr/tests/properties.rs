@@ -2,6 +2,8 @@
 //! label-wise, and index keys agree with variant generation.
 
 use idnsafe_lgr::{Lgr, VariantOptions};
+
+mod common;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -186,13 +188,7 @@ proptest! {
     #[test]
     fn odometer_agrees_with_tree_walk((i, a) in label(), limit in prop_oneof![Just(1u64), Just(3), Just(16), Just(300)]) {
         let l = &lgrs()[i];
-        let opts = VariantOptions { limit, allocatable_only: false };
-        let mut fast = l.lgr.variants(&a, opts.clone()).unwrap();
-        let mut slow = l.lgr.variants_by_tree_walk(&a, opts).unwrap();
-        let got: Vec<_> = fast.by_ref().collect();
-        let want: Vec<_> = slow.by_ref().collect();
-        prop_assert_eq!(&got, &want, "{}: {:?}", l.name, a);
-        prop_assert_eq!(fast.truncated(), slow.truncated(), "{}: {:?}", l.name, a);
+        common::assert_walks_agree(&l.lgr, &a, limit);
     }
 }
 
@@ -205,13 +201,7 @@ fn odometer_agrees_with_tree_walk_on_latin_names() {
         ["google", "paypal", "thequickbrown", "xyz", "a", "bank-of-union", "0x1", "unionfoundation"]
     {
         for limit in [0, 1, 5, 16, 10_000] {
-            let opts = VariantOptions { limit, allocatable_only: false };
-            let mut fast = lgr.variants(a, opts.clone()).unwrap();
-            let mut slow = lgr.variants_by_tree_walk(a, opts).unwrap();
-            let got: Vec<_> = fast.by_ref().collect();
-            let want: Vec<_> = slow.by_ref().collect();
-            assert_eq!(got, want, "{a} limit {limit}");
-            assert_eq!(fast.truncated(), slow.truncated(), "{a} limit {limit}");
+            common::assert_walks_agree(&lgr, a, limit);
         }
     }
 }
