@@ -1292,21 +1292,22 @@ impl Variants<'_> {
     fn odometer_next(&mut self) -> bool {
         self.steps += 1;
         let mut j = self.digits.len();
-        let (o, d) = loop {
+        let o = loop {
             let Some(jj) = j.checked_sub(1) else { return false };
             j = jj;
             let Some(d) = self.digits.get_mut(j) else { return false };
             d.k += 1;
-            if let Some(o) = self.options.range(d.opts).get(d.k as usize) {
-                break (*o, *d);
+            if let Some(&o) = self.options.range(d.opts).get(d.k as usize) {
+                break o;
             }
             d.k = 0;
         };
+        let Some(d) = self.digits.get(j) else { return false };
+        let (pos, after, pos_after) =
+            (d.pos as usize, (d.byte + d.own_bytes) as usize, (d.pos + d.own_len) as usize);
         self.text.truncate(d.text_start as usize);
-        let after = (d.byte + d.own_bytes) as usize;
         if o.to_len == 0 {
-            let own = self.original_text.get(d.byte as usize..after).unwrap_or("");
-            self.text.push_str(own);
+            self.text.push_str(self.original_text.get(d.byte as usize..after).unwrap_or(""));
         } else {
             for &c in o.cps(&[], 0, &self.lgr.var_pool) {
                 if let Some(ch) = char::from_u32(c) {
@@ -1316,12 +1317,11 @@ impl Variants<'_> {
         }
         // Code points once asked for (an evaluation) are kept up to date
         // the same way; until then they are not written at all.
-        let pos_after = (d.pos + d.own_len) as usize;
         let buf_base = if self.buf_stale {
             0
         } else {
             self.buf.truncate(d.buf_start as usize);
-            self.buf.extend_from_slice(o.cps(&self.original, d.pos as usize, &self.lgr.var_pool));
+            self.buf.extend_from_slice(o.cps(&self.original, pos, &self.lgr.var_pool));
             let base = self.buf.len();
             self.buf.extend_from_slice(self.original.get(pos_after..).unwrap_or(&[]));
             base
@@ -1329,23 +1329,25 @@ impl Variants<'_> {
         let (pre, pre_m) = (unpack(d.pre) | o.types(), d.pre_mapped && o.mapped);
         self.leaf_types = pre | unpack(d.suf);
         self.leaf_mapped = pre_m && d.suf_mapped;
-        // The later digits went back to their own code points: where they
-        // start moved with this digit's choice, and so did the types
-        // before them.
         let base = self.text.len();
-        let (mut acc, mut acc_m) = (pre | unpack(d.gap), pre_m && d.gap_mapped);
-        for i in j + 1..self.digits.len() {
-            let own = self.digits.get(i).and_then(|e| self.options.range(e.opts).first());
-            let (own_types, own_m) = own.map_or((0, true), |o| (o.types(), o.mapped));
-            let Some(e) = self.digits.get_mut(i) else { break };
-            e.text_start =
-                u32::try_from(base + (e.byte as usize).saturating_sub(after)).unwrap_or(u32::MAX);
-            e.buf_start = u32::try_from(buf_base + (e.pos as usize).saturating_sub(pos_after))
-                .unwrap_or(u32::MAX);
-            e.pre = pack(acc);
-            e.pre_mapped = acc_m;
-            acc |= own_types | unpack(e.gap);
-            acc_m &= own_m && e.gap_mapped;
+        if j + 1 < self.digits.len() {
+            // The later digits went back to their own code points: where
+            // they start moved with this digit's choice, and so did the
+            // types before them.
+            let (mut acc, mut acc_m) = (pre | unpack(d.gap), pre_m && d.gap_mapped);
+            for i in j + 1..self.digits.len() {
+                let own = self.digits.get(i).and_then(|e| self.options.range(e.opts).first());
+                let (own_types, own_m) = own.map_or((0, true), |o| (o.types(), o.mapped));
+                let Some(e) = self.digits.get_mut(i) else { break };
+                e.text_start = u32::try_from(base + (e.byte as usize).saturating_sub(after))
+                    .unwrap_or(u32::MAX);
+                e.buf_start = u32::try_from(buf_base + (e.pos as usize).saturating_sub(pos_after))
+                    .unwrap_or(u32::MAX);
+                e.pre = pack(acc);
+                e.pre_mapped = acc_m;
+                acc |= own_types | unpack(e.gap);
+                acc_m &= own_m && e.gap_mapped;
+            }
         }
         self.text.push_str(self.original_text.get(after..).unwrap_or(""));
         true

@@ -1065,8 +1065,14 @@ impl Policy {
             return false;
         };
         let n = usize::try_from(limit).unwrap_or(usize::MAX).min(64);
-        bundle.entries.reserve(n);
-        bundle.text.reserve(n * (label_len + 2));
+        // Usually still empty: allocated at its size at once.
+        if bundle.entries.capacity() == 0 && bundle.text.capacity() == 0 {
+            bundle.entries = Vec::with_capacity(n);
+            bundle.text = String::with_capacity(n * (label_len + 2));
+        } else {
+            bundle.entries.reserve(n);
+            bundle.text.reserve(n * (label_len + 2));
+        }
         while let Some(allocatable) = vs.next_into(&mut bundle.text) {
             let status = match (self.file.variants.policy, allocatable) {
                 (VariantPolicy::Bundle, true) => BundleStatus::Allocated,
