@@ -225,8 +225,9 @@ struct Digit {
 
 /// The positions with a choice of a label with one segmentation, as
 /// odometer digits at their first choice (the label's own code points).
-/// `None` when some position's first choice is not the label's own (then
-/// the tree walk is used).
+/// `None` (then the tree walk is used) when some position has no choice
+/// (`range_at` gives none) or a first choice that is not the label's own,
+/// or an offset does not fit 32 bits.
 fn odometer(
     options: &ChoiceTree<'_>,
     label: &[u32],
@@ -422,10 +423,8 @@ pub struct Variants<'a> {
     buf_stale: bool,
     /// The original label in UTF-8.
     original_text: String,
-    /// The choices taken, from the start of the label; `buf` holds their
-    /// code points. In odometer mode ([`odometer`]), one frame per
-    /// position with a choice, whose `types` and `mapped` describe what
-    /// follows it when every later position keeps its own code points.
+    /// The tree walk's choices, from the start of the label (empty in
+    /// odometer mode, which uses `digits`).
     path: Vec<Frame>,
     odometer: bool,
     /// Types, and whether every position was mapped, of the current leaf.
@@ -441,9 +440,11 @@ pub struct Variants<'a> {
     truncated: bool,
     opts: VariantOptions,
     steps: u64,
+    /// The current leaf's code points (in odometer mode only once asked
+    /// for: [`Variants::leaf_cps`]).
     buf: Vec<u32>,
-    /// `buf` in UTF-8, kept in step with it (only the changed tail of each
-    /// label is encoded).
+    /// The current leaf in UTF-8 (only the changed tail of each label is
+    /// written).
     text: String,
 }
 
@@ -1277,8 +1278,9 @@ impl Variants<'_> {
     }
 
     /// Moves to the next leaf of the choice tree (DFS order), leaving its
-    /// code points in `buf`, its UTF-8 in `text` and its types in
-    /// `leaf_types`.
+    /// UTF-8 in `text`, its types in `leaf_types` and its code points in
+    /// `buf` (in odometer mode only once [`Variants::leaf_cps`] asked for
+    /// them).
     fn next_leaf(&mut self) -> bool {
         if self.odometer { self.odometer_next() } else { self.tree_next() }
     }
@@ -1381,10 +1383,8 @@ impl Variants<'_> {
         if self.odometer && self.text != self.original_text {
             return false;
         }
-        let original = std::mem::take(&mut self.original);
-        let same = same_cps(self.leaf_cps(), &original);
-        self.original = original;
-        same
+        self.leaf_cps();
+        same_cps(&self.buf, &self.original)
     }
 
     /// [`Variants::next_leaf`] over the choice tree, pruning branches
@@ -1491,7 +1491,7 @@ impl Variants<'_> {
 }
 
 impl Variants<'_> {
-    /// Moves to the next variant label, left in `self.buf`; returns its
+    /// Moves to the next variant label, left in `self.text`; returns its
     /// types and, unless `evaluate_doomed` is false and the types make it
     /// unallocatable whatever its rules say, its disposition.
     fn advance(&mut self, evaluate_doomed: bool) -> Option<(u128, Option<Disposition>)> {

@@ -269,9 +269,9 @@ fn repertoire_must_be_pvalid() {
 /// Labels with one segmentation are enumerated as an odometer. On an LGR
 /// built to expose its mistakes (reflexive mappings whose types must be
 /// carried, sequences, targets of other lengths in UTF-8, rules that read the
-/// variant label's code points), every label of up to four code points
-/// gives the same variants, types, dispositions and truncation as the
-/// general walk of the choice tree.
+/// variant label's code points), every label of up to four elements gives
+/// the same variants, types, dispositions and truncation as the general
+/// walk of the choice tree, and so does the bundle.
 #[test]
 fn odometer_agrees_with_tree_walk_exhaustively() {
     let l = lgr(r#"<data>
@@ -312,4 +312,46 @@ fn odometer_agrees_with_tree_walk_exhaustively() {
         }
     }
     assert!(checked > 10_000, "{checked}");
+}
+
+/// An LGR where a variant label can spell the original again (`x y` → `x`
+/// beside `z` → `y z`): the bundle, which does not evaluate blocked
+/// variants, must still not list the label itself nor count it as left
+/// out (found in review: the check built the code points from an empty
+/// original).
+#[test]
+fn a_variant_that_spells_the_original_is_not_listed() {
+    let l = lgr(r#"<data>
+      <char cp="0061"/>
+      <char cp="0078 0079"><var cp="0078" type="blocked"/></char>
+      <char cp="007A"><var cp="0079 007A" type="blocked"/></char>
+    </data><rules><action disp="blocked" any-variant="blocked"/><action disp="valid"/></rules>"#);
+    let listed: Vec<String> = l.bundle("axyz", 100).unwrap().map(|b| b.label).collect();
+    assert_eq!(listed, ["axyyz", "axz"]);
+    for limit in [0, 1, 2, 3, 100] {
+        common::assert_walks_agree(&l, "axyz", limit);
+    }
+    let mut two = l.bundle("axyz", 2).unwrap();
+    assert_eq!(two.by_ref().count(), 2);
+    assert!(!two.truncated(), "only the original is left after two labels");
+}
+
+/// A variant target holding a surrogate (the loader accepts it; the UTF-8
+/// leaves it out) makes a variant's UTF-8 equal the original's: the
+/// labels evaluated after it must still be evaluated on their own code
+/// points.
+#[test]
+fn a_surrogate_in_a_variant_does_not_shift_later_evaluations() {
+    let l = lgr(r#"<data>
+      <char cp="0061"/>
+      <char cp="0062"><var cp="D800 0062" type="t"/><var cp="0063" type="t"/></char>
+      <char cp="0063"/>
+    </data><rules>
+      <rule name="has-a"><char cp="0061"/></rule>
+      <action disp="blocked" match="has-a"/>
+      <action disp="allocatable" any-variant="t"/>
+    </rules>"#);
+    for limit in [1, 2, 100] {
+        common::assert_walks_agree(&l, "ab", limit);
+    }
 }
