@@ -268,7 +268,8 @@ impl Lgr {
             .collect()
     }
 
-    /// The single-code-point element of `c`, and whether a sequence starts with `c`.
+    /// [`Lgr::dense_fixed`]: per code point below [`DENSE_LIMIT`], the
+    /// load-time choices of its own element when that is context-free.
     pub(crate) fn build_dense_fixed(
         elems: &[Elem],
         single: &FxHashMap<u32, u32>,
@@ -283,6 +284,8 @@ impl Lgr {
             .collect()
     }
 
+    /// [`Lgr::seq_second`]: the code points below [`DENSE_LIMIT`] that are
+    /// the second of some sequence element.
     pub(crate) fn build_seq_second(elems: &[Elem], seqs: &FxHashMap<u32, Vec<u32>>) -> Box<[u64]> {
         let mut bits = vec![0u64; DENSE_LIMIT as usize / 64];
         for &c in seqs.values().flatten().filter_map(|&i| elems.get(i as usize)?.cps.get(1)) {
@@ -303,6 +306,8 @@ impl Lgr {
         }
     }
 
+    /// The single-code-point element of `c`, and whether a sequence
+    /// starts with `c`.
     #[inline(always)]
     pub(crate) fn single_and_seq(&self, c: u32) -> (Option<u32>, bool) {
         match self.dense.get(c as usize) {

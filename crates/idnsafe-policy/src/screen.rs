@@ -1187,7 +1187,7 @@ impl KeyIndex {
     ) -> impl Iterator<Item = u32> + '_ {
         // The first pair of the run with a fingerprint >= fp: right of the
         // guess when the guess is below fp, else at it or left of it.
-        let mut i = guess.clamp(start, end);
+        let mut i = guess.max(start).min(end);
         if i < end && at_guess < fp {
             i += 1;
             while i < end && self.fp_at(i) < fp {
@@ -1452,7 +1452,7 @@ mod tests {
     /// sizes around its thresholds and fingerprints at the extremes.
     #[test]
     fn key_index_finds_every_entry() {
-        for n in [0usize, 1, 15, 16, 17, 1000, 100_003] {
+        for n in [0usize, 1, 15, 16, 17, 63, 64, 65, 1000, 100_003] {
             // A cheap deterministic spread, with duplicates and the extremes.
             let mut x = 0x9E37_79B9u32;
             let mut entries: Vec<(u32, u32)> = (0..n as u32)
