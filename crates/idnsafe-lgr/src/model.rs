@@ -169,19 +169,11 @@ pub(crate) struct Elem {
     /// the rule with prefilter bit b (so a label without it cannot match).
     pub first_mask: u128,
     /// Its choices, worked out once, when neither it nor any of its
-    /// variants has a context (they are then the same in every label).
-    pub fixed: Option<FixedChoices>,
-}
-
-/// The choice-tree entries of a context-free element ([`Elem::fixed`]).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct FixedChoices {
-    /// Types of its reflexive mappings, and whether it has one.
-    pub own_types: u128,
-    pub own_mapped: bool,
-    /// Its choices in [`Lgr::fixed_opts`]: itself first, then one per
-    /// distinct variant target with the types of every mapping to it.
-    pub opts: (u32, u32),
+    /// variants has a context (they are then the same in every label): a
+    /// range of [`Lgr::fixed_opts`], itself first (with the types of its
+    /// reflexive mappings), then one per distinct variant target with the
+    /// types of every mapping to it.
+    pub fixed: Option<(u32, u32)>,
 }
 
 /// One choice at a position of a label's choice tree: an element of `len`
@@ -275,12 +267,7 @@ impl Lgr {
         single: &FxHashMap<u32, u32>,
     ) -> Box<[(u32, u32)]> {
         (0..DENSE_LIMIT)
-            .map(|c| {
-                single
-                    .get(&c)
-                    .and_then(|&i| elems.get(i as usize)?.fixed.as_ref())
-                    .map_or(NO_FIXED, |f| f.opts)
-            })
+            .map(|c| single.get(&c).and_then(|&i| elems.get(i as usize)?.fixed).unwrap_or(NO_FIXED))
             .collect()
     }
 
@@ -323,9 +310,9 @@ impl Lgr {
 }
 
 impl Elem {
-    /// The element's fixed choices, if it and its variants are
-    /// context-free; their entries are appended to `opts`.
-    pub(crate) fn compute_fixed(&self, opts: &mut Vec<Opt>) -> Option<FixedChoices> {
+    /// The element's fixed choices ([`Elem::fixed`]), if it and its
+    /// variants are context-free; their entries are appended to `opts`.
+    pub(crate) fn compute_fixed(&self, opts: &mut Vec<Opt>) -> Option<(u32, u32)> {
         if self.when.is_some()
             || self.not_when.is_some()
             || self.vars.iter().any(|v| v.when.is_some() || v.not_when.is_some())
@@ -355,7 +342,7 @@ impl Elem {
                 opts.push(Opt::var(len, v, types));
             }
         }
-        Some(FixedChoices { own_types, own_mapped, opts: (start, to_u32(opts.len())) })
+        Some((start, to_u32(opts.len())))
     }
 }
 

@@ -96,21 +96,28 @@ impl<'a> ChoiceTree<'a> {
         self.at.len()
     }
 
-    /// Adds a position whose only element is the context-free `f`.
+    /// A range of load-time choices ([`Lgr::fixed_opts`]) as a position's
+    /// range refers to it (`None` when it is too far to be tagged).
+    fn tag_fixed((a, b): (u32, u32)) -> Option<(u32, u32)> {
+        (a & IN_FIXED == 0).then_some((a | IN_FIXED, b))
+    }
+
+    /// Adds a position whose only element is context-free, with the
+    /// choices `fixed` worked out at load.
     #[inline]
-    fn push_sole(&mut self, f: &FixedChoices) {
-        if f.opts.0 & IN_FIXED == 0 {
-            self.at.push((f.opts.0 | IN_FIXED, f.opts.1));
-        } else {
-            let start = self.opts.len();
-            self.push_fixed(f);
-            self.close(start);
+    fn push_sole(&mut self, fixed: (u32, u32)) {
+        match Self::tag_fixed(fixed) {
+            Some(r) => self.at.push(r),
+            None => {
+                let start = self.opts.len();
+                self.push_fixed(fixed);
+                self.close(start);
+            }
         }
     }
 
     /// Pushes the choices of a context-free element worked out at load.
-    fn push_fixed(&mut self, f: &FixedChoices) {
-        let (a, b) = f.opts;
+    fn push_fixed(&mut self, (a, b): (u32, u32)) {
         self.opts.extend_from_slice(self.fixed.get(a as usize..b as usize).unwrap_or(&[]));
     }
 
@@ -401,12 +408,9 @@ struct Frame {
     /// choice's code points.
     buf_start: usize,
     text_start: usize,
-    /// Types, and whether every position was mapped, before this choice
-    /// and up to it (with the single-choice positions that follow it).
+    /// Types, and whether every position was mapped, before this choice.
     pre: [u64; 2],
     pre_mapped: bool,
-    types: [u64; 2],
-    mapped: bool,
 }
 
 /// A lazily streamed iterator over the variant labels of a label.
@@ -515,33 +519,24 @@ impl Lgr {
         })
     }
 
-    /// The single-code-point element at `i` with its fixed choices, when it
-    /// is the only element that can start there (no sequence matches) and
-    /// it has no context.
-    fn sole_fixed_at(&self, cps: &[u32], i: usize) -> Option<&FixedChoices> {
+    /// The load-time choices ([`Elem::fixed`]) of the single-code-point
+    /// element at `i`, when it is the only element that can start there
+    /// (no sequence matches) and it has no context; common code points are
+    /// read from the dense table.
+    #[inline]
+    fn sole_fixed_at(&self, cps: &[u32], i: usize) -> Option<(u32, u32)> {
         let &c = cps.get(i)?;
-        let (single, seq) = self.single_and_seq(c);
-        let id = single?;
+        let (fixed, seq) = match (self.dense.get(c as usize), self.dense_fixed.get(c as usize)) {
+            (Some(&d), Some(&r)) => ((r != NO_FIXED).then_some(r), d & DENSE_SEQ != 0),
+            _ => {
+                let (single, seq) = self.single_and_seq(c);
+                (self.elems.get(single? as usize)?.fixed, seq)
+            }
+        };
         if seq && self.seq_matches_at(c, cps, i) {
             return None;
         }
-        self.elems.get(id as usize)?.fixed.as_ref()
-    }
-
-    /// [`Lgr::sole_fixed_at`] as a range of [`Lgr::fixed_opts`], read from
-    /// the dense table for the common code points.
-    #[inline]
-    fn sole_fixed_range(&self, cps: &[u32], i: usize) -> Option<(u32, u32)> {
-        let &c = cps.get(i)?;
-        match (self.dense.get(c as usize), self.dense_fixed.get(c as usize)) {
-            (Some(&d), Some(&r)) => {
-                if r == NO_FIXED || (d & DENSE_SEQ != 0 && self.seq_matches_at(c, cps, i)) {
-                    return None;
-                }
-                Some(r)
-            }
-            _ => self.sole_fixed_at(cps, i).map(|f| f.opts),
-        }
+        fixed
     }
 
     /// Every repertoire element that matches at `i`, longest first.
@@ -832,8 +827,9 @@ impl Lgr {
     fn reflexive(&self, e: ElemRef, label: &[u32], s: &Seg) -> (u128, bool) {
         let ElemRef::Elem(id) = e else { return (0, false) };
         let Some(el) = self.elems.get(id as usize) else { return (0, false) };
-        if let Some(f) = &el.fixed {
-            return (f.own_types, f.own_mapped);
+        if let Some((a, _)) = el.fixed {
+            let own = self.fixed_opts.get(a as usize);
+            return own.map_or((0, false), |o| (o.types(), o.mapped));
         }
         let mut t = 0;
         let mut any = false;
@@ -918,7 +914,7 @@ impl Lgr {
                     ambiguous = true;
                 }
                 if let ElemRef::Elem(id) = e
-                    && let Some(f) = self.elems.get(id as usize).and_then(|el| el.fixed.as_ref())
+                    && let Some(f) = self.elems.get(id as usize).and_then(|el| el.fixed)
                 {
                     tree.push_fixed(f);
                     continue;
@@ -1001,10 +997,8 @@ impl Lgr {
         let sole = odometer_ok
             .then(|| {
                 let tree = ChoiceTree { fixed: &self.fixed_opts, opts: Vec::new(), at: Vec::new() };
-                let digits = odometer(&tree, &cps, |p| {
-                    let (a, b) = self.sole_fixed_range(&cps, p)?;
-                    (a & IN_FIXED == 0).then_some((a | IN_FIXED, b))
-                })?;
+                let digits =
+                    odometer(&tree, &cps, |p| ChoiceTree::tag_fixed(self.sole_fixed_at(&cps, p)?))?;
                 Some((tree, digits))
             })
             .flatten();
@@ -1403,8 +1397,6 @@ impl Variants<'_> {
                 text_start: 0,
                 pre: [0; 2],
                 pre_mapped: true,
-                types: [0; 2],
-                mapped: true,
             });
         }
         // Bound the work between two outputs of a pruned search.
@@ -1463,8 +1455,6 @@ impl Variants<'_> {
                     end = to;
                 }
             }
-            f.types = pack(types);
-            f.mapped = mapped;
             if dead {
                 continue;
             }
@@ -1482,8 +1472,6 @@ impl Variants<'_> {
                     text_start,
                     pre: pack(types),
                     pre_mapped: mapped,
-                    types: [0; 2],
-                    mapped: true,
                 });
             }
         }
