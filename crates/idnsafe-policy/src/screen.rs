@@ -496,11 +496,10 @@ impl Policy {
         self.zone_of(rest, false).map(|z| (ulabel_of(label), z))
     }
 
-    /// The policy zone a name's labels after the first spell (any A-label
-    /// or case form of it), or the first zone for a bare label (`None`).
-    /// The policy's zone that `rest` (the name after its first label)
-    /// names; `plain` when the name is already known to be plain LDH
-    /// ASCII without A-labels ([`is_plain_ldh_name`]).
+    /// The policy zone that `rest` (a name's labels after the first)
+    /// spells in any A-label or case form, or the first zone for a bare
+    /// label (`None`); `plain` when the name is already known to be plain
+    /// LDH ASCII without A-labels ([`is_plain_ldh_name`]).
     fn zone_of(&self, rest: Option<&str>, plain: bool) -> Option<&str> {
         let zones = &self.file.policy.zones;
         let Some(rest) = rest else { return zones.first().map(String::as_str) };
@@ -700,7 +699,7 @@ impl Policy {
         let conf_key = conf_action.map(|_| self.confusable_key(&label));
         let [raw_exact, raw_var, raw_eq, raw_conf] = state.candidates([
             Some(fingerprint(KeyKind::Exact, &label)),
-            var_key.as_deref().zip(t).map(|(k, (ti, _))| variant_fingerprint(ti, k)),
+            var_key.as_deref().zip(t).map(|(k, (ti, _))| fingerprint(KeyKind::Variant, (ti, k))),
             eq_key.as_deref().map(|k| fingerprint(KeyKind::Equivalence, k)),
             conf_key.as_deref().map(|k| fingerprint(KeyKind::Confusable, k)),
         ]);
@@ -722,50 +721,47 @@ impl Policy {
         // Variants (by index key, or bounded enumeration when the LGR's
         // variant relation is not an equivalence).
         let mut variant_hits: Vec<u32> = Vec::new();
-        {
-            if let Some((_, t)) = t {
-                if let Some(k) = &var_key {
-                    // Equal keys are necessary for being variants; each hit
-                    // is confirmed (pairwise, no enumeration) unless the
-                    // table's relation is an equivalence.
-                    variant_hits = raw_var
-                        .into_iter()
-                        .filter(|&i| {
-                            let other = state.label(i);
-                            other != label
-                                && t.variant_key(other).is_some_and(|k2| k2 == *k)
-                                && t.confirm(&label, other)
-                        })
-                        .collect();
-                } else if let Ok(mut vs) = t.lgr.bundle(&label, MAX_VARIANT_ENUMERATION) {
-                    // Bounded enumeration: exact up to the limit, and said
-                    // so when the limit stopped it.
-                    let mut v = String::new();
-                    while vs.next_into(&mut v).is_some() {
-                        variant_hits
-                            .extend(state.lookup(KeyKind::Exact, &v, |i| state.label(i) == v));
-                        v.clear();
-                    }
-                    if vs.truncated() {
-                        reasons.push(
-                            Reason::new(
-                                "VARIANT_CHECK_INCOMPLETE",
-                                Verdict::Review,
-                                format!(
-                                    "'{label}' has more than {MAX_VARIANT_ENUMERATION} variant labels under \
-                                     the {} table; only the first {MAX_VARIANT_ENUMERATION} were compared \
-                                     with registered names.",
-                                    t.id
-                                ),
-                            )
-                            .table(&t.id),
-                        );
-                    }
+        if let Some((_, t)) = t {
+            if let Some(k) = &var_key {
+                // Equal keys are necessary for being variants; each hit
+                // is confirmed (pairwise, no enumeration) unless the
+                // table's relation is an equivalence.
+                variant_hits = raw_var
+                    .into_iter()
+                    .filter(|&i| {
+                        let other = state.label(i);
+                        other != label
+                            && t.variant_key(other).is_some_and(|k2| k2 == *k)
+                            && t.confirm(&label, other)
+                    })
+                    .collect();
+            } else if let Ok(mut vs) = t.lgr.bundle(&label, MAX_VARIANT_ENUMERATION) {
+                // Bounded enumeration: exact up to the limit, and said
+                // so when the limit stopped it.
+                let mut v = String::new();
+                while vs.next_into(&mut v).is_some() {
+                    variant_hits.extend(state.lookup(KeyKind::Exact, &v, |i| state.label(i) == v));
+                    v.clear();
                 }
-                self.variant_reasons(state, &label, t, &variant_hits, &same_holder, &mut reasons);
-                if !req.without_bundle {
-                    bundle_truncated = self.bundle_of(cps, t, &mut bundle);
+                if vs.truncated() {
+                    reasons.push(
+                        Reason::new(
+                            "VARIANT_CHECK_INCOMPLETE",
+                            Verdict::Review,
+                            format!(
+                                "'{label}' has more than {MAX_VARIANT_ENUMERATION} variant labels under \
+                                 the {} table; only the first {MAX_VARIANT_ENUMERATION} were compared \
+                                 with registered names.",
+                                t.id
+                            ),
+                        )
+                        .table(&t.id),
+                    );
                 }
+            }
+            self.variant_reasons(state, &label, t, &variant_hits, &same_holder, &mut reasons);
+            if !req.without_bundle {
+                (bundle, bundle_truncated) = self.bundle_of(cps, t);
             }
         }
         // Equivalence keys beyond the LGRs.
@@ -1056,23 +1052,19 @@ impl Policy {
         }
     }
 
-    /// Lists the variant labels of the bundle; true when the policy's
-    /// limit cut the list short.
-    fn bundle_of(&self, cps: Vec<u32>, t: &Table, bundle: &mut Bundle) -> bool {
+    /// The variant labels of the bundle, and whether the policy's limit
+    /// cut the list short.
+    fn bundle_of(&self, cps: Vec<u32>, t: &Table) -> (Bundle, bool) {
         let limit = self.file.variants.bundle_limit;
         let label_len = cps.len();
         let Ok(mut vs) = t.lgr.bundle_cps(cps, limit) else {
-            return false;
+            return (Bundle::default(), false);
         };
         let n = usize::try_from(limit).unwrap_or(usize::MAX).min(64);
-        // Usually still empty: allocated at its size at once.
-        if bundle.entries.capacity() == 0 && bundle.text.capacity() == 0 {
-            bundle.entries = Vec::with_capacity(n);
-            bundle.text = String::with_capacity(n * (label_len + 2));
-        } else {
-            bundle.entries.reserve(n);
-            bundle.text.reserve(n * (label_len + 2));
-        }
+        let mut bundle = Bundle {
+            text: String::with_capacity(n * (label_len + 2)),
+            entries: Vec::with_capacity(n),
+        };
         while let Some(allocatable) = vs.next_into(&mut bundle.text) {
             let status = match (self.file.variants.policy, allocatable) {
                 (VariantPolicy::Bundle, true) => BundleStatus::Allocated,
@@ -1081,7 +1073,7 @@ impl Policy {
             };
             bundle.close(status);
         }
-        vs.truncated()
+        (bundle, vs.truncated())
     }
 }
 
@@ -1101,22 +1093,13 @@ enum KeyKind {
     Confusable,
 }
 
-/// A 32-bit fingerprint of a key; hits are confirmed by recomputing the key
-/// of the registered name, so collisions cost time, never correctness.
-fn fingerprint(kind: KeyKind, key: &str) -> u32 {
+/// A 32-bit fingerprint of a key (for variant keys, the table's index and
+/// the key: keys of different tables never meet); hits are confirmed by
+/// recomputing the key of the registered name, so collisions cost time,
+/// never correctness.
+fn fingerprint(kind: KeyKind, key: impl Hash) -> u32 {
     let mut h = FxHasher::default();
     (kind as u8).hash(&mut h);
-    key.hash(&mut h);
-    let v = h.finish();
-    (v ^ (v >> 32)) as u32
-}
-
-/// The fingerprint of a variant key under table `table` (keys of
-/// different tables never meet).
-fn variant_fingerprint(table: usize, key: &str) -> u32 {
-    let mut h = FxHasher::default();
-    (KeyKind::Variant as u8).hash(&mut h);
-    table.hash(&mut h);
     key.hash(&mut h);
     let v = h.finish();
     (v ^ (v >> 32)) as u32
@@ -1276,17 +1259,17 @@ impl RegistryState {
                 && let Some(t) = policy.tables.get(ti)
                 && let Some(k) = t.variant_key(&label)
             {
-                variant.push((variant_fingerprint(ti, &k), idx));
+                variant.push((fingerprint(KeyKind::Variant, (ti, k.as_str())), idx));
             }
             if let Some(rules) = &policy.file.equivalence {
                 equivalence.push((
-                    fingerprint(KeyKind::Equivalence, &Policy::equivalence_key(rules, &label)),
+                    fingerprint(KeyKind::Equivalence, Policy::equivalence_key(rules, &label)),
                     idx,
                 ));
             }
             if policy.file.confusables.registered != Action::Ignore {
                 confusable
-                    .push((fingerprint(KeyKind::Confusable, &policy.confusable_key(&label)), idx));
+                    .push((fingerprint(KeyKind::Confusable, policy.confusable_key(&label)), idx));
             }
         }
         s.keys = keys.map(KeyIndex::build);
@@ -1335,12 +1318,8 @@ impl RegistryState {
     }
 
     fn lookup(&self, kind: KeyKind, key: &str, confirm: impl Fn(u32) -> bool) -> Vec<u32> {
-        self.lookup_fp(kind, fingerprint(kind, key), confirm)
-    }
-
-    fn lookup_fp(&self, kind: KeyKind, fp: u32, confirm: impl Fn(u32) -> bool) -> Vec<u32> {
         let Some(k) = self.keys.get(kind as usize) else { return Vec::new() };
-        k.get(fp).filter(|&i| confirm(i)).collect()
+        k.get(fingerprint(kind, key)).filter(|&i| confirm(i)).collect()
     }
 
     /// The unconfirmed hits of one fingerprint per key, in `KeyKind`
@@ -1349,31 +1328,21 @@ impl RegistryState {
     /// only then the runs: each step's reads are independent, so their
     /// cache misses overlap instead of following one another.
     fn candidates(&self, fps: [Option<u32>; 4]) -> [Vec<u32>; 4] {
+        let probe = |i: usize| Some((self.keys.get(i)?, fps.get(i).copied().flatten()?));
         let spans: [(usize, usize); 4] =
-            std::array::from_fn(|i| match (fps.get(i).copied().flatten(), self.keys.get(i)) {
-                (Some(fp), Some(k)) => k.span(fp),
-                _ => (0, 0),
-            });
-        // Where each fingerprint should be, read before any run is
-        // searched: the reads are independent and their misses overlap.
-        let guesses: [usize; 4] = std::array::from_fn(|i| {
-            match (fps.get(i).copied().flatten(), self.keys.get(i), spans.get(i)) {
-                (Some(fp), Some(k), Some(&span)) => k.guess(span, fp),
-                _ => 0,
+            std::array::from_fn(|i| probe(i).map_or((0, 0), |(k, fp)| k.span(fp)));
+        let guesses: [(usize, u32); 4] = std::array::from_fn(|i| match (probe(i), spans.get(i)) {
+            (Some((k, fp)), Some(&span)) => {
+                let guess = k.guess(span, fp);
+                (guess, k.fp_at(guess))
             }
+            _ => (0, u32::MAX),
         });
-        let at_guess: [u32; 4] =
-            std::array::from_fn(|i| match (self.keys.get(i), guesses.get(i)) {
-                (Some(k), Some(&g)) => k.fp_at(g),
-                _ => u32::MAX,
-            });
-        std::array::from_fn(|i| {
-            match (fps.get(i).copied().flatten(), self.keys.get(i), spans.get(i), guesses.get(i)) {
-                (Some(fp), Some(k), Some(&span), Some(&g)) => {
-                    k.hits(span, g, at_guess.get(i).copied().unwrap_or(u32::MAX), fp).collect()
-                }
-                _ => Vec::new(),
+        std::array::from_fn(|i| match (probe(i), spans.get(i), guesses.get(i)) {
+            (Some((k, fp)), Some(&span), Some(&(guess, at))) => {
+                k.hits(span, guess, at, fp).collect()
             }
+            _ => Vec::new(),
         })
     }
 }
