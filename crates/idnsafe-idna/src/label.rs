@@ -274,11 +274,7 @@ pub fn check_label(label: &str) -> LabelReport {
         } else {
             Cow::Borrowed(label)
         };
-        if lower.len() >= ACE_PREFIX.len() && lower.starts_with(ACE_PREFIX) {
-            check_alabel(label, &lower)
-        } else {
-            check_ldh(label, &lower)
-        }
+        if has_ace_prefix(label) { check_alabel(label, &lower) } else { check_ldh(label, &lower) }
     } else {
         check_ulabel_input(label)
     }

@@ -119,28 +119,22 @@ pub enum VariantPolicy {
     Bundle,
 }
 
-/// `[variants]`.
+/// `[variants]`; a missing key, or a missing section, takes the value of
+/// [`VariantRules::default`].
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct VariantRules {
     /// What a variant of a registered name means.
-    #[serde(default)]
     pub policy: VariantPolicy,
     /// Most variant labels listed in a decision's bundle (default 16; a Latin
     /// label can have thousands of blocked accent variants).
-    #[serde(default = "default_bundle_limit")]
     pub bundle_limit: u64,
 }
 
-fn default_bundle_limit() -> u64 {
-    16
-}
-
-/// A policy without `[variants]` gets the same defaults as an empty one
-/// (a derived `Default` would give a bundle limit of 0).
+/// Written out because a derived `Default` would give a bundle limit of 0.
 impl Default for VariantRules {
     fn default() -> Self {
-        VariantRules { policy: VariantPolicy::default(), bundle_limit: default_bundle_limit() }
+        VariantRules { policy: VariantPolicy::default(), bundle_limit: 16 }
     }
 }
 

@@ -105,10 +105,16 @@ impl SeqFreeKey {
                 rep.insert(c, r);
             }
         }
-        let dense = (0..DENSE)
-            .map(|c| if dropped.contains(&c) { DROPPED } else { rep.get(&c).copied().unwrap_or(c) })
-            .collect();
-        SeqFreeKey { rep, dropped, dense }
+        let mut k = SeqFreeKey { rep, dropped, dense: Box::default() };
+        k.dense = (0..DENSE).map(|c| k.map_sparse(c)).collect();
+        k
+    }
+
+    /// What `cp` becomes in a key ([`DROPPED`] for a dropped code point),
+    /// from the hashed maps; the dense table holds the same for the
+    /// common code points.
+    fn map_sparse(&self, cp: u32) -> u32 {
+        if self.dropped.contains(&cp) { DROPPED } else { self.rep.get(&cp).copied().unwrap_or(cp) }
     }
 
     pub(crate) fn key(&self, label: &str) -> String {
@@ -116,11 +122,8 @@ impl SeqFreeKey {
         let mut out = String::with_capacity(label.len());
         for c in label.chars() {
             let cp = c as u32;
-            let mapped = match self.dense.get(cp as usize) {
-                Some(&d) => d,
-                None if self.dropped.contains(&cp) => DROPPED,
-                None => self.rep.get(&cp).copied().unwrap_or(cp),
-            };
+            let mapped =
+                self.dense.get(cp as usize).copied().unwrap_or_else(|| self.map_sparse(cp));
             if mapped == DROPPED {
                 if !out.ends_with(MARK) {
                     out.push(MARK);
