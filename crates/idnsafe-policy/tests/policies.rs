@@ -260,7 +260,7 @@ fn without_bundle_changes_nothing_but_the_bundle() {
         let state = RegistryState::build(&p, registered.iter().copied());
         for c in candidates {
             for registrant in [Some("alice"), Some("bob")] {
-                let full = p.screen(&state, c, Request { registrant, ..Request::default() });
+                let full = screen(&p, &state, c, registrant);
                 let bare = p.screen(
                     &state,
                     c,

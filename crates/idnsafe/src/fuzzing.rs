@@ -183,7 +183,7 @@ pub fn policy_screen(data: &[u8]) -> Result<(), String> {
     let d = p.screen(
         state,
         &s,
-        idnsafe_policy::Request { registrant: Some("c"), language: None, without_bundle: false },
+        idnsafe_policy::Request { registrant: Some("c"), ..idnsafe_policy::Request::default() },
     );
     if d.decision != idnsafe_policy::Verdict::Accept && d.reasons.is_empty() {
         return Err(format!("{s:?}: {} without a reason", d.decision.as_str()));

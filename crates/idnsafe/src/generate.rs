@@ -186,25 +186,16 @@ pub fn generate(
     let with_target = opts
         .policy
         .map(|p| RegistryState::build(p, [(full(&target).as_str(), Some("holder-of-target"))]));
-    let empty = opts.policy.map(|p| RegistryState::build(p, std::iter::empty()));
+    let empty = opts.policy.map(|_| RegistryState::default());
+    // Only the verdicts and reasons are used: no bundles.
+    let alone = Request { without_bundle: true, ..Request::default() };
+    let other = Request { registrant: Some("someone-else"), ..alone };
     let judge = |ulabel: &str| -> (bool, bool) {
         match (opts.policy, &with_target, &empty) {
             (Some(p), Some(reg), Some(none)) => {
-                // Only the verdicts and reasons are used: no bundles.
-                let own = p.screen(
-                    none,
-                    &full(ulabel),
-                    Request { without_bundle: true, ..Request::default() },
-                );
-                let vs = p.screen(
-                    reg,
-                    &full(ulabel),
-                    Request {
-                        registrant: Some("someone-else"),
-                        language: None,
-                        without_bundle: true,
-                    },
-                );
+                let name = full(ulabel);
+                let own = p.screen(none, &name, alone);
+                let vs = p.screen(reg, &name, other);
                 let flagged = vs.reasons.iter().any(|r| {
                     matches!(
                         r.code.as_str(),
