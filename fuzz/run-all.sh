@@ -24,6 +24,7 @@ seed idna_validate names
 seed skeleton_differential labels
 seed lgr_labels labels
 seed policy_screen names
+seed confusable_tiers labels
 mkdir -p corpus/lgr_parse corpus/zone_reader
 for f in "$SHARED"/lgr/second-level/{de,ru,ko}.xml; do cp "$f" corpus/lgr_parse/; done
 for f in "$SHARED"/zones/records__{FJ,GP,MP}.zone.gz; do zcat "$f" | head -c 20000 > "corpus/zone_reader/$(basename "$f" .gz)"; done

@@ -134,8 +134,8 @@ fn scripts_by_key(level: Level) -> &'static ScriptsByKey {
         [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let slot = match level {
         Level::Uts39 => &TABLES[0],
-        Level::Domain => &TABLES[1],
-        Level::Loose => &TABLES[2],
+        Level::Identical => &TABLES[1],
+        Level::Lookalike => &TABLES[2],
     };
     slot.get_or_init(|| {
         let mut map: FxHashMap<String, ScriptBits> = FxHashMap::default();

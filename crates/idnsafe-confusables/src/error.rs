@@ -40,7 +40,9 @@ impl ConfusablesError {
         let shown: String = s.chars().take(40).collect();
         Self::new(
             ErrorKind::LevelUnknown,
-            format!("unknown confusable level {shown:?}: use uts39, domain or loose"),
+            format!(
+                "unknown confusable tier or level {shown:?}: use identical, lookalike or near (levels uts39, domain and loose are accepted as aliases)"
+            ),
         )
     }
 

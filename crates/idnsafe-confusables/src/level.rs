@@ -18,39 +18,42 @@ pub(crate) const HOMOGLYPHS_TSV: &str = include_str!("../../../tables/homoglyphs
 /// hostile input from looping.
 pub const MAX_ROUNDS: usize = 6;
 
-/// How aggressively two labels are considered lookalikes.
+/// Which characters count as the same when two labels are compared: the key
+/// level. Two labels are confusable at a level exactly when their keys are
+/// equal. The tiers of a match ([`Tier`]) are built on these keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Level {
     /// The plain UTS #39 §4 skeleton, case-sensitive (`G00gle` != `google`).
     Uts39,
-    /// Case-folded skeleton iterated to a fixpoint, plus the supplementary
-    /// homoglyphs marked `domain` (`g00gle` ~ `google`, `тwitter` ~ `twitter`).
-    Domain,
-    /// `domain` plus removal of combining diacritics (`gööglé` ~ `google`) and
-    /// the supplementary homoglyphs marked `loose` (`vvikipedia` ~ `wikipedia`).
-    Loose,
+    /// The UTS #39 skeleton, case-folded and iterated to a fixpoint
+    /// (`g00gle` ~ `google`, `pаypal` ~ `paypal`). Alias: `domain`.
+    Identical,
+    /// `identical`, plus combining diacritics removed (`pàypal` ~ `paypal`),
+    /// the glyph-derived homoglyph table (`tables/homoglyphs/glyphs.tsv`) and
+    /// the curated table (`tables/homoglyphs/homoglyphs.tsv`). Alias: `loose`.
+    Lookalike,
 }
 
 impl Level {
     /// All levels, weakest first.
-    pub const ALL: [Level; 3] = [Level::Uts39, Level::Domain, Level::Loose];
+    pub const ALL: [Level; 3] = [Level::Uts39, Level::Identical, Level::Lookalike];
 
     /// The level's name as used on the command line and in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Uts39 => "uts39",
-            Level::Domain => "domain",
-            Level::Loose => "loose",
+            Level::Identical => "identical",
+            Level::Lookalike => "lookalike",
         }
     }
 
     pub(crate) fn to_byte(self) -> u8 {
         match self {
             Level::Uts39 => 1,
-            Level::Domain => 2,
-            Level::Loose => 3,
+            Level::Identical => 2,
+            Level::Lookalike => 3,
         }
     }
 
@@ -67,11 +70,86 @@ impl std::fmt::Display for Level {
 
 impl FromStr for Level {
     type Err = ConfusablesError;
+    /// `uts39`, `identical` (alias `domain`) or `lookalike` (alias `loose`),
+    /// case-insensitively.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Level::ALL
-            .into_iter()
-            .find(|l| l.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| ConfusablesError::level_unknown(s))
+        let s = s.to_ascii_lowercase();
+        match s.as_str() {
+            "uts39" => Ok(Level::Uts39),
+            "identical" | "domain" => Ok(Level::Identical),
+            "lookalike" | "loose" => Ok(Level::Lookalike),
+            _ => Err(ConfusablesError::level_unknown(&s)),
+        }
+    }
+}
+
+/// The tier of a match between a label and a protected (or registered) name:
+/// how strong the evidence that they look alike is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Tier {
+    /// Equal keys at [`Level::Identical`]: the case-folded UTS #39 skeleton.
+    Identical,
+    /// Equal keys at [`Level::Lookalike`]: diacritics folded, glyph-derived
+    /// and curated homoglyphs applied.
+    Lookalike,
+    /// Lookalike keys one edit apart (labels of [`NEAR_MIN_LABEL_CHARS`] or
+    /// more characters): a typo plus a homoglyph. Weaker; reported only when
+    /// asked for.
+    Near,
+}
+
+/// Labels shorter than this are never `near` matches.
+pub const NEAR_MIN_LABEL_CHARS: usize = 6;
+
+impl Tier {
+    /// All tiers, strongest first.
+    pub const ALL: [Tier; 3] = [Tier::Identical, Tier::Lookalike, Tier::Near];
+
+    /// The tier's name on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Identical => "identical",
+            Tier::Lookalike => "lookalike",
+            Tier::Near => "near",
+        }
+    }
+
+    /// The key level a match of this tier is found with (`near` compares
+    /// lookalike keys).
+    pub fn level(self) -> Level {
+        match self {
+            Tier::Identical => Level::Identical,
+            Tier::Lookalike | Tier::Near => Level::Lookalike,
+        }
+    }
+
+    /// The tier that a `--level` value stands for: `uts39` and `identical`
+    /// (`domain`) give `identical`, `lookalike` (`loose`) gives `lookalike`.
+    pub fn of_level(level: Level) -> Tier {
+        match level {
+            Level::Uts39 | Level::Identical => Tier::Identical,
+            Level::Lookalike => Tier::Lookalike,
+        }
+    }
+}
+
+impl std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Tier {
+    type Err = ConfusablesError;
+    /// `identical`, `lookalike` or `near`; the level names `uts39`, `domain`
+    /// and `loose` are accepted as aliases (see [`Tier::of_level`]).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("near") {
+            return Ok(Tier::Near);
+        }
+        s.parse::<Level>().map(Tier::of_level)
     }
 }
 
@@ -115,9 +193,10 @@ pub(crate) fn parse_homoglyphs(text: &'static str) -> Result<Vec<Homoglyph>, usi
             parse_code_points(src).ok_or(i + 1)?.chars().collect::<Vec<_>>().into_iter();
         let (Some(source), None) = (src_chars.next(), src_chars.next()) else { return Err(i + 1) };
         let target = parse_code_points(dst).ok_or(i + 1)?;
+        // Every entry applies at `lookalike`; the column keeps the older
+        // names `domain` and `loose` readable.
         let level = match level {
-            "domain" => Level::Domain,
-            "loose" => Level::Loose,
+            "lookalike" | "domain" | "loose" => Level::Lookalike,
             _ => return Err(i + 1),
         };
         if reason.trim().is_empty() {
@@ -164,7 +243,7 @@ fn changes_case(c: char) -> bool {
     !(l.next() == Some(c) && l.next().is_none())
 }
 
-/// True for combining diacritical marks, removed at the `loose` level.
+/// True for combining diacritical marks, removed at the `lookalike` level.
 pub(crate) fn is_diacritic(c: char) -> bool {
     matches!(c as u32,
         0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
@@ -174,9 +253,15 @@ fn is_ldh(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-'
 }
 
+/// Whether `target` is the nearest glyph lookalike of `source`: each source
+/// maps to one target in a key.
+fn glyph_nearest_is(source: char, target: char) -> bool {
+    crate::glyph::glyph_nearest(source).is_some_and(|(t, _)| t == target)
+}
+
 /// Lower-cases (Unicode default lower-case mapping) and skeletonizes until
 /// stable, without the supplementary table.
-fn folded_skeleton(s: &str) -> String {
+pub(crate) fn folded_skeleton(s: &str) -> String {
     let mut cur = String::new();
     skeleton_into(s, &mut cur);
     for _ in 0..MAX_ROUNDS {
@@ -192,25 +277,43 @@ fn folded_skeleton(s: &str) -> String {
 impl LevelRules {
     fn new(level: Level) -> LevelRules {
         let mut rules = LevelRules {
-            strip_marks: level == Level::Loose,
+            strip_marks: level == Level::Lookalike,
             single: FxHashMap::default(),
             multi: Vec::new(),
             ascii: None,
             affected: vec![0; (AFFECTED_LIMIT / 64) as usize],
             affected_astral: Vec::new(),
         };
-        for h in homoglyphs().iter().filter(|h| h.level <= level) {
-            let src = folded_skeleton(h.source.encode_utf8(&mut [0; 4]));
-            let dst = folded_skeleton(&h.target);
-            if src == dst {
+        // Curated entries first: where a curated and a glyph-derived entry
+        // disagree about one source, the curated one wins.
+        let curated = homoglyphs()
+            .iter()
+            .filter(|h| h.level <= level)
+            .map(|h| (h.source, h.target.clone(), true));
+        let glyph = (level == Level::Lookalike)
+            .then(|| crate::glyph::glyph_pairs().filter(|&(s, t, _)| glyph_nearest_is(s, t)))
+            .into_iter()
+            .flatten()
+            .map(|(s, t, _)| (s, t.to_string(), false));
+        for (source, target, curated) in curated.chain(glyph) {
+            let src = folded_skeleton(source.encode_utf8(&mut [0; 4]));
+            let dst = folded_skeleton(&target);
+            // A glyph entry whose source folds to ASCII would change the key
+            // of plain LDH letters (dotless i folds to i): leave it to the
+            // skeleton. Curated entries may (w looks like vv).
+            if src == dst || (!curated && src.is_ascii()) {
                 continue;
             }
             let mut it = src.chars();
             match (it.next(), it.next()) {
                 (Some(c), None) => {
-                    rules.single.insert(c, dst);
+                    rules.single.entry(c).or_insert(dst);
                 }
-                (Some(_), Some(_)) => rules.multi.push((src, dst)),
+                (Some(_), Some(_)) => {
+                    if !rules.multi.iter().any(|(p, _)| *p == src) {
+                        rules.multi.push((src, dst));
+                    }
+                }
                 _ => {}
             }
         }
@@ -339,12 +442,12 @@ impl LevelRules {
 }
 
 pub(crate) fn rules(level: Level) -> Option<&'static LevelRules> {
-    static DOMAIN: OnceLock<LevelRules> = OnceLock::new();
-    static LOOSE: OnceLock<LevelRules> = OnceLock::new();
+    static IDENTICAL: OnceLock<LevelRules> = OnceLock::new();
+    static LOOKALIKE: OnceLock<LevelRules> = OnceLock::new();
     match level {
         Level::Uts39 => None,
-        Level::Domain => Some(DOMAIN.get_or_init(|| LevelRules::new(Level::Domain))),
-        Level::Loose => Some(LOOSE.get_or_init(|| LevelRules::new(Level::Loose))),
+        Level::Identical => Some(IDENTICAL.get_or_init(|| LevelRules::new(Level::Identical))),
+        Level::Lookalike => Some(LOOKALIKE.get_or_init(|| LevelRules::new(Level::Lookalike))),
     }
 }
 

@@ -12,12 +12,12 @@
 //! assert_eq!(skeleton("pаypal"), skeleton("paypal")); // Cyrillic а
 //!
 //! // Domain level: case-insensitive, so digit zero matches o.
-//! assert_eq!(key("g00gle", Level::Domain), key("google", Level::Domain));
-//! assert_eq!(confusable_class("g00gle", "google", Level::Domain), ConfusableClass::SingleScript);
-//! assert_eq!(confusable_class("ѕсоре", "scope", Level::Domain), ConfusableClass::WholeScript);
+//! assert_eq!(key("g00gle", Level::Identical), key("google", Level::Identical));
+//! assert_eq!(confusable_class("g00gle", "google", Level::Identical), ConfusableClass::SingleScript);
+//! assert_eq!(confusable_class("ѕсоре", "scope", Level::Identical), ConfusableClass::WholeScript);
 //!
 //! // Which protected names does a label look like?
-//! let index = ProtectedIndex::from_list("paypal.com\n# comment\ngoogle.com\n", Level::Domain).unwrap();
+//! let index = ProtectedIndex::from_list("paypal.com\n# comment\ngoogle.com\n", Level::Identical).unwrap();
 //! let hits = index.lookalikes("pаypal");
 //! assert_eq!(hits[0].name, "paypal.com");
 //! assert!(index.lookalikes("paypal").is_empty()); // the name itself is not a lookalike
@@ -90,6 +90,8 @@
 mod checksum;
 mod class;
 mod error;
+mod evidence;
+mod glyph;
 pub mod index;
 mod level;
 mod skeleton;
@@ -100,8 +102,12 @@ pub use class::{
     ConfusableClass, WholeScriptConfusable, confusable_class, whole_script_confusable,
 };
 pub use error::{ConfusablesError, ErrorKind};
+pub use evidence::{Difference, Evidence, Source, explain, tier_of};
+pub use glyph::{GLYPH_FONT, glyph_lookalikes, glyph_nearest, glyph_pairs};
 pub use index::{ProtectedIndex, ProtectedIndexBuilder, ProtectedMatch, decode_label};
-pub use level::{Homoglyph, Level, MAX_ROUNDS, homoglyphs, key, key_into};
+pub use level::{
+    Homoglyph, Level, MAX_ROUNDS, NEAR_MIN_LABEL_CHARS, Tier, homoglyphs, key, key_into,
+};
 pub use skeleton::{skeleton, skeleton_into};
 
 #[cfg(test)]
@@ -124,7 +130,7 @@ mod unit_tests {
 
     #[test]
     fn ldh_fast_path_matches_general_path() {
-        for level in [Level::Domain, Level::Loose] {
+        for level in [Level::Identical, Level::Lookalike] {
             let rules = level::rules(level).unwrap();
             let (mut a, mut b) = (String::new(), String::new());
             let ldh: Vec<char> =

@@ -25,7 +25,7 @@ fn reseal(bytes: &mut [u8]) {
 
 #[test]
 fn lookup_finds_lookalikes_not_the_name_itself() {
-    let index = ProtectedIndex::from_list(LIST, Level::Domain).unwrap();
+    let index = ProtectedIndex::from_list(LIST, Level::Identical).unwrap();
     assert_eq!(index.len(), 5);
     let hits = index.lookalikes("pаypal"); // Cyrillic а
     let names: Vec<&str> = hits.iter().map(|m| m.name).collect();
@@ -48,14 +48,14 @@ fn lookup_finds_lookalikes_not_the_name_itself() {
 fn levels_change_what_is_found() {
     let uts = ProtectedIndex::from_list("google.com\n", Level::Uts39).unwrap();
     assert!(uts.lookalikes("g00gle").is_empty(), "UTS #39 alone is case-sensitive");
-    let loose = ProtectedIndex::from_list("wikipedia.org\n", Level::Loose).unwrap();
+    let loose = ProtectedIndex::from_list("wikipedia.org\n", Level::Lookalike).unwrap();
     assert_eq!(loose.lookalikes("vvikipedia")[0].name, "wikipedia.org");
     assert_eq!(loose.lookalikes("wíkipedia")[0].name, "wikipedia.org");
 }
 
 #[test]
 fn save_load_round_trip() {
-    let index = ProtectedIndex::from_list(LIST, Level::Domain).unwrap();
+    let index = ProtectedIndex::from_list(LIST, Level::Identical).unwrap();
     let dir = std::env::temp_dir().join(format!("idnsafe-conf-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("protected.idx");
@@ -64,7 +64,7 @@ fn save_load_round_trip() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(bytes.starts_with(&INDEX_MAGIC));
     let loaded = ProtectedIndex::from_bytes(&bytes).unwrap();
-    assert_eq!(loaded.level(), Level::Domain);
+    assert_eq!(loaded.level(), Level::Identical);
     assert_eq!(loaded.len(), index.len());
     assert_eq!(loaded.key_count(), index.key_count());
     assert_eq!(loaded.lookalikes("pаypal"), index.lookalikes("pаypal"));
@@ -73,7 +73,7 @@ fn save_load_round_trip() {
 
 #[test]
 fn damaged_files_are_refused_with_their_codes() {
-    let good = ProtectedIndex::from_list(LIST, Level::Domain).unwrap().to_bytes();
+    let good = ProtectedIndex::from_list(LIST, Level::Identical).unwrap().to_bytes();
 
     // A flipped bit in the body.
     let mut bad = good.clone();
@@ -132,15 +132,15 @@ fn every_truncation_and_byte_flip_is_an_error_not_a_panic() {
 
 #[test]
 fn bad_lists_are_refused_with_line_numbers() {
-    let e = ProtectedIndex::from_list("paypal.com\nxn--.com\n", Level::Domain).unwrap_err();
+    let e = ProtectedIndex::from_list("paypal.com\nxn--.com\n", Level::Identical).unwrap_err();
     assert_eq!(e.code(), "PROTECTED_NAME_INVALID");
     assert!(e.message().starts_with("line 2:"), "{}", e.message());
     let long = format!("{}.com\n", "a".repeat(64));
     assert_eq!(
-        ProtectedIndex::from_list(&long, Level::Domain).unwrap_err().code(),
+        ProtectedIndex::from_list(&long, Level::Identical).unwrap_err().code(),
         "PROTECTED_NAME_INVALID"
     );
-    let mut b = ProtectedIndexBuilder::new(Level::Domain).max_names(2);
+    let mut b = ProtectedIndexBuilder::new(Level::Identical).max_names(2);
     let e = b.add_list("a.com\nb.com\nc.com\n").unwrap_err();
     assert_eq!(e.code(), "PROTECTED_LIST_TOO_LARGE");
 }
@@ -148,7 +148,7 @@ fn bad_lists_are_refused_with_line_numbers() {
 #[test]
 fn chromium_top_domains() {
     let text = idnsafe_tests::read_text("top-domains/chromium_top_domains.list");
-    let index = ProtectedIndex::from_list(&text, Level::Domain).unwrap();
+    let index = ProtectedIndex::from_list(&text, Level::Identical).unwrap();
     assert_eq!(index.len(), 4989);
     let hits = index.lookalikes("gооgle"); // Cyrillic о
     assert!(hits.iter().any(|m| m.name == "google.com"), "{hits:?}");
@@ -169,7 +169,7 @@ fn a_labels_decode_with_bounds() {
 #[test]
 fn near_lookalikes_are_one_edit_away() {
     let index =
-        ProtectedIndex::from_list("paypal.com\ngoogle.com\nbbc.co.uk\n", Level::Domain).unwrap();
+        ProtectedIndex::from_list("paypal.com\ngoogle.com\nbbc.co.uk\n", Level::Identical).unwrap();
     let names = |l: &str| index.near_lookalikes(l).iter().map(|m| m.name).collect::<Vec<_>>();
     assert_eq!(names("paypall"), ["paypal.com"]); // insertion
     assert_eq!(names("paypl"), ["paypal.com"]); // deletion

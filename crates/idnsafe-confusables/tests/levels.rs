@@ -15,12 +15,12 @@ fn domain_skeleton_is_case_insensitive() {
     assert_ne!(skeleton("g00gle"), skeleton("google"));
     assert!(!same("g00gle", "google", Level::Uts39));
     // ... the domain level folds case after the skeleton.
-    assert!(same("g00gle", "google", Level::Domain));
-    assert!(same("paypa1", "paypal", Level::Domain));
-    assert!(same("PAYPAL", "paypal", Level::Domain));
-    assert!(same("rnicrosoft", "microsoft", Level::Domain));
-    assert!(!same("paypal", "paypai", Level::Domain));
-    assert!(!same("google", "goggle", Level::Domain));
+    assert!(same("g00gle", "google", Level::Identical));
+    assert!(same("paypa1", "paypal", Level::Identical));
+    assert!(same("PAYPAL", "paypal", Level::Identical));
+    assert!(same("rnicrosoft", "microsoft", Level::Identical));
+    assert!(!same("paypal", "paypai", Level::Identical));
+    assert!(!same("google", "goggle", Level::Identical));
 }
 
 #[test]
@@ -34,40 +34,41 @@ fn level_names_round_trip() {
 
 #[test]
 fn supplementary_entries_apply_at_their_levels() {
-    // Cyrillic те (UTS #39 maps т to small capital T) is t only from `domain` on.
+    // Cyrillic те (UTS #39 maps т to small capital T) is t only at
+    // `lookalike`: `identical` is the case-folded UTS #39 skeleton alone.
     assert!(!same("тwitter", "twitter", Level::Uts39));
-    assert!(same("тwitter", "twitter", Level::Domain));
-    assert!(same("тwitter", "twitter", Level::Loose));
+    assert!(!same("тwitter", "twitter", Level::Identical));
+    assert!(same("тwitter", "twitter", Level::Lookalike));
     // Cyrillic н / Latin h.
-    assert!(!same("нotmail", "hotmail", Level::Uts39));
-    assert!(same("нotmail", "hotmail", Level::Domain));
+    assert!(!same("нotmail", "hotmail", Level::Identical));
+    assert!(same("нotmail", "hotmail", Level::Lookalike));
     // Digit lookalikes: з / 3, θ / 0.
-    assert!(!same("з6", "36", Level::Uts39));
-    assert!(same("з6", "36", Level::Domain));
-    assert!(same("gθθgle", "google", Level::Domain));
-    // Loose-only entries: vv / w, cl / d.
-    assert!(!same("vvikipedia", "wikipedia", Level::Domain));
-    assert!(same("vvikipedia", "wikipedia", Level::Loose));
-    assert!(!same("clropbox", "dropbox", Level::Domain));
-    assert!(same("clropbox", "dropbox", Level::Loose));
+    assert!(!same("з6", "36", Level::Identical));
+    assert!(same("з6", "36", Level::Lookalike));
+    assert!(same("gθθgle", "google", Level::Lookalike));
+    // Curated entries that merge ordinary letters: vv / w, cl / d.
+    assert!(!same("vvikipedia", "wikipedia", Level::Identical));
+    assert!(same("vvikipedia", "wikipedia", Level::Lookalike));
+    assert!(!same("clropbox", "dropbox", Level::Identical));
+    assert!(same("clropbox", "dropbox", Level::Lookalike));
     // Diacritics only at loose.
-    assert!(!same("gööglé", "google", Level::Domain));
-    assert!(same("gööglé", "google", Level::Loose));
-    assert!(same("støre", "store", Level::Loose));
+    assert!(!same("gööglé", "google", Level::Identical));
+    assert!(same("gööglé", "google", Level::Lookalike));
+    assert!(same("støre", "store", Level::Lookalike));
     // Every entry has a reason and actually changes the domain or loose key.
     for h in homoglyphs() {
         assert!(h.reason.len() > 20, "{h:?}");
         let (s, t) = (h.source.to_string(), h.target.clone());
         assert!(!same(&s, &t, Level::Uts39), "{h:?} is already in UTS #39");
         assert!(same(&s, &t, h.level), "{h:?} has no effect");
-        assert!(same(&s, &t, Level::Loose), "{h:?} not at loose");
+        assert!(same(&s, &t, Level::Lookalike), "{h:?} not at loose");
     }
 }
 
 #[test]
 fn keys_of_every_code_point_are_stable() {
     // The fixpoint is reached within the round bound for every code point.
-    for level in [Level::Domain, Level::Loose] {
+    for level in [Level::Identical, Level::Lookalike] {
         for c in (0..=0x10FFFFu32)
             .filter_map(char::from_u32)
             .filter(|c| !c.is_ascii() && (*c as u32).is_multiple_of(3))
@@ -80,7 +81,7 @@ fn keys_of_every_code_point_are_stable() {
 
 #[test]
 fn classes_cover_the_four_outcomes() {
-    let d = Level::Domain;
+    let d = Level::Identical;
     assert_eq!(confusable_class("g00gle", "google", d), ConfusableClass::SingleScript);
     assert_eq!(confusable_class("pаypal", "paypal", d), ConfusableClass::MixedScript);
     assert_eq!(confusable_class("ѕсоре", "scope", d), ConfusableClass::WholeScript);
@@ -106,11 +107,11 @@ fn whole_script_confusable_labels() {
     assert_eq!(whole_script_confusable("пример", Level::Uts39), None);
     assert_eq!(whole_script_confusable("москва", Level::Uts39), None);
     // т and н have Latin lookalikes only with the supplementary table.
-    assert_eq!(whole_script_confusable("тон", Level::Uts39), None);
-    let w = whole_script_confusable("тон", Level::Domain).unwrap();
+    assert_eq!(whole_script_confusable("тон", Level::Identical), None);
+    let w = whole_script_confusable("тон", Level::Lookalike).unwrap();
     assert!(w.lookalike_scripts.contains(&"Latin".to_owned()), "{w:?}");
     // Mixed-script and letterless labels are not whole-script confusables.
-    assert_eq!(whole_script_confusable("pаypal", Level::Domain), None);
-    assert_eq!(whole_script_confusable("123-456", Level::Domain), None);
-    assert_eq!(whole_script_confusable("", Level::Domain), None);
+    assert_eq!(whole_script_confusable("pаypal", Level::Identical), None);
+    assert_eq!(whole_script_confusable("123-456", Level::Identical), None);
+    assert_eq!(whole_script_confusable("", Level::Identical), None);
 }

@@ -170,9 +170,14 @@ pub enum Action {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfusableRules {
-    /// `uts39`, `domain` or `loose`.
+    /// Key level of comparisons with registered names: `identical` (alias
+    /// `domain`, the default), `lookalike` (alias `loose`) or `uts39`.
     #[serde(default = "default_level")]
     pub level: String,
+    /// Weakest tier at which protected names match: `identical`,
+    /// `lookalike` (the default) or `near`.
+    #[serde(default = "default_protected_tier")]
+    pub protected_tier: String,
     /// Against names already registered (to someone else).
     #[serde(default)]
     pub registered: Action,
@@ -185,13 +190,18 @@ pub struct ConfusableRules {
 }
 
 fn default_level() -> String {
-    "domain".to_owned()
+    "identical".to_owned()
+}
+
+fn default_protected_tier() -> String {
+    "lookalike".to_owned()
 }
 
 impl Default for ConfusableRules {
     fn default() -> Self {
         ConfusableRules {
             level: default_level(),
+            protected_tier: default_protected_tier(),
             registered: Action::Review,
             protected: Action::Review,
             protected_files: Vec::new(),
@@ -437,9 +447,23 @@ impl PolicyFile {
             return Err(PolicyError::new(
                 "POLICY_INVALID",
                 path,
-                format!("unknown level {:?}; use uts39, domain or loose", self.confusables.level),
+                format!(
+                    "unknown level {:?}; use identical, lookalike or uts39 (domain and loose are aliases)",
+                    self.confusables.level
+                ),
             )
             .with_key("confusables.level"));
+        }
+        if self.confusables.protected_tier.parse::<idnsafe_confusables::Tier>().is_err() {
+            return Err(PolicyError::new(
+                "POLICY_INVALID",
+                path,
+                format!(
+                    "unknown tier {:?}; use identical, lookalike or near",
+                    self.confusables.protected_tier
+                ),
+            )
+            .with_key("confusables.protected_tier"));
         }
         for (k, v) in &self.equivalence.as_ref().map(|e| e.map.clone()).unwrap_or_default() {
             if k.chars().count() != 1 {

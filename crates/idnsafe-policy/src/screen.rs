@@ -5,7 +5,7 @@
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use idnsafe_confusables::{Level, ProtectedIndex};
+use idnsafe_confusables::{Level, ProtectedIndex, Tier};
 use idnsafe_lgr::{Disposition, Lgr};
 use idnsafe_script::RestrictionLevel;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -82,6 +82,8 @@ pub struct Policy {
     tables_by_language: FxHashMap<String, Vec<usize>>,
     all_tables: Vec<usize>,
     level: Level,
+    /// Weakest tier of protected-name matches; the index is at its level.
+    protected_tier: Tier,
     reserved: FxHashMap<String, ReservedCategory>,
     protected: Option<ProtectedIndex>,
 }
@@ -406,9 +408,13 @@ impl Policy {
             PolicyError::new("POLICY_INVALID", path, "bad confusable level")
                 .with_key("confusables.level")
         })?;
+        let protected_tier: Tier = file.confusables.protected_tier.parse().map_err(|_| {
+            PolicyError::new("POLICY_INVALID", path, "bad protected tier")
+                .with_key("confusables.protected_tier")
+        })?;
         let mut protected = None;
         if !file.confusables.protected_files.is_empty() {
-            let mut b = idnsafe_confusables::ProtectedIndexBuilder::new(level);
+            let mut b = idnsafe_confusables::ProtectedIndexBuilder::new(protected_tier.level());
             for f in &file.confusables.protected_files {
                 let p = find(f, "confusables.protected_files")?;
                 let text = std::fs::read_to_string(&p).map_err(|e| {
@@ -455,6 +461,7 @@ impl Policy {
             tables_by_language,
             all_tables,
             level,
+            protected_tier,
             reserved,
             protected,
         })
@@ -475,9 +482,15 @@ impl Policy {
         &self.path
     }
 
-    /// The confusable level.
+    /// The key level of comparisons with registered names.
     pub fn level(&self) -> Level {
         self.level
+    }
+
+    /// The weakest tier at which protected names match; a protected index
+    /// given to [`Policy::set_protected`] should be built at its level.
+    pub fn protected_tier(&self) -> Tier {
+        self.protected_tier
     }
 
     /// The files of the loaded tables, with their LGR versions (for
@@ -818,12 +831,24 @@ impl Policy {
         if let (Some(action), Some(p)) =
             (verdict_of(self.file.confusables.protected), &self.protected)
         {
-            for m in p.lookalikes(&label) {
+            let mut matches = p.lookalikes(&label);
+            if self.protected_tier == Tier::Near {
+                matches.extend(p.near_lookalikes(&label));
+            }
+            for m in matches {
+                let Some(e) = idnsafe_confusables::explain(&label, m.label, self.protected_tier)
+                else {
+                    continue;
+                };
                 reasons.push(
                     Reason::new(
                         "CONFUSABLE_PROTECTED",
                         action,
-                        format!("'{label}' looks like the protected name '{}'.", m.name),
+                        format!(
+                            "'{label}' looks like the protected name '{}' ({}).",
+                            m.name,
+                            e.describe()
+                        ),
                     )
                     .conflicting(m.name.to_owned()),
                 );

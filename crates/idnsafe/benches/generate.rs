@@ -16,7 +16,7 @@ fn bench(c: &mut Criterion) {
     // Build the substitute tables before timing.
     generate(
         "a",
-        &GenerateOptions { level: Level::Domain, max: 1, policy: None, registrable_only: false },
+        &GenerateOptions { level: Level::Identical, max: 1, policy: None, registrable_only: false },
         |_| {},
     );
     let mut g = c.benchmark_group("generate_paypal");
@@ -26,7 +26,7 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Elements(n as u64));
         g.bench_function(what, |b| {
             let opts = GenerateOptions {
-                level: Level::Domain,
+                level: Level::Identical,
                 max: n,
                 policy: p,
                 registrable_only: false,

@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion) {
     let list =
         std::fs::read_to_string(idnsafe_tests::data_file("top-domains/chromium_top_domains.list"))
             .unwrap();
-    let index = ProtectedIndex::from_list(&list, Level::Domain).unwrap();
+    let index = ProtectedIndex::from_list(&list, Level::Identical).unwrap();
     let (ascii, idn) = labels();
     eprintln!(
         "{} ASCII labels, {} IDN labels; {} protected names",
@@ -60,7 +60,7 @@ fn bench(c: &mut Criterion) {
                 for l in set {
                     let level = idnsafe_script::restriction_level(black_box(l));
                     key.clear();
-                    idnsafe_confusables::key_into(l, Level::Domain, &mut key);
+                    idnsafe_confusables::key_into(l, Level::Identical, &mut key);
                     hits.clear();
                     index.lookalikes_with_key(l, &key, &mut hits);
                     black_box((level, hits.len()));

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use idnsafe_confusables::{Level, ProtectedIndex};
+use idnsafe_confusables::{Level, ProtectedIndex, Tier};
 use idnsafe_policy::{Policy, RegistryState, Request, Verdict};
 use idnsafe_zone::{Format, ItemRef, ReaderOptions, RegisteredCollector};
 use rayon::prelude::*;
@@ -36,8 +36,11 @@ pub struct AuditOptions {
     pub origin: Option<String>,
     /// Worker threads (0: one per core).
     pub threads: usize,
-    /// Confusable level for homograph clusters (default `domain`).
+    /// Key level of homograph clusters (default `identical`).
     pub level: Option<Level>,
+    /// Weakest tier of protected-name matches (default `lookalike`; the
+    /// index should be built at this tier's level).
+    pub tier: Option<Tier>,
 }
 
 /// The kinds of finding.
@@ -264,7 +267,7 @@ pub fn audit(
     let names = dedupe(names);
     summary.phases.insert("dedupe".to_owned(), t.elapsed().as_secs_f64());
     summary.names_distinct = names.len() as u64;
-    let level = opts.level.unwrap_or(Level::Domain);
+    let level = opts.level.unwrap_or(Level::Identical);
     analyse(&names, opts, level, &pool, &mut summary, &mut |f| count(f, &mut sink));
     summary.findings = findings;
     summary.seconds = started.elapsed().as_secs_f64();
@@ -524,6 +527,7 @@ fn analyse(
     emit: &mut dyn FnMut(&Finding),
 ) {
     let n = names.len();
+    let tier = opts.tier.unwrap_or(Tier::Lookalike);
     let t = Instant::now();
     // IDNs: A-labels, or U-labels given as they are in a name list.
     let is_idn = |i: usize| is_idn_label(names.label(i));
@@ -629,7 +633,15 @@ fn analyse(
                         } else {
                             p.lookalikes_into(ulabel, &mut key_buf, &mut matches);
                         }
+                        if tier == Tier::Near {
+                            matches.extend(p.near_lookalikes(ulabel));
+                        }
                         for m in &matches {
+                            // The evidence at the audit's tier decides and explains.
+                            let Some(e) = idnsafe_confusables::explain(ulabel, m.label, tier)
+                            else {
+                                continue;
+                            };
                             out.push(Finding {
                                 kind: FindingKind::ConfusableWithProtected,
                                 names: vec![names.full(i)],
@@ -637,9 +649,9 @@ fn analyse(
                                 reasons: vec![reason(
                                     "CONFUSABLE_PROTECTED",
                                     format!(
-                                        "'{ulabel}' looks like the protected name '{}' (level {}).",
+                                        "'{ulabel}' looks like the protected name '{}' ({}).",
                                         m.name,
-                                        p.level()
+                                        e.describe()
                                     ),
                                 )],
                             });

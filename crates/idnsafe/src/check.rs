@@ -1,7 +1,7 @@
 //! The checker: IDNA2008 registration validity of each name, plus (as later
 //! stages are added) scripts, skeletons and protected-name lookups.
 
-use idnsafe_confusables::{Level, ProtectedIndex};
+use idnsafe_confusables::{Evidence, Level, ProtectedIndex, Tier};
 use idnsafe_idna::{LabelReport, NameReport, Violation};
 use idnsafe_script::LabelAnalysis;
 use serde::Serialize;
@@ -11,6 +11,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 #[derive(Debug, Clone)]
 pub struct Checker {
     level: Level,
+    tier: Tier,
     protected: Option<ProtectedIndex>,
 }
 
@@ -31,14 +32,16 @@ pub struct Warning {
 }
 
 impl Checker {
-    /// A checker with default options: confusable level `domain`, no
-    /// protected names.
+    /// A checker with default options: skeletons and whole-script checks
+    /// at level `identical`, protected names matched up to tier
+    /// `lookalike`, no protected names.
     pub fn new() -> Self {
-        Checker { level: Level::Domain, protected: None }
+        Checker { level: Level::Identical, tier: Tier::Lookalike, protected: None }
     }
 
-    /// Compares labels with these protected names (the index's own level
-    /// is used for them).
+    /// Compares labels with these protected names. Matches are found with
+    /// the index's own level and reported up to the checker's tier; build
+    /// the index at [`Tier::level`] of that tier.
     pub fn with_protected(mut self, index: ProtectedIndex) -> Self {
         self.protected = Some(index);
         self
@@ -48,6 +51,19 @@ impl Checker {
     pub fn with_level(mut self, level: Level) -> Self {
         self.level = level;
         self
+    }
+
+    /// The weakest tier at which protected names are reported (default
+    /// `lookalike`; `near` adds one-edit matches of labels of six or more
+    /// characters).
+    pub fn with_tier(mut self, tier: Tier) -> Self {
+        self.tier = tier;
+        self
+    }
+
+    /// The weakest tier reported for protected names.
+    pub fn tier(&self) -> Tier {
+        self.tier
     }
 
     /// The confusable level in use.
@@ -99,6 +115,7 @@ impl Checker {
                 skeleton: None,
                 warnings: Vec::new(),
                 confusable_with: Vec::new(),
+                evidence: Vec::new(),
             };
         };
         let script = idnsafe_script::analyze(u);
@@ -125,13 +142,31 @@ impl Checker {
             });
         }
         let mut confusable_with = Vec::new();
+        let mut evidence = Vec::new();
         if compare && let Some(p) = &self.protected {
-            for m in p.lookalikes(u) {
+            let mut matches = p.lookalikes(u);
+            if self.tier == Tier::Near {
+                matches.extend(p.near_lookalikes(u));
+            }
+            for m in matches {
+                if confusable_with.iter().any(|n: &String| n == m.name) {
+                    continue;
+                }
+                // The index proposes; the evidence at the checker's tier
+                // decides and explains.
+                let Some(e) = idnsafe_confusables::explain(u, m.label, self.tier) else {
+                    continue;
+                };
                 warnings.push(Warning {
                     code: "CONFUSABLE_PROTECTED",
-                    message: format!("'{u}' looks like the protected name '{}'.", m.name),
+                    message: protected_message(u, m.name, &e),
                 });
                 confusable_with.push(m.name.to_owned());
+                evidence.push(ProtectedEvidence {
+                    name: m.name.to_owned(),
+                    label: m.label.to_owned(),
+                    evidence: e,
+                });
             }
         }
         LabelCheck {
@@ -139,6 +174,7 @@ impl Checker {
             skeleton: Some(idnsafe_confusables::key(u, self.level)),
             warnings,
             confusable_with,
+            evidence,
         }
     }
 }
@@ -159,6 +195,25 @@ pub struct LabelCheck {
     skeleton: Option<String>,
     warnings: Vec<Warning>,
     confusable_with: Vec<String>,
+    evidence: Vec<ProtectedEvidence>,
+}
+
+/// Why a label matches a protected name: the name, its protected label and
+/// the evidence (tier and every differing position with its source).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProtectedEvidence {
+    /// The protected name as listed, e.g. `paypal.com`.
+    pub name: String,
+    /// Its protected label, e.g. `paypal`.
+    pub label: String,
+    /// Tier and differences.
+    #[serde(flatten)]
+    pub evidence: Evidence,
+}
+
+/// The warning text for a protected match.
+fn protected_message(label: &str, name: &str, e: &Evidence) -> String {
+    format!("'{label}' looks like the protected name '{name}' ({}).", e.describe())
 }
 
 impl LabelCheck {
@@ -174,6 +229,11 @@ impl LabelCheck {
     /// The protected names this label looks like.
     pub fn confusable_with(&self) -> &[String] {
         &self.confusable_with
+    }
+    /// The evidence for each protected name in `confusable_with`, in the
+    /// same order.
+    pub fn confusable_evidence(&self) -> &[ProtectedEvidence] {
+        &self.evidence
     }
     /// Scripts, restriction level and UTS #39 warnings (`None` when the
     /// label has no U-label, i.e. an undecodable `xn--` label).
@@ -233,6 +293,9 @@ impl Serialize for LabelJson<'_> {
         if self.2 {
             let cw: &[String] = self.1.map(LabelCheck::confusable_with).unwrap_or(&[]);
             m.serialize_entry("confusable_with", cw)?;
+            let ev: &[ProtectedEvidence] =
+                self.1.map(LabelCheck::confusable_evidence).unwrap_or(&[]);
+            m.serialize_entry("confusable_evidence", ev)?;
         }
         m.end()
     }

@@ -17,6 +17,7 @@ pub const TARGETS: &[&str] = &[
     "lgr_labels",
     "zone_reader",
     "policy_screen",
+    "confusable_tiers",
 ];
 
 /// Runs the invariants of target `name` on `data`.
@@ -29,6 +30,7 @@ pub fn check(name: &str, data: &[u8]) -> Result<(), String> {
         "lgr_labels" => lgr_labels(data),
         "zone_reader" => zone_reader(data),
         "policy_screen" => policy_screen(data),
+        "confusable_tiers" => confusable_tiers(data),
         _ => Err(format!("unknown fuzz target {name}")),
     }
 }
@@ -187,6 +189,48 @@ pub fn policy_screen(data: &[u8]) -> Result<(), String> {
     );
     if d.decision != idnsafe_policy::Verdict::Accept && d.reasons.is_empty() {
         return Err(format!("{s:?}: {} without a reason", d.decision.as_str()));
+    }
+    Ok(())
+}
+
+/// Longest label (in characters) the tier target compares: a DNS label holds
+/// at most 63 octets, so this bounds the work without hiding cases.
+const TIER_MAX_CHARS: usize = 64;
+
+/// Two labels (split at the first NUL or tab; without one, the label and
+/// its own lookalike key, which always match): the tiers are symmetric, and
+/// every match's evidence reproduces it (each difference sits at its
+/// position, its two sides have equal keys at the tier's level or are the
+/// one edit of a `near` match, and replacing them spells the other label).
+pub fn confusable_tiers(data: &[u8]) -> Result<(), String> {
+    use idnsafe_confusables::{Level, Tier, explain, key, tier_of};
+    let Ok(s) = std::str::from_utf8(data) else { return Ok(()) };
+    let (a, b) = match s.find(['\0', '\t']) {
+        Some(i) => (s.get(..i).unwrap_or(""), s.get(i + 1..).unwrap_or("").to_owned()),
+        None => (s, key(s, Level::Lookalike)),
+    };
+    if a.chars().count() > TIER_MAX_CHARS || b.chars().count() > TIER_MAX_CHARS {
+        return Ok(());
+    }
+    for weakest in Tier::ALL {
+        let (ab, ba) = (tier_of(a, &b, weakest), tier_of(&b, a, weakest));
+        if ab != ba {
+            return Err(format!("tier_of({a:?}, {b:?}) = {ab:?} but the other way {ba:?}"));
+        }
+        if ab.is_some_and(|t| t > weakest) {
+            return Err(format!("{a:?} / {b:?}: tier {ab:?} weaker than asked ({weakest})"));
+        }
+        for (x, y) in [(a, b.as_str()), (b.as_str(), a)] {
+            match (explain(x, y, weakest), ab) {
+                (Some(e), Some(t)) if e.tier == t => {
+                    if !e.reproduces(x, y) {
+                        return Err(format!("evidence {e:?} does not reproduce {x:?} ~ {y:?}"));
+                    }
+                }
+                (None, None) => {}
+                (e, t) => return Err(format!("{x:?} / {y:?}: evidence {e:?} but tier {t:?}")),
+            }
+        }
     }
     Ok(())
 }

@@ -102,7 +102,7 @@ fn substitutes(level: Level) -> &'static Substitutes {
     static LOOSE: OnceLock<Substitutes> = OnceLock::new();
     let cell = match level {
         Level::Uts39 => &UTS39,
-        Level::Domain => &DOMAIN,
+        Level::Identical => &DOMAIN,
         _ => &LOOSE,
     };
     cell.get_or_init(|| build(level))

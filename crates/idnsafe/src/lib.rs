@@ -22,4 +22,4 @@ pub mod fuzzing;
 pub mod generate;
 pub mod versions;
 
-pub use check::{Checker, LabelCheck, NameCheck, Warning};
+pub use check::{Checker, LabelCheck, NameCheck, ProtectedEvidence, Warning};

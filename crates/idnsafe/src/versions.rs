@@ -44,8 +44,12 @@ pub fn data_versions() -> Vec<DataVersion> {
             version: dotted(idnsafe_confusables::index::CONFUSABLES_VERSION),
         },
         DataVersion {
-            source: "Supplementary homoglyphs (levels domain, loose)".to_owned(),
-            provider: "tables/homoglyphs/homoglyphs.tsv".to_owned(),
+            source: "Homoglyphs of the lookalike tier (curated and glyph-derived tables)"
+                .to_owned(),
+            provider: format!(
+                "tables/homoglyphs/homoglyphs.tsv, tables/homoglyphs/glyphs.tsv ({})",
+                idnsafe_confusables::GLYPH_FONT
+            ),
             version: format!("fnv1a64:{:016x}", idnsafe_confusables::index::HOMOGLYPHS_ID),
         },
     ]

@@ -128,7 +128,8 @@ fn planted_homographs_are_found() {
         );
     }
     // And with protected names: a lookalike of a protected name is reported.
-    let protect = ProtectedIndex::from_list(&format!("{}\n", planted[0].0), Level::Domain).unwrap();
+    let protect =
+        ProtectedIndex::from_list(&format!("{}\n", planted[0].0), Level::Identical).unwrap();
     let opts = AuditOptions { protect: Some(protect), ..AuditOptions::default() };
     let (_, findings) = run(&[dir.join("kz-planted.txt")], &opts);
     assert!(findings.iter().any(|x| x.kind == FindingKind::ConfusableWithProtected

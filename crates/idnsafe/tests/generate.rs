@@ -11,8 +11,12 @@ fn run(target: &str, opts: &GenerateOptions<'_>) -> Vec<Lookalike> {
 
 #[test]
 fn paypal_yields_a_thousand_distinct_valid_lookalikes_in_order() {
-    let opts =
-        GenerateOptions { level: Level::Domain, max: 1000, policy: None, registrable_only: false };
+    let opts = GenerateOptions {
+        level: Level::Identical,
+        max: 1000,
+        policy: None,
+        registrable_only: false,
+    };
     let ls = run("paypal", &opts);
     assert_eq!(ls.len(), 1000);
     let distinct: std::collections::HashSet<&str> = ls.iter().map(|l| l.ulabel.as_str()).collect();
@@ -33,7 +37,7 @@ fn paypal_yields_a_thousand_distinct_valid_lookalikes_in_order() {
         assert!(l.substitutions.len() >= last);
         last = l.substitutions.len();
         // Without a policy, flagged means "same key as the target".
-        assert_eq!(l.flagged, idnsafe_confusables::key(&l.ulabel, Level::Domain) == "paypal");
+        assert_eq!(l.flagged, idnsafe_confusables::key(&l.ulabel, Level::Identical) == "paypal");
     }
     // Single substitutions come first, so the one-letter Cyrillic and Greek
     // twins are all there.
@@ -51,7 +55,7 @@ fn policy_judges_registrable_and_flagged() {
     search.push(idnsafe_tests::data_file("lgr"));
     let policy = idnsafe_policy::Policy::load_with(&path, &search).unwrap();
     let opts = GenerateOptions {
-        level: Level::Domain,
+        level: Level::Identical,
         max: 300,
         policy: Some(&policy),
         registrable_only: false,
@@ -96,7 +100,7 @@ fn gtld_reference_holes_at_domain_level_are_diacritic_additions_closed_by_loose(
         .filter_map(|d| d.split('.').next())
         .collect();
     let opts = GenerateOptions {
-        level: Level::Domain,
+        level: Level::Identical,
         max: 400,
         policy: Some(&policy),
         registrable_only: true,
@@ -118,8 +122,8 @@ fn gtld_reference_holes_at_domain_level_are_diacritic_additions_closed_by_loose(
                 l.ulabel, l.substitutions
             );
             assert_eq!(
-                idnsafe_confusables::key(&l.ulabel, Level::Loose),
-                idnsafe_confusables::key(t, Level::Loose),
+                idnsafe_confusables::key(&l.ulabel, Level::Lookalike),
+                idnsafe_confusables::key(t, Level::Lookalike),
                 "hole {} of {t} is not closed by the loose level",
                 l.ulabel
             );

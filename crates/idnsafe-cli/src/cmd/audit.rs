@@ -26,9 +26,14 @@ pub struct AuditArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     threads: usize,
-    /// Confusable level for homograph clusters: uts39, domain or loose.
-    #[arg(long, default_value = "domain")]
+    /// Key level of homograph clusters inside the zone: identical (alias domain; the default, so
+    /// that `müller` and `muller` are not a cluster), lookalike (alias loose) or uts39.
+    #[arg(long, default_value = "identical")]
     level: String,
+    /// Weakest tier at which lookalikes of protected names are reported: identical, lookalike
+    /// (default) or near.
+    #[arg(long, default_value = "lookalike")]
+    tier: String,
     /// Write a JSON summary (names read, distinct, findings by kind, seconds, data versions) here.
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
@@ -39,10 +44,14 @@ pub struct AuditArgs {
 
 pub fn run(args: &AuditArgs) -> Result<(), CliError> {
     let level = args.level.parse().map_err(|_| {
-        CliError::usage(format!("unknown level {:?}; use uts39, domain or loose", args.level))
+        CliError::usage(format!(
+            "unknown level {:?}; use identical, lookalike or uts39 (domain and loose are aliases)",
+            args.level
+        ))
     })?;
+    let (_, tier) = super::level_and_tier(&args.tier, None)?;
     let protect = match &args.protect {
-        Some(p) => Some(super::index::load_protected_list_at(p, level)?),
+        Some(p) => Some(super::index::load_protected_list_at(p, tier.level())?),
         None => None,
     };
     let policy = match &args.policy {
@@ -62,6 +71,7 @@ pub fn run(args: &AuditArgs) -> Result<(), CliError> {
         origin: args.origin.clone(),
         threads: args.threads,
         level: Some(level),
+        tier: Some(tier),
     };
     let spinner = std::io::stderr().is_terminal().then(|| {
         let pb = indicatif::ProgressBar::new_spinner();

@@ -20,20 +20,24 @@ pub struct CheckArgs {
     /// labels that look like one are reported (`confusable_with`, warning CONFUSABLE_PROTECTED).
     #[arg(long, value_name = "FILE")]
     protect: Option<std::path::PathBuf>,
-    /// Confusable level of skeletons and whole-script checks: uts39, domain or loose.
-    #[arg(long, default_value = "domain")]
-    level: String,
+    /// Weakest tier at which protected names are reported: identical (the case-folded UTS #39
+    /// skeleton), lookalike (plus diacritics, glyph-derived and curated homoglyphs) or near
+    /// (one edit more, labels of 6+ characters).
+    #[arg(long, default_value = "lookalike")]
+    tier: String,
+    /// Older spelling, kept as an alias: uts39 or domain (= --tier identical, skeletons at that
+    /// level) or loose (= --tier lookalike, skeletons at lookalike).
+    #[arg(long)]
+    level: Option<String>,
     /// Names to check; read from standard input, one per line, when none are given.
     names: Vec<OsString>,
 }
 
 pub fn run(args: &CheckArgs) -> Result<(), CliError> {
-    let level = args.level.parse().map_err(|_| {
-        CliError::usage(format!("unknown level {:?}; use uts39, domain or loose", args.level))
-    })?;
-    let mut checker = Checker::new().with_level(level);
+    let (level, tier) = super::level_and_tier(&args.tier, args.level.as_deref())?;
+    let mut checker = Checker::new().with_level(level).with_tier(tier);
     if let Some(p) = &args.protect {
-        checker = checker.with_protected(super::index::load_protected_list_at(p, level)?);
+        checker = checker.with_protected(super::index::load_protected_list_at(p, tier.level())?);
     }
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());

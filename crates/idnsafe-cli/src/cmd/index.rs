@@ -114,5 +114,6 @@ pub fn load_protected_at(path: &Path, level: Option<Level>) -> Result<ProtectedI
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::usage(format!("{}: is not UTF-8 text", path.display())))?;
-    ProtectedIndex::from_list(&text, level.unwrap_or(Level::Domain)).map_err(|e| lib_error(path, e))
+    ProtectedIndex::from_list(&text, level.unwrap_or(Level::Identical))
+        .map_err(|e| lib_error(path, e))
 }

@@ -79,7 +79,7 @@ fn read_registered(path: &Path) -> Result<Vec<(String, Option<String>)>, CliErro
 pub fn run(args: &ScreenArgs) -> Result<(), CliError> {
     let mut policy = Policy::load(&args.policy).map_err(|e| CliError::usage(e.to_string()))?;
     if let Some(p) = &args.protect {
-        let level = policy.level();
+        let level = policy.protected_tier().level();
         policy.set_protected(super::index::load_protected_at(p, Some(level))?);
     }
     let registered = match &args.registered {
