@@ -33,6 +33,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+mod detect;
 mod script_set;
 mod tables;
 
@@ -41,6 +42,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 use unicode_normalization::UnicodeNormalization;
 
+pub use detect::{DETECTION_CODES, Detection, detections, detections_into};
 pub use script_set::ScriptSet;
 use script_set::short_name;
 use tables::{
