@@ -25,7 +25,10 @@ impl Default for Checker {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     /// `MIXED_SCRIPT`, `MIXED_NUMBERS`, `INVISIBLE_CHARACTER`,
-    /// `WHOLE_SCRIPT_CONFUSABLE`, `CONFUSABLE_PROTECTED`.
+    /// `WHOLE_SCRIPT_CONFUSABLE`, `CONFUSABLE_PROTECTED`, and the
+    /// detections of `idnsafe_script::detections` (`MARK_ON_DOTTED`,
+    /// `MARK_ON_DOTLESS`, `DIGIT_LOOKALIKE`, `JAPANESE_MARK_CONTEXT`,
+    /// `KANA_LOOKALIKE`).
     pub code: &'static str,
     /// For people.
     pub message: String,
@@ -124,6 +127,16 @@ impl Checker {
             .iter()
             .map(|w| Warning { code: w.code, message: w.message.clone() })
             .collect();
+        // Detections beyond skeletons (UTS #39 §5.4 and browser-style
+        // rules). Repeated and excessive marks are already reported by the
+        // script analysis as INVISIBLE_CHARACTER.
+        let mut found = Vec::new();
+        idnsafe_script::detections_into(u, &mut found);
+        for d in found {
+            if !matches!(d.code, "REPEATED_MARK" | "TOO_MANY_MARKS") {
+                warnings.push(Warning { code: d.code, message: d.message });
+            }
+        }
         // Whole-script confusables are reported for IDN labels only: every
         // ASCII label made of letters like a, c, e, o, p has a Cyrillic
         // twin, and imitations of ASCII names are what the protected index
