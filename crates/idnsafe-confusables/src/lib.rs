@@ -90,6 +90,9 @@
 mod checksum;
 mod class;
 mod error;
+mod glyph;
+#[rustfmt::skip]
+mod glyphs;
 pub mod index;
 mod level;
 mod skeleton;
@@ -100,6 +103,7 @@ pub use class::{
     ConfusableClass, WholeScriptConfusable, confusable_class, whole_script_confusable,
 };
 pub use error::{ConfusablesError, ErrorKind};
+pub use glyph::{GLYPH_FONT, glyph_lookalikes, glyph_nearest, glyph_pairs};
 pub use index::{ProtectedIndex, ProtectedIndexBuilder, ProtectedMatch, decode_label};
 pub use level::{Homoglyph, Level, MAX_ROUNDS, homoglyphs, key, key_into};
 pub use skeleton::{skeleton, skeleton_into};
