@@ -31,7 +31,7 @@ use serde::Serialize;
 
 use crate::checksum::{crc32, fnv1a64};
 use crate::error::{ConfusablesError, ErrorKind};
-use crate::level::{HOMOGLYPHS_TSV, Level, key_into};
+use crate::level::{GLYPHS_TSV, HOMOGLYPHS_TSV, Level, key_into};
 
 /// The first eight bytes of every index file.
 pub const INDEX_MAGIC: [u8; 8] = *b"IDNSIDX\0";
@@ -42,7 +42,9 @@ pub const UNICODE_VERSION: (u8, u8, u8) = (18, 0, 0);
 /// The version of UTS #39 confusables.txt behind the skeletons.
 pub const CONFUSABLES_VERSION: (u8, u8, u8) = (18, 0, 0);
 /// Identifies the supplementary homoglyph table's contents.
-pub const HOMOGLYPHS_ID: u64 = fnv1a64(HOMOGLYPHS_TSV.as_bytes());
+/// Covers the curated and the glyph-derived tables.
+pub const HOMOGLYPHS_ID: u64 =
+    fnv1a64(HOMOGLYPHS_TSV.as_bytes()) ^ fnv1a64(GLYPHS_TSV.as_bytes()).rotate_left(1);
 /// Default cap on the number of names in one index.
 pub const DEFAULT_MAX_NAMES: usize = 2_000_000;
 /// The longest domain name (RFC 1035 §2.3.4, presentation form).

@@ -12,6 +12,10 @@ use crate::skeleton::{push_ascii_key, skeleton_into};
 /// The supplementary homoglyph table, `tables/homoglyphs/homoglyphs.tsv`.
 pub(crate) const HOMOGLYPHS_TSV: &str = include_str!("../../../tables/homoglyphs/homoglyphs.tsv");
 
+/// The glyph-derived table as written by its generator; part of the identity
+/// of every lookalike key (see `index::HOMOGLYPHS_ID`).
+pub(crate) const GLYPHS_TSV: &str = include_str!("../../../tables/homoglyphs/glyphs.tsv");
+
 /// Upper bound on skeleton / fold rounds at the `domain` and `loose` levels.
 /// Keys are idempotent (`key(key(x)) == key(x)`, tested on every third code
 /// point and on every IDN label of the zone lists); the bound only keeps

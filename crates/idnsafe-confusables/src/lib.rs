@@ -92,6 +92,8 @@ mod class;
 mod error;
 mod evidence;
 mod glyph;
+#[rustfmt::skip]
+mod glyphs;
 pub mod index;
 mod level;
 mod skeleton;
