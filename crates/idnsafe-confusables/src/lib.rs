@@ -98,6 +98,7 @@ mod tables;
 
 pub use class::{
     ConfusableClass, WholeScriptConfusable, confusable_class, whole_script_confusable,
+    whole_script_confusable_in,
 };
 pub use error::{ConfusablesError, ErrorKind};
 pub use index::{ProtectedIndex, ProtectedIndexBuilder, ProtectedMatch, decode_label};
