@@ -12,7 +12,7 @@
 //! nor the final NFD of UTS #39 §4 can reorder anything across a boundary
 //! that is followed by a starter.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use unicode_normalization::UnicodeNormalization;
@@ -46,16 +46,12 @@ pub fn generate() -> String {
     let mut specials: Vec<u32> = vec![0];
     let mut special_at: HashMap<u32, u16> = HashMap::new();
     let mut entries = vec![0u16; 0x110000];
-    let mut groups: HashMap<String, Vec<char>> = HashMap::new();
 
     for cp in 0..0x110000u32 {
         let Some(c) = char::from_u32(cp) else { continue };
         let mut buf = [0u8; 4];
         let one: &str = c.encode_utf8(&mut buf);
         let p = skeleton_of(one);
-        if !p.is_empty() {
-            groups.entry(p.clone()).or_default().push(c);
-        }
         if (HANGUL_FIRST..=HANGUL_LAST).contains(&cp) {
             entries[cp as usize] = HANGUL;
             continue;
@@ -106,17 +102,6 @@ pub fn generate() -> String {
             "ASCII {b} is not simple"
         );
         ascii.push(s);
-    }
-
-    // Members of skeleton groups with at least two code points (UTS #39 §4:
-    // characters that have a confusable), for whole-script detection.
-    let mut members: BTreeMap<u32, ()> = BTreeMap::new();
-    for g in groups.values() {
-        if g.len() > 1 {
-            for &c in g {
-                members.insert(c as u32, ());
-            }
-        }
     }
 
     let mut out = String::new();
@@ -189,17 +174,6 @@ pub fn generate() -> String {
         out.push('"');
         escape(s, &mut out);
         out.push_str("\",");
-    }
-    out.push_str("\n];\n");
-    out.push_str(
-        "/// Code points whose one-character skeleton is shared with another code point.\n",
-    );
-    let _ = write!(out, "pub(crate) static CONFUSABLE_CHARS: [char; {}] = [", members.len());
-    for (i, c) in members.keys().enumerate() {
-        if i % 8 == 0 {
-            out.push_str("\n    ");
-        }
-        let _ = write!(out, "'\\u{{{c:x}}}',");
     }
     out.push_str("\n];\n");
     out

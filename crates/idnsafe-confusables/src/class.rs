@@ -1,16 +1,17 @@
 //! Confusable classes of two labels and whole-script confusables of one
 //! label (UTS #39 §4).
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use unicode_script::{Script, ScriptExtension};
-use unicode_security::GeneralSecurityProfile;
 use unicode_security::mixed_script::AugmentedScriptSet;
 
-use crate::level::{Level, homoglyphs, key, key_into};
-use crate::tables::CONFUSABLE_CHARS;
+use crate::index::decode_label;
+use crate::level::{Level, key, key_into};
+use crate::skeleton::skeleton;
 
 /// How two confusable labels relate (UTS #39 §4 definitions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -85,17 +86,15 @@ impl ScriptBits {
             return bits;
         }
         for s in ext.iter() {
-            let i = s as u8 as usize;
-            if let Some(w) = bits.0.get_mut(i / 64) {
-                *w |= 1 << (i % 64);
-            }
+            bits = bits.with(s);
         }
         bits
     }
-    fn union(self, o: ScriptBits) -> ScriptBits {
+    fn with(self, s: Script) -> ScriptBits {
         let mut r = self;
-        for (a, b) in r.0.iter_mut().zip(o.0) {
-            *a |= b;
+        let i = s as u8 as usize;
+        if let Some(w) = r.0.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
         }
         r
     }
@@ -103,13 +102,6 @@ impl ScriptBits {
         let mut r = self;
         for (a, b) in r.0.iter_mut().zip(o.0) {
             *a &= b;
-        }
-        r
-    }
-    fn minus(self, o: ScriptBits) -> ScriptBits {
-        let mut r = self;
-        for (a, b) in r.0.iter_mut().zip(o.0) {
-            *a &= !b;
         }
         r
     }
@@ -122,111 +114,313 @@ impl ScriptBits {
     }
 }
 
-/// Per level: key -> scripts of the identifier-allowed characters with that key.
-struct ScriptsByKey {
-    map: FxHashMap<String, ScriptBits>,
-    /// Every script that occurs in `map`, to turn bits back into scripts.
-    scripts: Vec<Script>,
-}
-
-fn scripts_by_key(level: Level) -> &'static ScriptsByKey {
-    static TABLES: [OnceLock<ScriptsByKey>; 3] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let slot = match level {
-        Level::Uts39 => &TABLES[0],
-        Level::Identical => &TABLES[1],
-        Level::Lookalike => &TABLES[2],
-    };
-    slot.get_or_init(|| {
-        let mut map: FxHashMap<String, ScriptBits> = FxHashMap::default();
-        let mut scripts: Vec<Script> = Vec::new();
-        let extra = homoglyphs()
-            .iter()
-            .flat_map(|h| std::iter::once(h.source).chain(h.target.chars().collect::<Vec<_>>()));
-        let ldh = (b'a'..=b'z').chain(b'0'..=b'9').map(char::from);
-        let mut buf = String::new();
-        for c in CONFUSABLE_CHARS.iter().copied().chain(extra).chain(ldh) {
-            // Only characters allowed in identifiers (UTS #39 §3.1) can stand
-            // in for a letter of a label: small capitals and other technical
-            // letters do not make a Cyrillic label whole-script confusable.
-            if !c.identifier_allowed() {
-                continue;
-            }
-            let ext = ScriptExtension::from(c);
-            let bits = ScriptBits::of(ext);
-            if bits.is_empty() {
-                continue;
-            }
-            for s in ext.iter() {
-                if !scripts.contains(&s) {
-                    scripts.push(s);
-                }
-            }
-            key_into(c.encode_utf8(&mut [0; 4]), level, &mut buf);
-            let e = map.entry(buf.clone()).or_default();
-            *e = e.union(bits);
-        }
-        scripts.sort_by_key(|s| s.full_name());
-        ScriptsByKey { map, scripts }
-    })
-}
-
-/// A label written in one script whose every letter has a lookalike in each
-/// of `lookalike_scripts` (UTS #39 §4, whole-script confusables).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct WholeScriptConfusable {
-    /// The scripts of the label (its resolved script set; several only when
-    /// every letter belongs to all of them, e.g. Han and Japanese).
-    pub scripts: Vec<String>,
-    /// Scripts in which a lookalike of the whole label can be written.
-    pub lookalike_scripts: Vec<String>,
-}
-
-/// Checks whether a single-script label could be imitated entirely in another
-/// script at `level` (Cyrillic `аррӏе` vs Latin `apple`). Returns `None` for
-/// mixed-script labels, labels without letters, and labels with a letter that
-/// has no lookalike in a common other script.
-///
-/// A lookalike is a character with the same key at `level` that UTS #39 §3.1
-/// allows in identifiers; characters of the Common and Inherited scripts
-/// (digits, hyphen, combining marks) are skipped.
-pub fn whole_script_confusable(label: &str, level: Level) -> Option<WholeScriptConfusable> {
-    let table = scripts_by_key(level);
+/// The resolved script set of `s` (UTS #39 §5.1, without augmentation):
+/// the intersection of the Script_Extensions of its characters other than
+/// Common and Inherited ones. `None` when `s` has no such character; an
+/// empty set when it is mixed-script.
+fn resolved(s: &str) -> Option<ScriptBits> {
     let mut own = None::<ScriptBits>;
-    let mut others = None::<ScriptBits>;
-    let mut buf = String::new();
-    for c in label.chars() {
-        let ext = ScriptExtension::from(c);
-        let bits = ScriptBits::of(ext);
+    for c in s.chars() {
+        let bits = ScriptBits::of(ScriptExtension::from(c));
         if bits.is_empty() {
             continue; // Common / Inherited
         }
         let o = own.get_or_insert(bits);
         *o = o.intersect(bits);
         if o.is_empty() {
-            return None; // mixed-script
-        }
-        key_into(c.encode_utf8(&mut [0; 4]), level, &mut buf);
-        let alt = table.map.get(&buf).copied().unwrap_or_default().minus(bits);
-        let acc = others.get_or_insert(alt);
-        *acc = acc.intersect(alt);
-        if acc.is_empty() {
-            return None;
+            break;
         }
     }
-    let own = own?;
-    let others = others?.minus(own);
-    if others.is_empty() {
+    own
+}
+
+/// The scripts a whole-script lookalike may be written in, with their common
+/// letters (lower case: labels are compared after IDNA lower-casing).
+///
+/// - Latin: ASCII `a`-`z`, the letters every keyboard has and every
+///   registry accepts; `é` or `ĸ` are not what a reader expects of a name
+///   that imitates another.
+/// - Cyrillic: the alphabets of the national languages of the countries with
+///   a Cyrillic IDN ccTLD: Russian (.рф) and Bulgarian (.бг, a subset of
+///   Russian), Ukrainian (.укр: і ї є ґ), Belarusian (.бел: і ў), Serbian
+///   (.срб: ђ ј љ њ ћ џ), Macedonian (.мкд: ѓ ѕ ќ and the Serbian ј љ њ џ),
+///   Kazakh (.қаз: ә ғ қ ң ө ұ ү һ і) and Mongolian (.мон: ө ү). Kazakh is
+///   included because it is the national language of a country with its own
+///   Cyrillic IDN TLD, whose labels use these letters as ordinary letters;
+///   Kyrgyz (ң ө ү) adds nothing further. Letters of minority languages (the
+///   palochka `ӏ` of Chechen or Avar, Tajik `ҷ`, Abkhaz `ԁ`) are left out.
+/// - Greek: modern monotonic Greek: `α`-`ω` with final `ς`, the tonos forms
+///   `ά έ ή ί ό ύ ώ` and `ϊ ϋ ΐ ΰ`; not lunate sigma `ϲ`, yot `ϳ` or the
+///   archaic letters.
+///
+/// Other scripts are not candidate lookalike scripts: names are imitated to
+/// pass as Latin (ASCII) names above all, browsers check whole-script
+/// confusables against Latin only, and Latin, Greek and Cyrillic are the
+/// scripts that share letter shapes by descent. A label in any script is
+/// still checked against these three.
+const TARGETS: [(Script, &str); 3] = [
+    (Script::Latin, "abcdefghijklmnopqrstuvwxyz"),
+    (
+        Script::Cyrillic,
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя\
+         ґєії\
+         ў\
+         ђјљњћџ\
+         ѓѕќ\
+         әғқңөұүһ",
+    ),
+    (Script::Greek, "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ"),
+];
+
+/// The keys at one level of the common characters of one lookalike script.
+#[derive(Clone)]
+struct CommonKeys {
+    script: Script,
+    /// Key -> a common letter with that key, and whether its plain UTS #39
+    /// skeleton is that key.
+    chars: FxHashMap<String, (char, bool)>,
+    /// The longest key, in characters.
+    max_chars: usize,
+}
+
+impl CommonKeys {
+    fn new(script: Script, letters: &str, level: Level) -> CommonKeys {
+        let mut chars = FxHashMap::default();
+        let mut max_chars = 0;
+        let mut buf = String::new();
+        for c in letters.chars() {
+            key_into(c.encode_utf8(&mut [0; 4]), level, &mut buf);
+            if buf.is_empty() {
+                continue;
+            }
+            max_chars = max_chars.max(buf.chars().count());
+            // Prefer a letter that has this key by UTS #39 alone (omicron
+            // rather than theta for `o`), as the example shown to people.
+            let plain = skeleton(c.encode_utf8(&mut [0; 4])) == buf;
+            match chars.get(&buf) {
+                Some(&(_, true)) => {}
+                Some(&(_, false)) if !plain => {}
+                _ => {
+                    chars.insert(buf.clone(), (c, plain));
+                }
+            }
+        }
+        CommonKeys { script, chars, max_chars }
+    }
+
+    /// A string of common characters whose keys, concatenated, spell `key`;
+    /// `None` if there is none. Linear in the length of `key` (a bounded
+    /// number of probes per character).
+    fn spell(&self, key: &str) -> Option<String> {
+        let bounds: Vec<usize> = key.char_indices().map(|(i, _)| i).chain([key.len()]).collect();
+        // from[j]: where the last piece of a spelling of key[..bounds[j]] starts, and its char.
+        let mut from: Vec<Option<(usize, char)>> = vec![None; bounds.len()];
+        for i in 0..bounds.len() {
+            if i > 0 && from.get(i).copied().flatten().is_none() {
+                continue;
+            }
+            let start = bounds.get(i).copied().unwrap_or(key.len());
+            for len in 1..=self.max_chars {
+                let j = i + len;
+                let (Some(&end), Some(slot)) = (bounds.get(j), from.get(j)) else {
+                    break;
+                };
+                if slot.is_some() {
+                    continue;
+                }
+                if let Some(&(c, _)) = key.get(start..end).and_then(|piece| self.chars.get(piece))
+                    && let Some(s) = from.get_mut(j)
+                {
+                    *s = Some((i, c));
+                }
+            }
+        }
+        let mut j = bounds.len().checked_sub(1)?;
+        let mut out = Vec::new();
+        while j > 0 {
+            let (i, c) = from.get(j).copied().flatten()?;
+            out.push(c);
+            j = i;
+        }
+        Some(out.into_iter().rev().collect())
+    }
+}
+
+/// The common keys of every lookalike script at `level`, built once per level.
+#[derive(Clone)]
+struct Targets(Vec<CommonKeys>);
+
+impl Targets {
+    fn new(level: Level) -> Targets {
+        Targets(TARGETS.iter().map(|&(s, letters)| CommonKeys::new(s, letters, level)).collect())
+    }
+}
+
+fn targets(level: Level) -> Cow<'static, Targets> {
+    static CACHE: OnceLock<Vec<(Level, Targets)>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Level::ALL.iter().map(|&l| (l, Targets::new(l))).collect());
+    match cache.iter().find(|(l, _)| *l == level) {
+        Some((_, t)) => Cow::Borrowed(t),
+        None => Cow::Owned(Targets::new(level)),
+    }
+}
+
+/// ASCII country-code TLDs whose country's national language is written in
+/// a script other than Latin (the script used by most of its IDN labels),
+/// so that a label in that script is expected there. Cyrillic: Bulgaria,
+/// Belarus, Kyrgyzstan, Kazakhstan, North Macedonia, Mongolia, Serbia,
+/// Russia, the Soviet Union's .su, Tajikistan, Ukraine and Uzbekistan (whose
+/// Latin alphabet has not displaced Cyrillic in use); Greek: Greece and
+/// Cyprus; then Armenia, Georgia, Israel, Ethiopia and Eritrea, Thailand,
+/// Myanmar. Countries that write their language in two scripts equally
+/// (Bosnia and Herzegovina, Montenegro) are not listed. IDN TLDs need no
+/// list: their script is read from the TLD itself.
+const CCTLD_SCRIPTS: [(&str, Script); 21] = [
+    ("bg", Script::Cyrillic),
+    ("by", Script::Cyrillic),
+    ("kg", Script::Cyrillic),
+    ("kz", Script::Cyrillic),
+    ("mk", Script::Cyrillic),
+    ("mn", Script::Cyrillic),
+    ("rs", Script::Cyrillic),
+    ("ru", Script::Cyrillic),
+    ("su", Script::Cyrillic),
+    ("tj", Script::Cyrillic),
+    ("ua", Script::Cyrillic),
+    ("uz", Script::Cyrillic),
+    ("gr", Script::Greek),
+    ("cy", Script::Greek),
+    ("am", Script::Armenian),
+    ("ge", Script::Georgian),
+    ("il", Script::Hebrew),
+    ("et", Script::Ethiopic),
+    ("er", Script::Ethiopic),
+    ("th", Script::Thai),
+    ("mm", Script::Myanmar),
+];
+
+/// The scripts whose labels are expected under `tld`: the TLD's own
+/// resolved script set (Latin for an ASCII TLD, Cyrillic for .рф, given as
+/// a U-label or an A-label), plus, for the ASCII ccTLDs of
+/// [`CCTLD_SCRIPTS`], the script of the country's language.
+fn tld_scripts(tld: &str) -> ScriptBits {
+    let Ok(u) = decode_label(tld.trim_end_matches('.')) else {
+        return ScriptBits::default();
+    };
+    let mut bits = resolved(&u).unwrap_or_default();
+    for (t, s) in CCTLD_SCRIPTS {
+        if u == t {
+            bits = bits.with(s);
+        }
+    }
+    bits
+}
+
+/// A label written in one script that could be written entirely in the
+/// common letters of another script (UTS #39 §4, whole-script confusables).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WholeScriptConfusable {
+    /// The scripts of the label (its resolved script set; several only when
+    /// every letter belongs to all of them, e.g. Han and Japanese).
+    pub scripts: Vec<String>,
+    /// Scripts in which a lookalike of the whole label can be written in
+    /// common letters: `Latin`, `Cyrillic` and/or `Greek`.
+    pub lookalike_scripts: Vec<String>,
+    /// One such lookalike per entry of `lookalike_scripts`, in the same
+    /// order (`apple` for Cyrillic `аррӏе`).
+    pub lookalikes: Vec<String>,
+}
+
+/// Checks whether a single-script label could be imitated entirely in the
+/// common letters of another script at `level` (Cyrillic `ѕсоре` vs Latin
+/// `scope`). Returns `None` for mixed-script labels, labels without letters,
+/// and labels whose lookalike would need letters outside the common ones
+/// (Cyrillic `курс` at `uts39`: `к` resembles only Latin kra `ĸ`; the
+/// `domain` level's supplementary table reads `к` as `k`, so there it is
+/// confusable with `kypc`).
+///
+/// The lookalike scripts are Latin (common letters: ASCII `a`-`z`),
+/// Cyrillic (the letters of the national alphabets: Russian, Ukrainian,
+/// Belarusian, Bulgarian, Serbian, Macedonian, Kazakh, Mongolian) and Greek
+/// (modern monotonic Greek). A label is a whole-script confusable for one of
+/// them, other than its own, when every run of characters between its ASCII
+/// digits and hyphens (which every script shares) has a key at `level` that
+/// is a concatenation of keys of that script's common letters. Same as
+/// [`whole_script_confusable_in`] without a TLD.
+pub fn whole_script_confusable(label: &str, level: Level) -> Option<WholeScriptConfusable> {
+    whole_script_confusable_in(label, level, None)
+}
+
+/// Whole-script confusable judged for a domain name: `tld` is the name's
+/// top-level label (a U-label; an A-label is decoded), whose script makes a
+/// label in that same script expected (Greek under .gr, Cyrillic under .рф).
+/// Returns `None` when the label's script is one of the TLD's scripts:
+///
+/// - a non-ASCII TLD's scripts are its own resolved script set (.рф, .қаз,
+///   .мон: Cyrillic; .ελ: Greek);
+/// - an ASCII TLD is Latin, so non-ASCII Latin labels (`noël.christmas`)
+///   are never whole-script confusables under one;
+/// - the ASCII ccTLDs of countries whose national language is written in
+///   another script also expect that script: `bg by kg kz mk mn rs ru su tj
+///   ua uz` Cyrillic, `gr cy` Greek, `am` Armenian, `ge` Georgian, `il`
+///   Hebrew, `et er` Ethiopic, `th` Thai, `mm` Myanmar.
+///
+/// With `tld` = `None` this is [`whole_script_confusable`]. An empty or
+/// undecodable `tld` expects no script.
+pub fn whole_script_confusable_in(
+    label: &str,
+    level: Level,
+    tld: Option<&str>,
+) -> Option<WholeScriptConfusable> {
+    let own = resolved(label)?;
+    if own.is_empty() {
+        return None; // mixed-script
+    }
+    if let Some(t) = tld
+        && !own.intersect(tld_scripts(t)).is_empty()
+    {
         return None;
     }
-    let names = |bits: ScriptBits| -> Vec<String> {
-        table
-            .scripts
-            .iter()
-            .filter(|s| bits.contains(**s))
-            .map(|s| s.full_name().to_owned())
-            .collect()
-    };
+    // ASCII digits and the hyphen are the same characters in every script:
+    // they are copied; each run of other characters must be spelled in the
+    // common letters of the lookalike script (a digit does not stand in for
+    // a letter: `арр1е` is not a common-letter spelling of `apple`).
+    let mut pieces: Vec<Result<String, char>> = Vec::new();
+    let mut run = String::new();
+    for c in label.chars() {
+        if c.is_ascii_digit() || c == '-' {
+            if !run.is_empty() {
+                pieces.push(Ok(key(&run, level)));
+                run.clear();
+            }
+            pieces.push(Err(c));
+        } else {
+            run.push(c);
+        }
+    }
+    if !run.is_empty() {
+        pieces.push(Ok(key(&run, level)));
+    }
+    let targets = targets(level);
+    let mut lookalike_scripts = Vec::new();
+    let mut lookalikes = Vec::new();
+    for t in targets.0.iter().filter(|t| !own.contains(t.script)) {
+        let mut lookalike = String::with_capacity(label.len());
+        let spelled = pieces.iter().all(|p| match p {
+            Err(c) => {
+                lookalike.push(*c);
+                true
+            }
+            Ok(k) => t.spell(k).map(|s| lookalike.push_str(&s)).is_some(),
+        });
+        if spelled {
+            lookalike_scripts.push(t.script.full_name().to_owned());
+            lookalikes.push(lookalike);
+        }
+    }
+    if lookalike_scripts.is_empty() {
+        return None;
+    }
     let mut scripts: Vec<String> = ScriptExtension::from(label)
         .iter()
         .filter(|s| own.contains(*s))
@@ -234,5 +428,5 @@ pub fn whole_script_confusable(label: &str, level: Level) -> Option<WholeScriptC
         .collect();
     scripts.sort();
     scripts.dedup();
-    Some(WholeScriptConfusable { scripts, lookalike_scripts: names(others) })
+    Some(WholeScriptConfusable { scripts, lookalike_scripts, lookalikes })
 }

@@ -102,6 +102,7 @@ mod tables;
 
 pub use class::{
     ConfusableClass, WholeScriptConfusable, confusable_class, whole_script_confusable,
+    whole_script_confusable_in,
 };
 pub use error::{ConfusablesError, ErrorKind};
 pub use evidence::{Difference, Evidence, Source, explain, tier_of};

@@ -15,6 +15,12 @@
 //! assert!(a.scripts.is_empty());
 //! assert_eq!(a.restriction_level.as_str(), "minimally-restrictive");
 //! assert_eq!(a.warnings[0].code, "MIXED_SCRIPT");
+//!
+//! // Latin with Han and Katakana is how Japanese is written: highly
+//! // restrictive, mixed but not warned about.
+//! let a = analyze("eコマース");
+//! assert_eq!(a.restriction_level.as_str(), "highly-restrictive");
+//! assert!(a.scripts.is_empty() && a.warnings.is_empty());
 //! ```
 //!
 //! All per-code-point data (Script, Script_Extensions, Identifier_Status,
@@ -323,7 +329,8 @@ impl Serialize for LabelScript {
 /// registrar's support desk can pass on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Warning {
-    /// `MIXED_SCRIPT`, `MIXED_NUMBERS` or `INVISIBLE_CHARACTER`.
+    /// `MIXED_SCRIPT` (mixed-script and worse than highly restrictive, see
+    /// [`analyze`]), `MIXED_NUMBERS` or `INVISIBLE_CHARACTER`.
     pub code: &'static str,
     /// Plain-language explanation.
     pub message: String,
@@ -530,6 +537,12 @@ impl Scan {
         if self.first_restricted.is_some() {
             return RestrictionLevel::Unrestricted;
         }
+        self.script_level()
+    }
+
+    /// The restriction level the label's scripts alone give, i.e. as if
+    /// every character were in the identifier profile: never `Unrestricted`.
+    fn script_level(&self) -> RestrictionLevel {
         if self.ascii {
             return RestrictionLevel::AsciiOnly;
         }
@@ -662,15 +675,45 @@ fn names_of(set: ScriptSet) -> String {
     set.long_names().collect::<Vec<_>>().join(", ")
 }
 
+/// Whether `MIXED_SCRIPT` is raised: the label is mixed-script (its resolved
+/// script set is empty) and its scripts are less restrictive than UTS #39
+/// §5.2 *highly restrictive*, i.e. moderately or minimally restrictive.
+///
+/// - Latin with Han and Hiragana/Katakana (`eコマース`, `東京tokyo`), with Han
+///   and Hangul (`한글han`) or with Han and Bopomofo is highly restrictive:
+///   the way Japanese, Korean and Chinese are written, no warning.
+/// - Latin with Cyrillic, Greek or Cherokee (`pаypal`), or any other
+///   mixture, is minimally restrictive: warning.
+/// - Latin with one other script (Armenian, Arabic, Devanagari, ...) is
+///   moderately restrictive: warning too. Such mixtures are rare in real
+///   words and include classic homographs (`gօօgle` with Armenian oh); a
+///   browser set to highly restrictive shows them as Punycode.
+///
+/// The level is taken from the scripts alone, ignoring Identifier_Status:
+/// a character outside the identifier profile makes the label
+/// `unrestricted` whatever its scripts, but that is a different finding
+/// (the label's `first_restricted`), and Bopomofo itself is outside the
+/// profile (Limited_Use) in Unicode 18, so Latin + Han + Bopomofo would
+/// otherwise always warn.
+fn mixed_script_warning(s: &Scan) -> bool {
+    s.resolved == [0; 4] && s.script_level() > RestrictionLevel::HighlyRestrictive
+}
+
 /// Analyse `label` (a U-label, or any string) in one pass: resolved script
 /// set, restriction level, label script, mixed numbers, hidden characters
 /// and the warnings they raise. An LDH-ASCII label takes a fast path.
+///
+/// `MIXED_SCRIPT` follows the restriction level (UTS #39 §5.2): it is
+/// raised for a mixed-script label whose scripts are moderately or
+/// minimally restrictive (`pаypal`, `gօօgle`), not for the highly
+/// restrictive Latin + Han + kana / Hangul / Bopomofo (`eコマース`,
+/// `한글han`, `東京tokyo`).
 pub fn analyze(label: &str) -> LabelAnalysis {
     let s = scan(label);
     let resolved = ScriptSet::from_bits(s.resolved);
     let hidden = hidden(label, &s);
     let mut warnings = Vec::new();
-    if resolved.is_empty() {
+    if mixed_script_warning(&s) {
         warnings.push(Warning {
             code: "MIXED_SCRIPT",
             message: format!(

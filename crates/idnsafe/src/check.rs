@@ -98,6 +98,9 @@ impl Checker {
     /// Adds the per-label analyses to an IDNA2008 report.
     fn finish(&self, idna: NameReport) -> NameCheck {
         let n = idna.labels().len();
+        // The top-level label of a name of several labels: a label in its
+        // script is expected there (Cyrillic under .рф), not suspicious.
+        let tld = if n > 1 { idna.labels().last().and_then(|l| l.ulabel()) } else { None };
         let labels = idna
             .labels()
             .iter()
@@ -105,13 +108,13 @@ impl Checker {
             .map(|(i, l)| {
                 // The top-level label is not compared with protected names.
                 let compare = n == 1 || i + 1 < n;
-                self.label_check(l.ulabel(), compare)
+                self.label_check(l.ulabel(), compare, tld)
             })
             .collect();
         NameCheck { idna, labels, protected: self.protected.is_some() }
     }
 
-    fn label_check(&self, ulabel: Option<&str>, compare: bool) -> LabelCheck {
+    fn label_check(&self, ulabel: Option<&str>, compare: bool, tld: Option<&str>) -> LabelCheck {
         let Some(u) = ulabel else {
             return LabelCheck {
                 script: None,
@@ -140,9 +143,10 @@ impl Checker {
         // Whole-script confusables are reported for IDN labels only: every
         // ASCII label made of letters like a, c, e, o, p has a Cyrillic
         // twin, and imitations of ASCII names are what the protected index
-        // and the audit's homograph clusters catch.
+        // and the audit's homograph clusters catch. A label in its TLD's
+        // script is expected there.
         if !u.is_ascii()
-            && let Some(ws) = idnsafe_confusables::whole_script_confusable(u, self.level)
+            && let Some(ws) = idnsafe_confusables::whole_script_confusable_in(u, self.level, tld)
         {
             warnings.push(Warning {
                 code: "WHOLE_SCRIPT_CONFUSABLE",
