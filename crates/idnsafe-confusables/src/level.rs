@@ -230,6 +230,10 @@ pub(crate) struct LevelRules {
     single: FxHashMap<char, String>,
     /// Sources whose skeleton is several characters.
     multi: Vec<(String, String)>,
+    /// Curated sources whose skeleton is several characters (a letter with
+    /// a stroke: the stroke would be removed as a diacritic before the
+    /// entry could match): applied to the label before its skeleton.
+    raw: FxHashMap<char, String>,
     /// Key of each LDH byte, when LDH labels may use the per-byte fast path.
     ascii: Option<[Box<str>; 128]>,
     /// Bit per code point below [`AFFECTED_LIMIT`]: `transform` may change it.
@@ -284,6 +288,7 @@ impl LevelRules {
             strip_marks: level == Level::Lookalike,
             single: FxHashMap::default(),
             multi: Vec::new(),
+            raw: FxHashMap::default(),
             ascii: None,
             affected: vec![0; (AFFECTED_LIMIT / 64) as usize],
             affected_astral: Vec::new(),
@@ -314,6 +319,9 @@ impl LevelRules {
                     rules.single.entry(c).or_insert(dst);
                 }
                 (Some(_), Some(_)) => {
+                    if curated && !source.is_ascii() {
+                        rules.raw.entry(source).or_insert_with(|| dst.clone());
+                    }
                     if !rules.multi.iter().any(|(p, _)| *p == src) {
                         rules.multi.push((src, dst));
                     }
@@ -400,7 +408,15 @@ impl LevelRules {
         thread_local! {
             static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
         }
-        skeleton_into(label, out);
+        if !self.raw.is_empty() && label.chars().any(|c| self.raw.contains_key(&c)) {
+            let mapped: String = label
+                .chars()
+                .map(|c| self.raw.get(&c).cloned().unwrap_or_else(|| c.to_string()))
+                .collect();
+            skeleton_into(&mapped, out);
+        } else {
+            skeleton_into(label, out);
+        }
         let rounds = |tmp: &mut String, out: &mut String| {
             for _ in 0..MAX_ROUNDS {
                 if !self.transform(out, tmp) {
