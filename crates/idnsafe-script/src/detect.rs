@@ -42,7 +42,7 @@ pub struct Detection {
 }
 
 /// Every code [`detections`] can return, in a fixed order.
-pub const DETECTION_CODES: [&str; 7] = [
+pub const DETECTION_CODES: [&str; 8] = [
     MARK_ON_DOTTED,
     MARK_ON_DOTLESS,
     REPEATED_MARK,
@@ -50,9 +50,11 @@ pub const DETECTION_CODES: [&str; 7] = [
     DIGIT_LOOKALIKE,
     JAPANESE_MARK_CONTEXT,
     KANA_LOOKALIKE,
+    MARK_ON_FOREIGN_BASE,
 ];
 
 const MARK_ON_DOTTED: &str = "MARK_ON_DOTTED";
+const MARK_ON_FOREIGN_BASE: &str = "MARK_ON_FOREIGN_BASE";
 const MARK_ON_DOTLESS: &str = "MARK_ON_DOTLESS";
 const REPEATED_MARK: &str = "REPEATED_MARK";
 const TOO_MANY_MARKS: &str = "TOO_MANY_MARKS";
@@ -145,6 +147,14 @@ fn hides_dot_above(c: char) -> bool {
 }
 
 const COMBINING_DOT_ABOVE: char = '\u{307}';
+
+/// The block Combining Diacritical Marks (U+0300-U+036F): accents of the
+/// Latin, Greek and Cyrillic alphabets (script Inherited). Other scripts
+/// have marks of their own; one of these on a Han, kana, Hangul or other
+/// base is decoration that can hide or imitate (as browsers judge it).
+fn is_latin_diacritic(c: char) -> bool {
+    ('\u{300}'..='\u{36F}').contains(&c)
+}
 
 /// Dotless letters: any mark on them rebuilds the dotted letter or
 /// something close (`ı` + U+0307 is `i`, `ı` + U+0301 is `í`).
@@ -508,6 +518,21 @@ impl Detector<'_> {
             }
         }
         let at = run.base_pos;
+        if let Some(b) = run.base
+            && is_latin_diacritic(d)
+            && !matches!(crate::script(b), "Latn" | "Grek" | "Cyrl")
+        {
+            self.report(
+                MARK_ON_FOREIGN_BASE,
+                at,
+                format!(
+                    "The name puts a Latin-style accent (U+{:04X}) on U+{:04X}, a character of a \
+                     script that does not use it; such marks can hide or imitate other \
+                     characters.",
+                    d as u32, b as u32
+                ),
+            );
+        }
         if let Some(b) = run.base {
             if is_dotless(b) {
                 self.report(

@@ -525,7 +525,13 @@ fn scan(label: &str) -> Scan {
         s.first_restricted = label.chars().find(|&c| class(c).flags & F_ALLOWED == 0);
     }
     if flags_or & F_DEFAULT_IGNORABLE != 0 {
-        s.invisible = label.chars().find(|&c| class(c).flags & F_DEFAULT_IGNORABLE != 0);
+        // ZERO WIDTH NON-JOINER and JOINER are left to IDNA2008: its CONTEXTJ
+        // rules (RFC 5892 A.1, A.2) allow them only after a virama or between
+        // joining letters, where they change how the word is drawn (Persian
+        // می‌خواهم); anywhere else the label is invalid.
+        s.invisible = label.chars().find(|&c| {
+            class(c).flags & F_DEFAULT_IGNORABLE != 0 && !matches!(c, '\u{200C}' | '\u{200D}')
+        });
     }
     s.mark_scan = flags_or & F_MARK_SCAN != 0;
     s

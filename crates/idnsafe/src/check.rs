@@ -28,7 +28,7 @@ pub struct Warning {
     /// `WHOLE_SCRIPT_CONFUSABLE`, `CONFUSABLE_PROTECTED`, and the
     /// detections of `idnsafe_script::detections` (`MARK_ON_DOTTED`,
     /// `MARK_ON_DOTLESS`, `DIGIT_LOOKALIKE`, `JAPANESE_MARK_CONTEXT`,
-    /// `KANA_LOOKALIKE`).
+    /// `KANA_LOOKALIKE`, `MARK_ON_FOREIGN_BASE`), `RESTRICTED_CHARACTER`.
     pub code: &'static str,
     /// For people.
     pub message: String,
@@ -139,6 +139,29 @@ impl Checker {
             if !matches!(d.code, "REPEATED_MARK" | "TOO_MANY_MARKS") {
                 warnings.push(Warning { code: d.code, message: d.message });
             }
+        }
+        // UTS #39 §5.2: a character outside the identifier profile (historic,
+        // limited-use or technical; Identifier_Status Restricted) makes the
+        // label unrestricted; browsers show such labels as Punycode. Joiners
+        // are left to IDNA2008's CONTEXTJ rules, and Bopomofo is how Chinese
+        // is annotated in Taiwan (UTS #39 §5.2 lists Han with Bopomofo as
+        // highly restrictive).
+        if script.restriction_level == idnsafe_script::RestrictionLevel::Unrestricted
+            && let Some(c) = u.chars().find(|&c| {
+                idnsafe_script::identifier_status(c) == idnsafe_script::IdentifierStatus::Restricted
+                    && !matches!(c, '\u{200C}' | '\u{200D}')
+                    && idnsafe_script::script(c) != "Bopo"
+            })
+        {
+            warnings.push(Warning {
+                code: "RESTRICTED_CHARACTER",
+                message: format!(
+                    "'{u}' uses U+{:04X}, a character Unicode does not recommend in identifiers \
+                     (historic, limited-use or technical, UTS #39 Identifier_Status \
+                     Restricted); such names are hard to read and can imitate others.",
+                    c as u32
+                ),
+            });
         }
         // Whole-script confusables are reported for IDN labels only: every
         // ASCII label made of letters like a, c, e, o, p has a Cyrillic
