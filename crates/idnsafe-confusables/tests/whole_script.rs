@@ -35,28 +35,30 @@ fn latin_lookalikes_must_be_ascii() {
     // к's UTS #39 prototype is Latin kra ĸ, not a common Latin letter.
     assert_eq!(wsc("курс", Level::Uts39), None);
     assert_eq!(wsc("к", Level::Uts39).map(|w| w.lookalike_scripts), Some(vec!["Greek".into()]));
-    // The domain level's supplementary table reads к as k (as browsers do).
-    assert_eq!(lookalike("курс", Level::Domain, "Latin").as_deref(), Some("kypc"));
+    // Nor at `identical` (the case-folded skeleton); the curated table of
+    // the `lookalike` level reads к as k (as browsers do).
+    assert_eq!(wsc("курс", Level::Identical), None);
+    assert_eq!(lookalike("курс", Level::Lookalike, "Latin").as_deref(), Some("kypc"));
     // Greek ά would need Latin á.
-    assert_eq!(lookalike("ορά", Level::Domain, "Latin"), None);
-    assert_eq!(lookalike("ορα", Level::Domain, "Latin").as_deref(), Some("opa"));
+    assert_eq!(lookalike("ορά", Level::Identical, "Latin"), None);
+    assert_eq!(lookalike("ορα", Level::Identical, "Latin").as_deref(), Some("opa"));
     // Common words with no ASCII spelling.
     for w in ["пример", "москва", "банк", "щука"] {
-        assert_eq!(wsc(w, Level::Domain), None, "{w}");
+        assert_eq!(wsc(w, Level::Identical), None, "{w}");
     }
 }
 
 #[test]
 fn digits_and_hyphens_are_shared_but_never_stand_in_for_letters() {
-    assert_eq!(lookalike("о365", Level::Domain, "Latin").as_deref(), Some("o365"));
-    assert_eq!(lookalike("а-1", Level::Domain, "Latin").as_deref(), Some("a-1"));
+    assert_eq!(lookalike("о365", Level::Identical, "Latin").as_deref(), Some("o365"));
+    assert_eq!(lookalike("а-1", Level::Identical, "Latin").as_deref(), Some("a-1"));
     // б looks like 6 and з like 3, but a digit is not a letter's lookalike.
-    assert_eq!(wsc("бо", Level::Domain), None);
-    assert_eq!(wsc("зо", Level::Domain), None);
+    assert_eq!(wsc("бо", Level::Identical), None);
+    assert_eq!(wsc("зо", Level::Identical), None);
     // Latin l has a Cyrillic lookalike only in the palochka (not common) or
     // the digit 1: `apple` is not whole-script confusable with Cyrillic.
-    assert_eq!(lookalike("apple", Level::Domain, "Cyrillic"), None);
-    assert!(wsc("123-456", Level::Domain).is_none());
+    assert_eq!(lookalike("apple", Level::Identical, "Cyrillic"), None);
+    assert!(wsc("123-456", Level::Identical).is_none());
 }
 
 #[test]
@@ -83,16 +85,16 @@ fn greek_common_letters_are_modern_monotonic() {
 
 #[test]
 fn greek_omicron_rho_omicron_is_confusable_except_under_greek_tlds() {
-    let w = wsc("ορο", Level::Domain).unwrap();
+    let w = wsc("ορο", Level::Identical).unwrap();
     assert_eq!(w.scripts, ["Greek"]);
     assert_eq!(w.lookalike_scripts, ["Latin", "Cyrillic"]);
     assert_eq!(w.lookalikes, ["opo", "оро"]);
     for tld in ["gr", "GR", "cy", "ελ", "xn--qxam"] {
-        assert_eq!(whole_script_confusable_in("ορο", Level::Domain, Some(tld)), None, "{tld}");
+        assert_eq!(whole_script_confusable_in("ορο", Level::Identical, Some(tld)), None, "{tld}");
     }
     for tld in ["com", "ru", "рф", ""] {
         assert_eq!(
-            whole_script_confusable_in("ορο", Level::Domain, Some(tld)).as_ref(),
+            whole_script_confusable_in("ορο", Level::Identical, Some(tld)).as_ref(),
             Some(&w),
             "{tld}"
         );
@@ -103,18 +105,18 @@ fn greek_omicron_rho_omicron_is_confusable_except_under_greek_tlds() {
 fn labels_in_their_own_scripts_tld_are_expected() {
     for tld in ["рф", "xn--p1ai", "қаз", "xn--80ao21a", "мон", "ru", "kz", "ua", "bg", "rs", "su"]
     {
-        assert_eq!(whole_script_confusable_in("ѕсоре", Level::Domain, Some(tld)), None, "{tld}");
+        assert_eq!(whole_script_confusable_in("ѕсоре", Level::Identical, Some(tld)), None, "{tld}");
     }
     for tld in ["com", "de", "gr", "ελ", "xn--qxam"] {
-        let w = whole_script_confusable_in("ѕсоре", Level::Domain, Some(tld)).unwrap();
+        let w = whole_script_confusable_in("ѕсоре", Level::Identical, Some(tld)).unwrap();
         assert_eq!(w.lookalikes[0], "scope", "{tld}");
     }
     // An ASCII TLD is Latin: accented Latin words are expected under it.
-    assert_eq!(lookalike("ü", Level::Domain, "Greek").as_deref(), Some("ϋ"));
-    assert_eq!(whole_script_confusable_in("ü", Level::Domain, Some("de")), None);
-    assert!(whole_script_confusable_in("ü", Level::Domain, Some("рф")).is_some());
+    assert_eq!(lookalike("ü", Level::Identical, "Greek").as_deref(), Some("ϋ"));
+    assert_eq!(whole_script_confusable_in("ü", Level::Identical, Some("de")), None);
+    assert!(whole_script_confusable_in("ü", Level::Identical, Some("рф")).is_some());
     // A TLD that is not a label expects nothing.
-    assert!(whole_script_confusable_in("ѕсоре", Level::Domain, Some("xn--")).is_some());
+    assert!(whole_script_confusable_in("ѕсоре", Level::Identical, Some("xn--")).is_some());
 }
 
 #[test]
@@ -130,7 +132,7 @@ fn mixed_and_letterless_labels_are_not_whole_script() {
 fn long_hostile_labels_are_linear() {
     // Keys that nearly spell ASCII and fail at the end, long beyond any label.
     let s = format!("{}щ", "ѕсоре".repeat(2000));
-    assert_eq!(wsc(&s, Level::Loose), None);
+    assert_eq!(wsc(&s, Level::Lookalike), None);
     let s = "о".repeat(10_000);
-    assert_eq!(lookalike(&s, Level::Domain, "Latin").map(|l| l.len()), Some(10_000));
+    assert_eq!(lookalike(&s, Level::Identical, "Latin").map(|l| l.len()), Some(10_000));
 }

@@ -69,7 +69,7 @@ fn in_own_tld(w: &WholeScriptConfusable, tld: &str) -> bool {
 fn lookalikes_are_sound(label: &str, w: &WholeScriptConfusable) {
     assert_eq!(w.lookalikes.len(), w.lookalike_scripts.len(), "{label}");
     for (l, s) in w.lookalikes.iter().zip(&w.lookalike_scripts) {
-        assert_eq!(key(l, Level::Domain), key(label, Level::Domain), "{label} / {l}");
+        assert_eq!(key(l, Level::Identical), key(label, Level::Identical), "{label} / {l}");
         for c in l.chars().filter(|c| !c.is_ascii_digit() && *c != '-') {
             assert_eq!(c.script().full_name(), s, "{label} / {l}");
         }
@@ -86,8 +86,8 @@ fn name_lists_whole_script_counts() {
     for (tld, labels) in labels_by_tld() {
         for u in &labels {
             total += 1;
-            let plain = whole_script_confusable(u, Level::Domain);
-            let with_tld = whole_script_confusable_in(u, Level::Domain, Some(&tld));
+            let plain = whole_script_confusable(u, Level::Identical);
+            let with_tld = whole_script_confusable_in(u, Level::Identical, Some(&tld));
             if let Some(w) = &plain {
                 flagged += 1;
                 lookalikes_are_sound(u, w);
