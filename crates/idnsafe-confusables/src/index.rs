@@ -214,15 +214,14 @@ impl ProtectedIndexBuilder {
     /// directly; the result is the same bytes [`ProtectedIndex::to_bytes`]
     /// returns and [`ProtectedIndex::open`] maps.
     pub fn build(self) -> Result<ProtectedIndex, ConfusablesError> {
-        let too_large = |what: &str| {
-            ConfusablesError::new(
-                ErrorKind::ProtectedListTooLarge,
-                format!("the protected-name list is too large for one index ({what})"),
-            )
-        };
         let level = self.level;
         let names = self.names;
-        u32::try_from(names.len()).map_err(|_| too_large("more than 2^32 names"))?;
+        if u32::try_from(names.len()).is_err() {
+            return Err(ConfusablesError::new(
+                ErrorKind::ProtectedListTooLarge,
+                "the protected-name list is too large for one index (more than 2^32 names)",
+            ));
+        }
         let keys: Vec<String> = names
             .par_iter()
             .map_init(String::new, |buf, (_, label)| {
@@ -234,75 +233,25 @@ impl ProtectedIndexBuilder {
             keys.iter().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
         order.par_sort_unstable();
 
-        let mut fst = fst::MapBuilder::memory();
-        let mut key_owners: Vec<u8> = Vec::new();
-        let mut offsets: Vec<u8> = Vec::new();
-        let mut records: Vec<u8> = Vec::new();
-        let mut distinct: Vec<&str> = Vec::new();
-        let mut owner_count = 0u32;
-        let mut kept: Vec<&str> = Vec::new();
-        let mut seen: FxHashSet<&str> = FxHashSet::default();
-        for group in order.chunk_by(|a, b| a.0 == b.0) {
-            let Some(&(key, _)) = group.first() else { continue };
-            key_owners.extend_from_slice(&owner_count.to_le_bytes());
-            fst.insert(key, distinct.len() as u64)
-                .map_err(|e| corrupt(format!("cannot build the index: {e}")))?;
-            distinct.push(key);
-            kept.clear();
-            seen.clear();
-            for &(_, i) in group {
-                let Some((name, label)) = names.get(i as usize) else { continue };
-                let dup = if group.len() > 16 {
-                    !seen.insert(name)
-                } else {
-                    kept.contains(&name.as_str())
-                };
-                if dup {
-                    continue;
-                }
-                kept.push(name);
-                let at = u32::try_from(records.len())
-                    .map_err(|_| too_large("more than 4 GiB of names"))?;
-                offsets.extend_from_slice(&at.to_le_bytes());
-                write_record(&mut records, name, label);
-                owner_count += 1;
-            }
-        }
-        key_owners.extend_from_slice(&owner_count.to_le_bytes());
-        let end =
-            u32::try_from(records.len()).map_err(|_| too_large("more than 4 GiB of names"))?;
-        offsets.extend_from_slice(&end.to_le_bytes());
-        let fst = fst.into_inner().map_err(|e| corrupt(format!("cannot build the index: {e}")))?;
-
-        let mut key_fps: Vec<(u64, u32)> =
-            distinct.par_iter().map(|k| (fingerprint(k), 0)).collect();
-        key_fps.par_sort_unstable();
-        let mut near: Vec<(u64, u32)> = distinct
-            .par_iter()
-            .enumerate()
-            .filter(|(_, k)| (NEAR_MIN_CHARS..=NEAR_MAX_CHARS).contains(&k.chars().count()))
-            .map_init(String::new, |buf, (id, k)| {
-                let mut fps = Vec::with_capacity(NEAR_MAX_CHARS);
-                for_each_deletion(k, buf, |d| fps.push((fingerprint(d), id as u32)));
-                fps.sort_unstable();
-                fps.dedup();
-                fps
-            })
-            .flatten_iter()
-            .collect();
-        near.par_sort_unstable();
-        drop(order);
-        drop(keys);
+        let distinct: Vec<&str> =
+            order.chunk_by(|a, b| a.0 == b.0).filter_map(|g| g.first().map(|e| e.0)).collect();
+        // The fst is built on one thread while the fingerprint tables are
+        // computed on the others.
+        let (owners, (key_fps, near)) =
+            rayon::join(|| write_owners(&order, &names), || fingerprints(&distinct));
+        let Owners { fst, key_owners, offsets, records } = owners?;
 
         let (key_bits, near_bits) = (table::bits_for(key_fps.len()), table::bits_for(near.len()));
-        let mut key_table = Vec::new();
-        table::write(&key_fps, key_bits, false, &mut key_table);
-        let mut near_table = Vec::new();
-        table::write(&near, near_bits, true, &mut near_table);
-        let sections: [&[u8]; SECTIONS] =
-            [&fst, &key_owners, &offsets, &records, &key_table, &near_table];
-        let total = HEADER_LEN + sections.iter().map(|s| s.len()).sum::<usize>() + 4;
-        let mut out = Vec::with_capacity(total);
+        let mut out = Vec::with_capacity(
+            HEADER_LEN
+                + fst.len()
+                + key_owners.len()
+                + offsets.len()
+                + records.len()
+                + (key_fps.len() * 2 + near.len() * 6)
+                + ((2 << key_bits) + (2 << near_bits) + 2) * 4
+                + 4,
+        );
         out.extend_from_slice(&INDEX_MAGIC);
         out.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());
         out.push(level.to_byte());
@@ -310,17 +259,111 @@ impl ProtectedIndexBuilder {
         out.extend_from_slice(&version_bytes(UNICODE_VERSION));
         out.extend_from_slice(&version_bytes(CONFUSABLES_VERSION));
         out.extend_from_slice(&HOMOGLYPHS_ID.to_le_bytes());
-        for s in sections {
-            out.extend_from_slice(&(s.len() as u64).to_le_bytes());
-        }
+        out.extend_from_slice(&[0; SECTIONS * 8]); // section lengths, filled in below
         out.extend_from_slice(&[key_bits, near_bits, 0, 0]);
-        for s in sections {
+        let mut lens = [0u64; SECTIONS];
+        let mut lens_iter = lens.iter_mut();
+        for s in [&fst, &key_owners, &offsets, &records] {
             out.extend_from_slice(s);
+            if let Some(l) = lens_iter.next() {
+                *l = s.len() as u64;
+            }
+        }
+        drop((fst, key_owners, offsets, records));
+        for (entries, bits, with_values) in [(&key_fps, key_bits, false), (&near, near_bits, true)]
+        {
+            let start = out.len();
+            table::write(entries, bits, with_values, &mut out);
+            if let Some(l) = lens_iter.next() {
+                *l = (out.len() - start) as u64;
+            }
+        }
+        let header = lens.iter().flat_map(|l| l.to_le_bytes());
+        for (slot, b) in out.iter_mut().skip(SECTION_LENS_AT).zip(header) {
+            *slot = b;
         }
         let crc = crc32(&out);
         out.extend_from_slice(&crc.to_le_bytes());
         ProtectedIndex::from_backing(Backing::Owned(out))
     }
+}
+
+/// The fst, key owners, owner offsets and owner records sections.
+struct Owners {
+    fst: Vec<u8>,
+    key_owners: Vec<u8>,
+    offsets: Vec<u8>,
+    records: Vec<u8>,
+}
+
+/// Writes the owner sections for `order` ((key, name index), sorted): key
+/// ids are the keys' ranks; a name listed twice under a key is kept once.
+fn write_owners(
+    order: &[(&str, u32)],
+    names: &[(String, String)],
+) -> Result<Owners, ConfusablesError> {
+    let too_large = || {
+        ConfusablesError::new(
+            ErrorKind::ProtectedListTooLarge,
+            "the protected-name list is too large for one index (more than 4 GiB of names)",
+        )
+    };
+    let mut fst = fst::MapBuilder::memory();
+    let mut key_owners: Vec<u8> = Vec::new();
+    let mut offsets: Vec<u8> = Vec::new();
+    let mut records: Vec<u8> = Vec::new();
+    let mut owner_count = 0u32;
+    let mut kept: Vec<&str> = Vec::new();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    for (id, group) in order.chunk_by(|a, b| a.0 == b.0).enumerate() {
+        let Some(&(key, _)) = group.first() else { continue };
+        key_owners.extend_from_slice(&owner_count.to_le_bytes());
+        fst.insert(key, id as u64).map_err(|e| corrupt(format!("cannot build the index: {e}")))?;
+        kept.clear();
+        seen.clear();
+        for &(_, i) in group {
+            let Some((name, label)) = names.get(i as usize) else { continue };
+            let dup =
+                if group.len() > 16 { !seen.insert(name) } else { kept.contains(&name.as_str()) };
+            if dup {
+                continue;
+            }
+            kept.push(name);
+            let at = u32::try_from(records.len()).map_err(|_| too_large())?;
+            offsets.extend_from_slice(&at.to_le_bytes());
+            write_record(&mut records, name, label);
+            owner_count += 1;
+        }
+    }
+    key_owners.extend_from_slice(&owner_count.to_le_bytes());
+    let end = u32::try_from(records.len()).map_err(|_| too_large())?;
+    offsets.extend_from_slice(&end.to_le_bytes());
+    let fst = fst.into_inner().map_err(|e| corrupt(format!("cannot build the index: {e}")))?;
+    Ok(Owners { fst, key_owners, offsets, records })
+}
+
+/// Fingerprint-table entries: (fingerprint, value), sorted.
+type Entries = Vec<(u64, u32)>;
+
+/// The key table's and the near table's entries.
+fn fingerprints(distinct: &[&str]) -> (Entries, Entries) {
+    let mut key_fps: Entries = distinct.par_iter().map(|k| (fingerprint(k), 0)).collect();
+    key_fps.par_sort_unstable();
+    let mut near: Entries = distinct
+        .par_iter()
+        .enumerate()
+        .filter(|(_, k)| (NEAR_MIN_CHARS..=NEAR_MAX_CHARS).contains(&k.chars().count()))
+        .map_init(String::new, |buf, (id, k)| {
+            let mut fps = Vec::with_capacity(NEAR_MAX_CHARS);
+            for_each_deletion(k, buf, |d| fps.push((fingerprint(d), id as u32)));
+            fps.sort_unstable();
+            fps.dedup();
+            fps
+        })
+        .flatten_iter()
+        .collect();
+    near.par_sort_unstable();
+    (key_fps, near)
 }
 
 /// One owner record: `u16 len, name`, then the protected label unless it is
