@@ -1,9 +1,15 @@
 //! The protected-name index: which protected names does a label look like?
 //!
 //! Built from a list of names (`paypal.com`), keyed on the key at a
-//! [`Level`] of each name's leftmost label. Lookups hash the label's key to a
-//! 64-bit fingerprint and test a hash set (the hot path: almost every label
-//! misses); a hit is confirmed in an `fst::Map` from key to owners.
+//! [`Level`] of each name's leftmost label. An index is one byte layout,
+//! used as is whether it was just built ([`ProtectedIndexBuilder::build`],
+//! held in memory) or opened from a file ([`ProtectedIndex::open`], memory-
+//! mapped): opening checks the header and a CRC-32 and reads nothing else,
+//! so a 1,000,000-name index opens in milliseconds and its resident memory
+//! is at most the file. Lookups hash the label's key to a 64-bit fingerprint
+//! and search a sorted fingerprint table (the hot path: almost every label
+//! misses); a hit is confirmed in an `fst::Map` from key to key id, whose
+//! owners (protected names) are read from the file when reported.
 //!
 //! File format (little-endian), version [`INDEX_FORMAT_VERSION`]:
 //!
@@ -11,32 +17,72 @@
 //! |---|---|
 //! | 0..8 | magic `IDNSIDX\0` |
 //! | 8..10 | format version (u16) |
-//! | 10 | level (1 = uts39, 2 = domain, 3 = loose) |
+//! | 10 | level ([`Level::to_byte`]) |
 //! | 11 | reserved, 0 |
 //! | 12..16 | Unicode version major, minor, update, 0 |
 //! | 16..20 | confusables.txt version major, minor, update, 0 |
-//! | 20..28 | FNV-1a 64 of the supplementary homoglyph table |
-//! | 28..36 | length of the fst section (u64) |
-//! | 36..44 | length of the owners section (u64) |
-//! | 44.. | fst map: key -> `start << 32 \| count` into the owners |
-//! | .. | owners: per owner `u16 len, name, u16 len, protected label` |
+//! | 20..28 | identity of the supplementary homoglyph table ([`HOMOGLYPHS_ID`]) |
+//! | 28..76 | lengths (u64) of the six sections below, in order |
+//! | 76 | directory bits of the key table |
+//! | 77 | directory bits of the near table |
+//! | 78..80 | reserved, 0 |
+//! | 80.. | **fst**: an `fst::Map` from each key to its key id `0..K` (keys in byte order) |
+//! | .. | **key owners**: `K + 1` u32, owners of key `i` are `[k[i], k[i+1])` |
+//! | .. | **owner offsets**: `N + 1` u32 into the owner records, the last is their length |
+//! | .. | **owner records**: per name `u16 len, name`, then its protected label, left empty when it is the name's first label |
+//! | .. | **key table**: the fingerprints of the `K` keys (fingerprint table without values) |
+//! | .. | **near table**: for each key of [`NEAR_MIN_CHARS`]..=[`NEAR_MAX_CHARS`] characters, the fingerprint of each one-character deletion, with the key id as value |
 //! | last 4 | CRC-32 of everything before it |
+//!
+//! Fingerprint tables are laid out as described in the `table` submodule: a
+//! directory on the top bits, then 16 more fingerprint bits per entry, then
+//! the values. Fingerprints are FNV-1a 64 of the key's UTF-8 finished with the
+//! SplitMix64 mixer, so they are the same on every platform and build.
+//!
+//! Opening checks the magic, the format and data versions, the CRC-32 (`crc32fast`:
+//! a 75 MB file opens in about 4 ms), that the sections tile the file, that the
+//! directories and offset arrays are sorted and end where their sections
+//! end, and that the fst's header is sound and counts `K` keys. It does not
+//! walk the fst: the builder validated it when it wrote it, and the CRC shows
+//! it arrived unchanged. A crafted file with a matching CRC can still hold a
+//! malformed fst; `fst` 0.4 has no `unsafe` code and signals that with a
+//! panic, which lookups catch (`catch_unwind`) and treat as a miss. Owner
+//! records are read when a name is reported; a malformed record is skipped.
+//!
+//! Size: 1,000,000 names make a 75 MB file (format 1: 36 MB, but loading it
+//! took seconds and 670 MB of memory), most of it the near table at 6 bytes
+//! per one-character deletion of a key. `cargo bench -p idnsafe-confusables
+//! --bench index` builds, opens and queries such an index.
+//!
+//! Format-1 files (idnsafe before the memory-mapped layout) are refused with
+//! `INDEX_VERSION_MISMATCH`: rebuild them with `idnsafe index build`.
+//!
+//! A memory-mapped index must not be changed in place while it is open
+//! (truncating it would fault the process); [`ProtectedIndex::save`] writes
+//! a new file and renames it over the old one, so processes that have the
+//! old file open keep reading the old contents.
 
-use std::collections::BTreeMap;
-use std::hash::Hasher;
+use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
 
-use fst::Streamer;
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::checksum::{crc32, fnv1a64};
 use crate::error::{ConfusablesError, ErrorKind};
 use crate::level::{GLYPHS_TSV, HOMOGLYPHS_TSV, Level, key_into};
 
+mod table;
+
+use table::{Table, u32_at};
+
 /// The first eight bytes of every index file.
 pub const INDEX_MAGIC: [u8; 8] = *b"IDNSIDX\0";
 /// The version of the file layout.
-pub const INDEX_FORMAT_VERSION: u16 = 1;
+pub const INDEX_FORMAT_VERSION: u16 = 2;
 /// The Unicode version of the skeleton data (major, minor, update).
 pub const UNICODE_VERSION: (u8, u8, u8) = (18, 0, 0);
 /// The version of UTS #39 confusables.txt behind the skeletons.
@@ -50,15 +96,18 @@ pub const DEFAULT_MAX_NAMES: usize = 2_000_000;
 /// The longest domain name (RFC 1035 §2.3.4, presentation form).
 const MAX_NAME_LEN: usize = 253;
 const MAX_LABEL_LEN: usize = 63;
-const HEADER_LEN: usize = 44;
-/// Longest key accepted from a file: a 63-octet label whose characters all
-/// have the longest prototypes stays far below.
-const MAX_KEY_LEN: usize = 4096;
+const HEADER_LEN: usize = 80;
+const SECTIONS: usize = 6;
+const SECTION_LENS_AT: usize = 28;
 
+/// A key's fingerprint: FNV-1a 64 finished with SplitMix64's mixer, so
+/// that the top bits (the table directories) are well spread. Stable: it is
+/// stored in index files.
 fn fingerprint(key: &str) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(key.as_bytes());
-    h.finish()
+    let mut z = fnv1a64(key.as_bytes());
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// The protected label of a name: its leftmost label, lower-cased, decoded
@@ -167,41 +216,171 @@ impl ProtectedIndexBuilder {
         Ok(n)
     }
 
-    /// Builds the index.
+    /// Builds the index: keys are computed in parallel, names sorted by key
+    /// (a name listed twice is kept once), and the file layout written
+    /// directly; the result is the same bytes [`ProtectedIndex::to_bytes`]
+    /// returns and [`ProtectedIndex::open`] maps.
     pub fn build(self) -> Result<ProtectedIndex, ConfusablesError> {
-        let mut by_key: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        let mut buf = String::new();
-        for (name, label) in self.names {
-            key_into(&label, self.level, &mut buf);
-            let owners = by_key.entry(buf.clone()).or_default();
-            if !owners.iter().any(|(n, _)| *n == name) {
-                owners.push((name, label));
+        let level = self.level;
+        let names = self.names;
+        if u32::try_from(names.len()).is_err() {
+            return Err(ConfusablesError::new(
+                ErrorKind::ProtectedListTooLarge,
+                "the protected-name list is too large for one index (more than 2^32 names)",
+            ));
+        }
+        let keys: Vec<String> = names
+            .par_iter()
+            .map_init(String::new, |buf, (_, label)| {
+                key_into(label, level, buf);
+                buf.clone()
+            })
+            .collect();
+        let mut order: Vec<(&str, u32)> =
+            keys.iter().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
+        order.par_sort_unstable();
+
+        let distinct: Vec<&str> =
+            order.chunk_by(|a, b| a.0 == b.0).filter_map(|g| g.first().map(|e| e.0)).collect();
+        // The fst is built on one thread while the fingerprint tables are
+        // computed on the others.
+        let (owners, (key_fps, near)) =
+            rayon::join(|| write_owners(&order, &names), || fingerprints(&distinct));
+        let Owners { fst, key_owners, offsets, records } = owners?;
+
+        let (key_bits, near_bits) = (table::bits_for(key_fps.len()), table::bits_for(near.len()));
+        let mut out = Vec::with_capacity(
+            HEADER_LEN
+                + fst.len()
+                + key_owners.len()
+                + offsets.len()
+                + records.len()
+                + (key_fps.len() * 2 + near.len() * 6)
+                + ((2 << key_bits) + (2 << near_bits) + 2) * 4
+                + 4,
+        );
+        out.extend_from_slice(&INDEX_MAGIC);
+        out.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());
+        out.push(level.to_byte());
+        out.push(0);
+        out.extend_from_slice(&version_bytes(UNICODE_VERSION));
+        out.extend_from_slice(&version_bytes(CONFUSABLES_VERSION));
+        out.extend_from_slice(&HOMOGLYPHS_ID.to_le_bytes());
+        out.extend_from_slice(&[0; SECTIONS * 8]); // section lengths, filled in below
+        out.extend_from_slice(&[key_bits, near_bits, 0, 0]);
+        let mut lens = [0u64; SECTIONS];
+        let mut lens_iter = lens.iter_mut();
+        for s in [&fst, &key_owners, &offsets, &records] {
+            out.extend_from_slice(s);
+            if let Some(l) = lens_iter.next() {
+                *l = s.len() as u64;
             }
         }
-        let mut builder = fst::MapBuilder::memory();
-        let mut owners: Vec<Owner> = Vec::new();
-        for (key, list) in &by_key {
-            let value = ((owners.len() as u64) << 32) | list.len() as u64;
-            builder
-                .insert(key, value)
-                .map_err(|e| corrupt(format!("cannot build the index: {e}")))?;
-            owners.extend(
-                list.iter()
-                    .map(|(n, l)| Owner { name: n.as_str().into(), label: l.as_str().into() }),
-            );
+        drop((fst, key_owners, offsets, records));
+        for (entries, bits, with_values) in [(&key_fps, key_bits, false), (&near, near_bits, true)]
+        {
+            let start = out.len();
+            table::write(entries, bits, with_values, &mut out);
+            if let Some(l) = lens_iter.next() {
+                *l = (out.len() - start) as u64;
+            }
         }
-        let bytes =
-            builder.into_inner().map_err(|e| corrupt(format!("cannot build the index: {e}")))?;
-        let map =
-            fst::Map::new(bytes).map_err(|e| corrupt(format!("cannot build the index: {e}")))?;
-        let fingerprints = by_key.keys().map(|k| fingerprint(k)).collect();
-        let mut values = Vec::with_capacity(by_key.len());
-        let mut stream = map.stream();
-        while let Some((k, v)) = stream.next() {
-            values.push((String::from_utf8_lossy(k).into_owned(), v));
+        let header = lens.iter().flat_map(|l| l.to_le_bytes());
+        for (slot, b) in out.iter_mut().skip(SECTION_LENS_AT).zip(header) {
+            *slot = b;
         }
-        let near = NearIndex::new(values.iter().map(|(k, v)| (k.as_str(), *v)));
-        Ok(ProtectedIndex { level: self.level, map, owners, fingerprints, near })
+        let crc = crc32(&out);
+        out.extend_from_slice(&crc.to_le_bytes());
+        ProtectedIndex::from_backing(Backing::Owned(out))
+    }
+}
+
+/// The fst, key owners, owner offsets and owner records sections.
+struct Owners {
+    fst: Vec<u8>,
+    key_owners: Vec<u8>,
+    offsets: Vec<u8>,
+    records: Vec<u8>,
+}
+
+/// Writes the owner sections for `order` ((key, name index), sorted): key
+/// ids are the keys' ranks; a name listed twice under a key is kept once.
+fn write_owners(
+    order: &[(&str, u32)],
+    names: &[(String, String)],
+) -> Result<Owners, ConfusablesError> {
+    let too_large = || {
+        ConfusablesError::new(
+            ErrorKind::ProtectedListTooLarge,
+            "the protected-name list is too large for one index (more than 4 GiB of names)",
+        )
+    };
+    let mut fst = fst::MapBuilder::memory();
+    let mut key_owners: Vec<u8> = Vec::new();
+    let mut offsets: Vec<u8> = Vec::new();
+    let mut records: Vec<u8> = Vec::new();
+    let mut owner_count = 0u32;
+    let mut kept: Vec<&str> = Vec::new();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    for (id, group) in order.chunk_by(|a, b| a.0 == b.0).enumerate() {
+        let Some(&(key, _)) = group.first() else { continue };
+        key_owners.extend_from_slice(&owner_count.to_le_bytes());
+        fst.insert(key, id as u64).map_err(|e| corrupt(format!("cannot build the index: {e}")))?;
+        kept.clear();
+        seen.clear();
+        for &(_, i) in group {
+            let Some((name, label)) = names.get(i as usize) else { continue };
+            let dup =
+                if group.len() > 16 { !seen.insert(name) } else { kept.contains(&name.as_str()) };
+            if dup {
+                continue;
+            }
+            kept.push(name);
+            let at = u32::try_from(records.len()).map_err(|_| too_large())?;
+            offsets.extend_from_slice(&at.to_le_bytes());
+            write_record(&mut records, name, label);
+            owner_count += 1;
+        }
+    }
+    key_owners.extend_from_slice(&owner_count.to_le_bytes());
+    let end = u32::try_from(records.len()).map_err(|_| too_large())?;
+    offsets.extend_from_slice(&end.to_le_bytes());
+    let fst = fst.into_inner().map_err(|e| corrupt(format!("cannot build the index: {e}")))?;
+    Ok(Owners { fst, key_owners, offsets, records })
+}
+
+/// Fingerprint-table entries: (fingerprint, value), sorted.
+type Entries = Vec<(u64, u32)>;
+
+/// The key table's and the near table's entries.
+fn fingerprints(distinct: &[&str]) -> (Entries, Entries) {
+    let mut key_fps: Entries = distinct.par_iter().map(|k| (fingerprint(k), 0)).collect();
+    key_fps.par_sort_unstable();
+    let mut near: Entries = distinct
+        .par_iter()
+        .enumerate()
+        .filter(|(_, k)| (NEAR_MIN_CHARS..=NEAR_MAX_CHARS).contains(&k.chars().count()))
+        .map_init(String::new, |buf, (id, k)| {
+            let mut fps = Vec::with_capacity(NEAR_MAX_CHARS);
+            for_each_deletion(k, buf, |d| fps.push((fingerprint(d), id as u32)));
+            fps.sort_unstable();
+            fps.dedup();
+            fps
+        })
+        .flatten_iter()
+        .collect();
+    near.par_sort_unstable();
+    (key_fps, near)
+}
+
+/// One owner record: `u16 len, name`, then the protected label unless it is
+/// the name's first label. Names are at most 253 octets, so the length fits.
+fn write_record(out: &mut Vec<u8>, name: &str, label: &str) {
+    let len = u16::try_from(name.len()).unwrap_or(u16::MAX);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(name.as_bytes().get(..len as usize).unwrap_or_default());
+    if name.split('.').next() != Some(label) {
+        out.extend_from_slice(label.as_bytes());
     }
 }
 
@@ -211,17 +390,6 @@ impl ProtectedIndexBuilder {
 pub const NEAR_MIN_CHARS: usize = 4;
 /// See [`NEAR_MIN_CHARS`].
 pub const NEAR_MAX_CHARS: usize = 16;
-
-/// Edit-distance-1 candidates by deletion neighbourhoods: each short key is
-/// filed under its own fingerprint and that of every one-character deletion.
-/// A label key `q` within one edit of `k` has `q == del(k)` (deletion),
-/// `del(q) == k` (insertion) or `del(q) == del(k)` (substitution); the
-/// candidates are then confirmed by [`within_one_edit`].
-#[derive(Clone, Debug, Default)]
-struct NearIndex {
-    keys: Vec<(Box<str>, u64)>,
-    by_fp: FxHashMap<u64, Vec<u32>>,
-}
 
 fn for_each_deletion(key: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     for (i, c) in key.char_indices() {
@@ -247,37 +415,73 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-impl NearIndex {
-    fn new<'a>(entries: impl Iterator<Item = (&'a str, u64)>) -> NearIndex {
-        let mut near = NearIndex::default();
-        let mut buf = String::new();
-        for (key, value) in entries {
-            let n = key.chars().count();
-            if !(NEAR_MIN_CHARS..=NEAR_MAX_CHARS).contains(&n) {
-                continue;
-            }
-            let id = near.keys.len() as u32;
-            near.keys.push((key.into(), value));
-            near.by_fp.entry(fingerprint(key)).or_default().push(id);
-            for_each_deletion(key, &mut buf, |d| {
-                let ids = near.by_fp.entry(fingerprint(d)).or_default();
-                if ids.last() != Some(&id) {
-                    ids.push(id);
-                }
-            });
-        }
-        near
-    }
-}
-
 fn corrupt(msg: impl Into<String>) -> ConfusablesError {
     ConfusablesError::new(ErrorKind::IndexCorrupt, msg)
 }
 
-#[derive(Clone, Debug)]
-struct Owner {
-    name: Box<str>,
-    label: Box<str>,
+fn version_bytes(v: (u8, u8, u8)) -> [u8; 4] {
+    [v.0, v.1, v.2, 0]
+}
+
+fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
+    let b: [u8; 8] = bytes.get(at..at.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(b))
+}
+
+/// The bytes of an index: built in memory or mapped from a file.
+enum Backing {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl AsRef<[u8]> for Backing {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Backing::Owned(v) => v,
+            Backing::Mapped(m) => m,
+        }
+    }
+}
+
+/// A range of an index's bytes (the fst section), shared between clones.
+#[derive(Clone)]
+struct Section {
+    data: Arc<Backing>,
+    range: Range<usize>,
+}
+
+impl AsRef<[u8]> for Section {
+    fn as_ref(&self) -> &[u8] {
+        (*self.data).as_ref().get(self.range.clone()).unwrap_or_default()
+    }
+}
+
+/// Checks that `file[range]` is a sorted array of `u32` whose first element
+/// is 0 and whose last is `last` (or, with `last` `None`, any value), and
+/// returns its element count.
+fn check_offsets(
+    file: &[u8],
+    range: &Range<usize>,
+    last: Option<usize>,
+    what: &str,
+) -> Result<usize, ConfusablesError> {
+    let bad = || corrupt(format!("the index file's {what} are malformed"));
+    let bytes = file.get(range.clone()).ok_or_else(bad)?;
+    if bytes.len() % 4 != 0 || bytes.len() < 4 {
+        return Err(bad());
+    }
+    let mut prev = 0u32;
+    for w in bytes.chunks_exact(4) {
+        let v = w.try_into().map_or(u32::MAX, u32::from_le_bytes);
+        if v < prev {
+            return Err(bad());
+        }
+        prev = v;
+    }
+    if u32_at(bytes, 0) != Some(0) || last.is_some_and(|l| l != prev as usize) {
+        return Err(bad());
+    }
+    Ok(bytes.len() / 4)
 }
 
 /// A protected name that a label looks like.
@@ -290,72 +494,30 @@ pub struct ProtectedMatch<'a> {
 }
 
 /// An immutable index of protected names; `Sync`, share it between threads.
+/// Cloning shares the bytes.
 #[derive(Clone)]
 pub struct ProtectedIndex {
     level: Level,
-    map: fst::Map<Vec<u8>>,
-    owners: Vec<Owner>,
-    fingerprints: FxHashSet<u64>,
-    near: NearIndex,
+    data: Arc<Backing>,
+    map: fst::Map<Section>,
+    keys: usize,
+    names: usize,
+    key_owners: Range<usize>,
+    offsets: Range<usize>,
+    records: Range<usize>,
+    key_table: Table,
+    near_table: Table,
 }
 
 impl std::fmt::Debug for ProtectedIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProtectedIndex")
             .field("level", &self.level)
-            .field("keys", &self.map.len())
-            .field("names", &self.owners.len())
+            .field("keys", &self.keys)
+            .field("names", &self.names)
+            .field("mapped", &matches!(*self.data, Backing::Mapped(_)))
             .finish()
     }
-}
-
-fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
-    let b: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
-    Some(u64::from_le_bytes(b))
-}
-
-fn read_str<'a>(bytes: &'a [u8], pos: &mut usize) -> Option<&'a str> {
-    let len: [u8; 2] = bytes.get(*pos..*pos + 2)?.try_into().ok()?;
-    let len = u16::from_le_bytes(len) as usize;
-    let s = std::str::from_utf8(bytes.get(*pos + 2..*pos + 2 + len)?).ok()?;
-    *pos += 2 + len;
-    Some(s)
-}
-
-/// Reads every (key, value) of a serialized fst map. The checksum has
-/// already matched, so damage here means a crafted file; `fst` 0.4 asserts
-/// rather than returns errors on some malformed input, so the walk runs under
-/// `catch_unwind` and a panic becomes `INDEX_CORRUPT` (with `panic = "abort"`
-/// such a file would abort instead).
-///
-/// `max` bounds the number of entries (each key has at least one owner).
-fn read_fst_entries(bytes: &[u8], max: usize) -> Result<Vec<(Vec<u8>, u64)>, ConfusablesError> {
-    let walk = || -> Result<Vec<(Vec<u8>, u64)>, ConfusablesError> {
-        let map = fst::Map::new(bytes).map_err(|e| corrupt(format!("bad fst section: {e}")))?;
-        let mut out = Vec::with_capacity(map.len().min(1 << 20));
-        let mut stream = map.stream();
-        while let Some((k, v)) = stream.next() {
-            if out.len() >= max || k.len() > MAX_KEY_LEN {
-                return Err(corrupt(
-                    "the fst section holds more or longer keys than the owners allow",
-                ));
-            }
-            out.push((k.to_vec(), v));
-        }
-        Ok(out)
-    };
-    std::panic::catch_unwind(walk).unwrap_or_else(|_| Err(corrupt("bad fst section")))
-}
-
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    // Names are at most 253 octets, so the length fits a u16.
-    let len = u16::try_from(s.len()).unwrap_or(u16::MAX);
-    out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(s.as_bytes().get(..len as usize).unwrap_or_default());
-}
-
-fn version_bytes(v: (u8, u8, u8)) -> [u8; 4] {
-    [v.0, v.1, v.2, 0]
 }
 
 impl ProtectedIndex {
@@ -374,24 +536,65 @@ impl ProtectedIndex {
 
     /// The number of protected names.
     pub fn len(&self) -> usize {
-        self.owners.len()
+        self.names
     }
 
     /// Whether the index holds no names.
     pub fn is_empty(&self) -> bool {
-        self.owners.is_empty()
+        self.names == 0
     }
 
     /// The number of distinct keys.
     pub fn key_count(&self) -> usize {
-        self.map.len()
+        self.keys
     }
 
-    fn owners_of(&self, key: &str) -> &[Owner] {
-        let Some(v) = self.map.get(key) else { return &[] };
-        let start = (v >> 32) as usize;
-        let count = (v & 0xFFFF_FFFF) as usize;
-        self.owners.get(start..start.saturating_add(count)).unwrap_or_default()
+    fn file(&self) -> &[u8] {
+        (*self.data).as_ref()
+    }
+
+    /// The id of `key`, if it is a protected key.
+    fn key_id(&self, key: &str) -> Option<usize> {
+        if !self.key_table.contains(self.file(), fingerprint(key)) {
+            return None;
+        }
+        let map = &self.map;
+        // A crafted fst (with a matching CRC) makes `fst` panic, not misbehave.
+        let v = catch_unwind(AssertUnwindSafe(|| map.get(key))).ok().flatten()?;
+        usize::try_from(v).ok().filter(|&id| id < self.keys)
+    }
+
+    /// The owner indexes of key `id`.
+    fn owners(&self, id: usize) -> Range<usize> {
+        let k = self.file().get(self.key_owners.clone()).unwrap_or_default();
+        match (u32_at(k, id), u32_at(k, id + 1)) {
+            (Some(a), Some(b)) => a as usize..(b as usize).min(self.names),
+            _ => 0..0,
+        }
+    }
+
+    /// Owner `i`, or `None` for a malformed record.
+    fn owner(&self, i: usize) -> Option<ProtectedMatch<'_>> {
+        let file = self.file();
+        let offsets = file.get(self.offsets.clone())?;
+        let records = file.get(self.records.clone())?;
+        let (start, end) = (u32_at(offsets, i)? as usize, u32_at(offsets, i + 1)? as usize);
+        let rec = records.get(start..end)?;
+        let len: [u8; 2] = rec.get(..2)?.try_into().ok()?;
+        let len = usize::from(u16::from_le_bytes(len));
+        let name = std::str::from_utf8(rec.get(2..2 + len)?).ok()?;
+        let rest = rec.get(2 + len..)?;
+        let label = if rest.is_empty() {
+            name.split('.').next()?
+        } else {
+            std::str::from_utf8(rest).ok()?
+        };
+        Some(ProtectedMatch { name, label })
+    }
+
+    /// Appends the owners of key `id` whose label is not `lower`.
+    fn push_lookalikes<'a>(&'a self, id: usize, lower: &str, out: &mut Vec<ProtectedMatch<'a>>) {
+        out.extend(self.owners(id).filter_map(|i| self.owner(i)).filter(|m| m.label != lower));
     }
 
     /// Appends to `out` the protected names `label` looks like. `label` is a
@@ -420,20 +623,8 @@ impl ProtectedIndex {
         key_buf: &str,
         out: &mut Vec<ProtectedMatch<'a>>,
     ) {
-        if !self.fingerprints.contains(&fingerprint(key_buf)) {
-            return;
-        }
-        let owners = self.owners_of(key_buf);
-        if owners.is_empty() {
-            return;
-        }
-        let lower = label.to_lowercase();
-        out.extend(
-            owners
-                .iter()
-                .filter(|o| *o.label != *lower)
-                .map(|o| ProtectedMatch { name: &o.name, label: &o.label }),
-        );
+        let Some(id) = self.key_id(key_buf) else { return };
+        self.push_lookalikes(id, &label.to_lowercase(), out);
     }
 
     /// The protected names `label` looks like (see [`Self::lookalikes_into`]).
@@ -450,39 +641,42 @@ impl ProtectedIndex {
     /// protected keys of [`NEAR_MIN_CHARS`] to [`NEAR_MAX_CHARS`] characters
     /// take part; names that [`Self::lookalikes`] or [`Self::exact`] report
     /// are left out.
+    ///
+    /// Candidates come from deletion neighbourhoods: a label key `q` within
+    /// one edit of a protected key `k` has `q == del(k)` (the near table
+    /// holds `del(k)`), `del(q) == del(k)`, or `del(q) == k` (the fst); each
+    /// candidate's key is recomputed from its first owner's label and
+    /// confirmed by an edit-distance check.
     pub fn near_lookalikes(&self, label: &str) -> Vec<ProtectedMatch<'_>> {
         let mut out = Vec::new();
         let mut key = String::new();
         key_into(label, self.level, &mut key);
         let n = key.chars().count();
-        if n + 1 < NEAR_MIN_CHARS || n > NEAR_MAX_CHARS + 1 || self.near.keys.is_empty() {
+        if n + 1 < NEAR_MIN_CHARS || n > NEAR_MAX_CHARS + 1 || self.near_table.len() == 0 {
             return out;
         }
-        let mut ids: Vec<u32> =
-            self.near.by_fp.get(&fingerprint(&key)).cloned().unwrap_or_default();
+        let file = self.file();
+        let mut ids: Vec<usize> =
+            self.near_table.values(file, fingerprint(&key)).map(|id| id as usize).collect();
         let mut buf = String::new();
+        let shorter = (NEAR_MIN_CHARS..=NEAR_MAX_CHARS).contains(&(n - 1));
         for_each_deletion(&key, &mut buf, |d| {
-            if let Some(more) = self.near.by_fp.get(&fingerprint(d)) {
-                ids.extend_from_slice(more);
+            ids.extend(self.near_table.values(file, fingerprint(d)).map(|id| id as usize));
+            if shorter {
+                ids.extend(self.key_id(d));
             }
         });
         ids.sort_unstable();
         ids.dedup();
         let lower = label.to_lowercase();
-        for id in ids {
-            let Some((k, v)) = self.near.keys.get(id as usize) else { continue };
-            if **k == *key || !within_one_edit(k, &key) {
+        let mut theirs = String::new();
+        for id in ids.into_iter().filter(|&id| id < self.keys) {
+            let Some(first) = self.owners(id).find_map(|i| self.owner(i)) else { continue };
+            key_into(first.label, self.level, &mut theirs);
+            if theirs == key || !within_one_edit(&theirs, &key) {
                 continue;
             }
-            let start = (v >> 32) as usize;
-            let count = (v & 0xFFFF_FFFF) as usize;
-            let owners = self.owners.get(start..start.saturating_add(count)).unwrap_or_default();
-            out.extend(
-                owners
-                    .iter()
-                    .filter(|o| *o.label != *lower)
-                    .map(|o| ProtectedMatch { name: &o.name, label: &o.label }),
-            );
+            self.push_lookalikes(id, &lower, &mut out);
         }
         out
     }
@@ -492,36 +686,14 @@ impl ProtectedIndex {
         let lower = label.to_lowercase();
         let mut buf = String::new();
         key_into(&lower, self.level, &mut buf);
-        self.owners_of(&buf)
-            .iter()
-            .filter(|o| *o.label == *lower)
-            .map(|o| ProtectedMatch { name: &o.name, label: &o.label })
-            .collect()
+        let Some(id) = self.key_id(&buf) else { return Vec::new() };
+        self.owners(id).filter_map(|i| self.owner(i)).filter(|m| m.label == lower).collect()
     }
 
-    /// Serializes the index (see the module docs for the layout).
+    /// The index's bytes, as written to a file (see the module docs for the
+    /// layout).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let fst = self.map.as_fst().as_bytes();
-        let mut owners = Vec::new();
-        for o in &self.owners {
-            write_str(&mut owners, &o.name);
-            write_str(&mut owners, &o.label);
-        }
-        let mut out = Vec::with_capacity(HEADER_LEN + fst.len() + owners.len() + 4);
-        out.extend_from_slice(&INDEX_MAGIC);
-        out.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());
-        out.push(self.level.to_byte());
-        out.push(0);
-        out.extend_from_slice(&version_bytes(UNICODE_VERSION));
-        out.extend_from_slice(&version_bytes(CONFUSABLES_VERSION));
-        out.extend_from_slice(&HOMOGLYPHS_ID.to_le_bytes());
-        out.extend_from_slice(&(fst.len() as u64).to_le_bytes());
-        out.extend_from_slice(&(owners.len() as u64).to_le_bytes());
-        out.extend_from_slice(fst);
-        out.extend_from_slice(&owners);
-        let crc = crc32(&out);
-        out.extend_from_slice(&crc.to_le_bytes());
-        out
+        self.file().to_vec()
     }
 
     /// Whether `bytes` start like an index file (its magic).
@@ -529,18 +701,47 @@ impl ProtectedIndex {
         bytes.starts_with(&INDEX_MAGIC)
     }
 
-    /// Loads an index written by [`Self::to_bytes`], refusing files of
-    /// another format, Unicode, confusables or homoglyph-table version
-    /// (`INDEX_VERSION_MISMATCH`), a bad checksum (`INDEX_CHECKSUM_MISMATCH`)
-    /// and malformed contents (`INDEX_CORRUPT`).
+    /// Loads an index from bytes written by [`Self::to_bytes`] (copying
+    /// them), refusing files of another format, Unicode, confusables or
+    /// homoglyph-table version (`INDEX_VERSION_MISMATCH`), a bad checksum
+    /// (`INDEX_CHECKSUM_MISMATCH`) and malformed contents (`INDEX_CORRUPT`).
+    /// [`Self::open`] maps a file instead of reading it.
     pub fn from_bytes(bytes: &[u8]) -> Result<ProtectedIndex, ConfusablesError> {
+        Self::from_backing(Backing::Owned(bytes.to_vec()))
+    }
+
+    /// Opens an index file by memory-mapping it, with the checks of
+    /// [`Self::from_bytes`]; nothing is rebuilt, so opening takes about the
+    /// time of the CRC-32 over the file and the index's resident memory is
+    /// at most the file's size. The file must not be changed in place while
+    /// the index is open ([`Self::save`] replaces files by renaming). A file
+    /// that cannot be read is `INDEX_CORRUPT`, with the system's reason.
+    pub fn open(path: &Path) -> Result<ProtectedIndex, ConfusablesError> {
+        let unreadable = |e: std::io::Error| {
+            corrupt(format!("cannot read the index file {}: {e}", path.display()))
+        };
+        let file = std::fs::File::open(path).map_err(unreadable)?;
+        let len = file.metadata().map_err(unreadable)?.len();
+        if len < (HEADER_LEN + 4) as u64 {
+            // Too short to map usefully: read it for the precise error.
+            let bytes = std::fs::read(path).map_err(unreadable)?;
+            return Self::from_bytes(&bytes);
+        }
+        // SAFETY: the mapping is read-only and private to this index. The
+        // documented contract is that index files are not modified in place
+        // while open (`save` writes a new file and renames it); every read of
+        // the mapping is bounds-checked against its length at open.
+        let map =
+            unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(unreadable)?;
+        Self::from_backing(Backing::Mapped(map))
+    }
+
+    fn from_backing(data: Backing) -> Result<ProtectedIndex, ConfusablesError> {
+        let bytes = data.as_ref();
         if !Self::is_index_file(bytes) {
             return Err(corrupt(
                 "this is not an idnsafe protected-name index file (bad magic bytes)",
             ));
-        }
-        if bytes.len() < HEADER_LEN + 4 {
-            return Err(corrupt("the index file is truncated"));
         }
         let mismatch = |what: &str, found: String, want: String| {
             ConfusablesError::new(
@@ -550,13 +751,19 @@ impl ProtectedIndex {
                 ),
             )
         };
-        let format = bytes.get(8..10).and_then(|b| b.try_into().ok()).map_or(0, u16::from_le_bytes);
+        let Some(format) = bytes.get(8..10).and_then(|b| b.try_into().ok()).map(u16::from_le_bytes)
+        else {
+            return Err(corrupt("the index file is truncated"));
+        };
         if format != INDEX_FORMAT_VERSION {
             return Err(mismatch(
                 "index format",
                 format.to_string(),
                 INDEX_FORMAT_VERSION.to_string(),
             ));
+        }
+        if bytes.len() < HEADER_LEN + 4 {
+            return Err(corrupt("the index file is truncated"));
         }
         let (body, tail) = bytes.split_at(bytes.len() - 4);
         let stored = tail.try_into().map_or(0, u32::from_le_bytes);
@@ -592,52 +799,66 @@ impl ProtectedIndex {
                 format!("{HOMOGLYPHS_ID:016x}"),
             ));
         }
-        let fst_len = read_u64(body, 28).unwrap_or(u64::MAX);
-        let owners_len = read_u64(body, 36).unwrap_or(u64::MAX);
-        let sizes_ok =
-            fst_len.checked_add(owners_len).and_then(|n| n.checked_add(HEADER_LEN as u64))
-                == Some(body.len() as u64);
-        if !sizes_ok {
+        if body.get(11) != Some(&0) || body.get(78..80) != Some(&[0, 0]) {
+            return Err(corrupt("the index file's reserved header bytes are not zero"));
+        }
+        let mut ranges: [Range<usize>; SECTIONS] = Default::default();
+        let mut at = HEADER_LEN;
+        for (i, r) in ranges.iter_mut().enumerate() {
+            let len = read_u64(body, SECTION_LENS_AT + 8 * i)
+                .and_then(|l| usize::try_from(l).ok())
+                .and_then(|l| at.checked_add(l).filter(|&end| end <= body.len()).map(|e| (l, e)));
+            let Some((_, end)) = len else {
+                return Err(corrupt("the index file's section sizes do not add up"));
+            };
+            *r = at..end;
+            at = end;
+        }
+        if at != body.len() {
             return Err(corrupt("the index file's section sizes do not add up"));
         }
-        let fst_end = HEADER_LEN + fst_len as usize;
-        let fst_bytes =
-            body.get(HEADER_LEN..fst_end).ok_or_else(|| corrupt("fst section out of range"))?;
-        let owner_bytes = body.get(fst_end..).unwrap_or_default();
-        let entries = read_fst_entries(fst_bytes, owner_bytes.len() / 4)?;
-        let mut owners = Vec::new();
-        let mut pos = 0;
-        while pos < owner_bytes.len() {
-            let name =
-                read_str(owner_bytes, &mut pos).ok_or_else(|| corrupt("bad owners section"))?;
-            let label =
-                read_str(owner_bytes, &mut pos).ok_or_else(|| corrupt("bad owners section"))?;
-            owners.push(Owner { name: name.into(), label: label.into() });
+        let [fst_r, key_owners, offsets, records, key_r, near_r] = ranges;
+        let names = check_offsets(body, &offsets, Some(records.len()), "owner offsets")? - 1;
+        let keys = check_offsets(body, &key_owners, Some(names), "key owners")? - 1;
+        let bits = |at: usize| body.get(at).copied().unwrap_or(u8::MAX);
+        let key_table = Table::parse(body, key_r, bits(76), false).map_err(corrupt)?;
+        let near_table = Table::parse(body, near_r, bits(77), true).map_err(corrupt)?;
+        if key_table.len() != keys {
+            return Err(corrupt("the index file's key table does not match its keys"));
         }
-        // Rebuild the map from the validated entries so that every later
-        // lookup runs on an fst this program wrote itself.
-        let mut builder = fst::MapBuilder::memory();
-        let mut fingerprints = FxHashSet::default();
-        for (k, v) in &entries {
-            let start = (v >> 32) as usize;
-            let count = (v & 0xFFFF_FFFF) as usize;
-            if count == 0 || start.checked_add(count).is_none_or(|end| end > owners.len()) {
-                return Err(corrupt("an fst value points outside the owners section"));
-            }
-            let k = std::str::from_utf8(k).map_err(|_| corrupt("a key is not UTF-8"))?;
-            fingerprints.insert(fingerprint(k));
-            builder.insert(k, *v).map_err(|e| corrupt(format!("bad fst section: {e}")))?;
+        let data = Arc::new(data);
+        let section = Section { data: Arc::clone(&data), range: fst_r };
+        let map = catch_unwind(AssertUnwindSafe(|| fst::Map::new(section)))
+            .map_err(|_| corrupt("bad fst section"))?
+            .map_err(|e| corrupt(format!("bad fst section: {e}")))?;
+        if map.len() != keys {
+            return Err(corrupt("the index file's fst does not match its keys"));
         }
-        let bytes = builder.into_inner().map_err(|e| corrupt(format!("bad fst section: {e}")))?;
-        let map = fst::Map::new(bytes).map_err(|e| corrupt(format!("bad fst section: {e}")))?;
-        let near = NearIndex::new(
-            entries.iter().filter_map(|(k, v)| std::str::from_utf8(k).ok().map(|k| (k, *v))),
-        );
-        Ok(ProtectedIndex { level, map, owners, fingerprints, near })
+        Ok(ProtectedIndex {
+            level,
+            data,
+            map,
+            keys,
+            names,
+            key_owners,
+            offsets,
+            records,
+            key_table,
+            near_table,
+        })
     }
 
-    /// Writes the index to a file.
-    pub fn save(&self, path: &std::path::Path) -> std::io::Result<()> {
-        std::fs::write(path, self.to_bytes())
+    /// Writes the index to a file: to a temporary file beside it, then
+    /// renamed over `path`, so that processes that have mapped the old file
+    /// keep reading it unchanged.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(format!(".tmp{}", std::process::id()));
+        let tmp = std::path::PathBuf::from(tmp);
+        std::fs::write(&tmp, self.file()).and_then(|()| std::fs::rename(&tmp, path)).inspect_err(
+            |_| {
+                let _ = std::fs::remove_file(&tmp);
+            },
+        )
     }
 }

@@ -186,3 +186,144 @@ fn near_lookalikes_are_one_edit_away() {
     let loaded = ProtectedIndex::from_bytes(&index.to_bytes()).unwrap();
     assert_eq!(loaded.near_lookalikes("paypall"), index.near_lookalikes("paypall"));
 }
+
+#[test]
+fn opened_files_answer_like_the_built_index() {
+    let list =
+        "paypal.com\npaypal.de\ngoogle.com\nxn--e1afmkfd.com\napple.com\namazon.com\npaypal.com\n";
+    let index = ProtectedIndex::from_list(list, Level::Domain).unwrap();
+    assert_eq!(index.len(), 6, "a name listed twice is kept once");
+    let dir = std::env::temp_dir().join(format!("idnsafe-conf-open-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("protected.idx");
+    index.save(&path).unwrap();
+    let opened = ProtectedIndex::open(&path).unwrap();
+    // Saving over an open file replaces it; the open index still reads the old one.
+    ProtectedIndex::from_list("example.com\n", Level::Domain).unwrap().save(&path).unwrap();
+    let replaced = ProtectedIndex::open(&path).unwrap();
+    let missing = ProtectedIndex::open(&dir.join("missing.idx")).unwrap_err();
+    std::fs::write(dir.join("short.idx"), &index.to_bytes()[..30]).unwrap();
+    let short = ProtectedIndex::open(&dir.join("short.idx")).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(missing.code(), "INDEX_CORRUPT");
+    assert!(missing.message().contains("missing.idx"), "{}", missing.message());
+    assert_eq!(short.code(), "INDEX_CORRUPT");
+    assert_eq!(replaced.len(), 1);
+    assert_eq!(opened.to_bytes(), index.to_bytes());
+    assert_eq!((opened.len(), opened.key_count()), (index.len(), index.key_count()));
+    for label in ["pаypal", "g00gle", "пpимep", "paypall", "arnazon", "amazon", "paypal", "x"] {
+        assert_eq!(opened.lookalikes(label), index.lookalikes(label), "{label}");
+        assert_eq!(opened.near_lookalikes(label), index.near_lookalikes(label), "{label}");
+        assert_eq!(opened.exact(label), index.exact(label), "{label}");
+    }
+    assert_eq!(opened.exact("пример")[0].label, "пример");
+    assert_eq!(opened.lookalikes("pаypal").len(), 2);
+    // Shared between threads, and clones share the mapping.
+    let clone = opened.clone();
+    let t = std::thread::spawn(move || clone.lookalikes("g00gle").len());
+    assert_eq!(t.join().unwrap(), 1);
+}
+
+#[test]
+fn format_1_files_are_refused_with_a_rebuild_message() {
+    let mut old = ProtectedIndex::from_list("paypal.com\n", Level::Domain).unwrap().to_bytes();
+    old[8..10].copy_from_slice(&1u16.to_le_bytes());
+    reseal(&mut old);
+    let e = ProtectedIndex::from_bytes(&old).unwrap_err();
+    assert_eq!(e.code(), "INDEX_VERSION_MISMATCH");
+    assert!(e.message().contains("rebuild"), "{}", e.message());
+    // Non-zero reserved bytes.
+    let mut bad = ProtectedIndex::from_list("paypal.com\n", Level::Domain).unwrap().to_bytes();
+    bad[78] = 1;
+    reseal(&mut bad);
+    assert_eq!(ProtectedIndex::from_bytes(&bad).unwrap_err().code(), "INDEX_CORRUPT");
+}
+
+#[test]
+fn every_flip_of_a_near_index_file_is_an_error_or_an_index() {
+    let good = ProtectedIndex::from_list(
+        "paypal.com\ngoogle.com\nxn--e1afmkfd.com\nbbc.co.uk\n",
+        Level::Domain,
+    )
+    .unwrap()
+    .to_bytes();
+    for i in 0..good.len() - 4 {
+        for delta in [1u8, 0x80] {
+            let mut bad = good.clone();
+            bad[i] = bad[i].wrapping_add(delta);
+            reseal(&mut bad);
+            if let Ok(ix) = ProtectedIndex::from_bytes(&bad) {
+                for l in ["pаypal", "paypall", "g00gle", "пример", "bbcx"] {
+                    let _ = (ix.lookalikes(l), ix.near_lookalikes(l), ix.exact(l));
+                }
+            }
+        }
+    }
+}
+
+/// Levenshtein distance <= 1 on characters, written independently.
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, y) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= 1
+}
+
+#[test]
+fn near_lookalikes_match_a_brute_force_scan() {
+    use idnsafe_confusables::key;
+    let mut list = String::new();
+    let words = ["paypal", "google", "amazon", "apple", "bank", "banks", "bamk", "ebay", "ebays"];
+    for w in words {
+        list.push_str(&format!("{w}.com\n"));
+    }
+    list.push_str("xn--e1afmkfd.com\nab.com\nabcdefghijklmnopq.com\n");
+    let index = ProtectedIndex::from_list(&list, Level::Domain).unwrap();
+    let protected: Vec<(String, String)> = list
+        .lines()
+        .map(|n| {
+            let label = idnsafe_confusables::decode_label(n.split('.').next().unwrap()).unwrap();
+            (n.to_owned(), key(&label, Level::Domain))
+        })
+        .collect();
+    let queries = [
+        "paypal",
+        "paypall",
+        "paypl",
+        "pаypai",
+        "g00gle",
+        "gogle",
+        "bank",
+        "bamks",
+        "bnk",
+        "banx",
+        "ebay",
+        "eaby",
+        "пример",
+        "пpимеp1",
+        "abc",
+        "ab",
+        "abcdefghijklmnopqr",
+        "amaz0n",
+        "appel",
+    ];
+    for q in queries {
+        let qk = key(q, Level::Domain);
+        let want: Vec<&str> = protected
+            .iter()
+            .filter(|(_, k)| (4..=16).contains(&k.chars().count()) && *k != qk && one_edit(k, &qk))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let mut got: Vec<&str> = index.near_lookalikes(q).iter().map(|m| m.name).collect();
+        got.sort_unstable();
+        let mut want = want;
+        want.sort_unstable();
+        assert_eq!(got, want, "{q}");
+    }
+}

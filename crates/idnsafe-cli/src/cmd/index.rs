@@ -40,7 +40,7 @@ fn lib_error(context: &Path, e: ConfusablesError) -> CliError {
     CliError::usage(format!("{}: {} ({})", context.display(), e.message(), e.code()))
 }
 
-fn read_bounded(path: &Path) -> Result<Vec<u8>, CliError> {
+fn check_size(path: &Path) -> Result<(), CliError> {
     let meta =
         std::fs::metadata(path).map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
     if meta.len() > MAX_PROTECTED_FILE {
@@ -49,6 +49,11 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, CliError> {
             path.display()
         )));
     }
+    Ok(())
+}
+
+fn read_bounded(path: &Path) -> Result<Vec<u8>, CliError> {
+    check_size(path)?;
     std::fs::read(path).map_err(|e| CliError::usage(format!("{}: {e}", path.display())))
 }
 
@@ -71,15 +76,15 @@ fn build(args: &IndexBuildArgs) -> Result<(), CliError> {
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::usage(format!("{}: is not UTF-8 text", args.protect.display())))?;
     let index = ProtectedIndex::from_list(&text, level).map_err(|e| lib_error(&args.protect, e))?;
-    let out = index.to_bytes();
-    std::fs::write(&args.output, &out)
+    index
+        .save(&args.output)
         .map_err(|e| CliError::usage(format!("{}: {e}", args.output.display())))?;
+    let size = std::fs::metadata(&args.output).map(|m| m.len()).unwrap_or(0);
     eprintln!(
-        "idnsafe: {} names, {} keys at level {level} -> {} ({} bytes)",
+        "idnsafe: {} names, {} keys at level {level} -> {} ({size} bytes)",
         index.len(),
         index.key_count(),
         args.output.display(),
-        out.len()
     );
     Ok(())
 }
@@ -88,19 +93,31 @@ fn build(args: &IndexBuildArgs) -> Result<(), CliError> {
 /// magic bytes) at whatever level it was built (`check` and `audit` compare
 /// at the index's level).
 pub fn load_protected_list_at(path: &Path, level: Level) -> Result<ProtectedIndex, CliError> {
-    let bytes = read_bounded(path)?;
-    if ProtectedIndex::is_index_file(&bytes) {
+    if is_index_path(path)? {
         return load_protected_at(path, None);
     }
     load_protected_at(path, Some(level))
 }
 
+/// Whether the file at `path` starts with an index file's magic bytes (only
+/// those are read); files over [`MAX_PROTECTED_FILE`] are refused.
+fn is_index_path(path: &Path) -> Result<bool, CliError> {
+    use std::io::Read;
+    check_size(path)?;
+    let mut head = Vec::with_capacity(8);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(8).read_to_end(&mut head))
+        .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
+    Ok(ProtectedIndex::is_index_file(&head))
+}
+
 /// An index file or a list: a list is built at `level` (default `domain`),
-/// and an index file built at another level than `level` is refused.
+/// and an index file built at another level than `level` is refused. Index
+/// files are memory-mapped, not read: opening one checks its checksum and
+/// header and rebuilds nothing.
 pub fn load_protected_at(path: &Path, level: Option<Level>) -> Result<ProtectedIndex, CliError> {
-    let bytes = read_bounded(path)?;
-    if ProtectedIndex::is_index_file(&bytes) {
-        let index = ProtectedIndex::from_bytes(&bytes).map_err(|e| lib_error(path, e))?;
+    if is_index_path(path)? {
+        let index = ProtectedIndex::open(path).map_err(|e| lib_error(path, e))?;
         if let Some(l) = level
             && l != index.level()
         {
@@ -112,6 +129,7 @@ pub fn load_protected_at(path: &Path, level: Option<Level>) -> Result<ProtectedI
         }
         return Ok(index);
     }
+    let bytes = read_bounded(path)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::usage(format!("{}: is not UTF-8 text", path.display())))?;
     ProtectedIndex::from_list(&text, level.unwrap_or(Level::Identical))
