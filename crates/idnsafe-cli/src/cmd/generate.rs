@@ -1,5 +1,8 @@
 //! `idnsafe generate [--json] [--policy FILE] [--registrable-only] [--max N]
-//! [--level L] TARGET`: lookalikes of a label, most plausible first.
+//! [--level L] TARGET`: lookalikes of a label or of a name, most plausible
+//! first. For a name (`paypal.com`, `www.bbc.co.uk`) only the label left of
+//! the public suffix varies; `ulabel`/`alabel` are the whole name and
+//! `label` the varied label.
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -25,7 +28,8 @@ pub struct GenerateArgs {
     /// Confusable level of the substitutions: uts39, domain or loose.
     #[arg(long, default_value = "domain")]
     level: String,
-    /// The label to imitate (U-label or A-label).
+    /// The label or name to imitate (U-labels or A-labels): `paypal`,
+    /// `paypal.com`, `www.bbc.co.uk` (only `bbc` varies).
     target: String,
 }
 
@@ -39,6 +43,13 @@ pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
         }
         None => None,
     };
+    if idnsafe::generate::target_parts(&args.target).is_none() {
+        return Err(CliError::usage(format!(
+            "GENERATE_TARGET_INVALID: {:?} has no label to vary: it is empty, too long, has an \
+             empty or invalid label, or is itself a public suffix (such as co.uk).",
+            args.target
+        )));
+    }
     let opts = GenerateOptions {
         level,
         max: args.max,
@@ -70,10 +81,11 @@ pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
                 .collect();
             writeln!(
                 out,
-                "{}\t{}\t{}\tregistrable={} flagged={}",
+                "{}\t{}\t{}\tscore={} registrable={} flagged={}",
                 l.ulabel,
                 l.alabel,
                 subs.join(", "),
+                l.score,
                 l.registrable,
                 l.flagged
             )
