@@ -32,8 +32,13 @@
 //!    stacked ones;
 //! 5. the same `loose` key (letters with overlays such as `ł` for `l`).
 //!
-//! **Ranking.** A candidate's score is the sum of its substitutes' costs
-//! plus a penalty per script beyond the first in the label, so single-script
+//! A substitute from a script other than the target's, Latin, Greek and
+//! Cyrillic, or one UTS #39 restricts, costs more.
+//!
+//! **Ranking.** A candidate's score is the sum of its substitutes' costs (a
+//! repeat of the same substitute or of the same mark costs half: attackers
+//! accent every `o` of `google` alike) plus a penalty per script beyond the
+//! first in the label, so single-script
 //! rewrites (all-diacritic, or all-Cyrillic) come before mixtures. Up to
 //! [`MAX_SUBSTITUTIONS`] substitutions are combined; besides these,
 //! whole-script candidates (every letter that has a same-script skeleton
@@ -64,6 +69,13 @@ const MAX_PICKS_PER_BAND: usize = 1 << 21;
 
 /// Width of one scoring band: choices are enumerated band by band.
 const BAND: u32 = 6;
+
+/// Added to a substitute from a script other than the target's, Latin,
+/// Greek and Cyrillic.
+const FAR_SCRIPT_COST: u32 = 6;
+
+/// Added to a substitute that UTS #39 does not allow in identifiers.
+const RESTRICTED_COST: u32 = 4;
 
 /// Score added per script beyond the first in a candidate label.
 const SCRIPT_PENALTY: u32 = 6;
@@ -211,12 +223,23 @@ struct Alt {
     /// Index of `to`'s script in the call's script list; 0 = no script
     /// (Common, Inherited).
     script: u8,
+    /// What a repeat looks like: the mark of a diacritic addition, else
+    /// the substitute itself. A second substitution with the same
+    /// signature in one candidate (`góógle`, `ạlibạbạ`) costs half.
+    sig: u32,
 }
 
 /// The substitutes of one character, cheapest first. RTL characters are
 /// left out for a target that is not RTL: one of them in an LTR label
 /// always breaks the Bidi rule.
-fn alternatives(c: char, level: Level, rtl_ok: bool, scripts: &mut Scripts) -> Vec<Alt> {
+fn alternatives(
+    c: char,
+    level: Level,
+    rtl_ok: bool,
+    own_scripts: &[&str],
+    scripts: &mut Scripts,
+) -> Vec<Alt> {
+    use unicode_normalization::UnicodeNormalization;
     let s = substitutes();
     let mut buf = [0u8; 4];
     let cs: &str = c.encode_utf8(&mut buf);
@@ -228,7 +251,22 @@ fn alternatives(c: char, level: Level, rtl_ok: bool, scripts: &mut Scripts) -> V
         if !rtl_ok && idnsafe_idna::bidi::is_rtl_label(&[to]) {
             return;
         }
-        out.push(Alt { to, kind, cost: cost(kind, to), script: scripts.id(to) });
+        // Scripts other than the target's and the three that share Latin's
+        // letter shapes and fonts (Latin, Greek, Cyrillic) render unlike
+        // the target; characters UTS #39 restricts are rarely registrable.
+        let sc = idnsafe_script::script(to);
+        let far =
+            !matches!(sc, "Latn" | "Cyrl" | "Grek" | "Zyyy" | "Zinh") && !own_scripts.contains(&sc);
+        let restricted =
+            idnsafe_script::identifier_status(to) != idnsafe_script::IdentifierStatus::Allowed;
+        let extra =
+            if far { FAR_SCRIPT_COST } else { 0 } + if restricted { RESTRICTED_COST } else { 0 };
+        let sig = if kind == SubstituteKind::Diacritic {
+            to.to_string().nfd().nth(1).map_or(to as u32, |m| m as u32)
+        } else {
+            to as u32
+        };
+        out.push(Alt { to, kind, cost: cost(kind, to) + extra, script: scripts.id(to), sig });
     };
     type Source<'a> = (&'a FxHashMap<String, Vec<char>>, Level, SubstituteKind, bool);
     let sources: [Source<'_>; 3] = [
@@ -468,10 +506,19 @@ impl Space<'_> {
         for pi in start..self.pos.len() {
             let Some(alts) = self.pos.get(pi).and_then(|&p| self.alts.get(p)) else { continue };
             for (ai, a) in alts.iter().enumerate() {
-                let b = base + a.cost;
-                if b > budget {
+                // Alternatives are sorted by cost; a repeat costs half, so
+                // half the cost bounds what is left of the list.
+                if base + a.cost / 2 > budget {
                     *cut = true;
                     break;
+                }
+                let repeat = stack.iter().take(depth).any(|&(p, q)| {
+                    self.alt(usize::from(p), usize::from(q)).is_some_and(|o| o.sig == a.sig)
+                });
+                let b = base + if repeat { a.cost / 2 } else { a.cost };
+                if b > budget {
+                    *cut = true;
+                    continue;
                 }
                 let (Ok(p8), Ok(a16)) = (u8::try_from(pi), u16::try_from(ai)) else { break };
                 if let Some(slot) = stack.get_mut(depth) {
@@ -551,8 +598,11 @@ pub fn generate(
     let rtl_ok = idnsafe_idna::bidi::is_rtl_label(&chars);
     let mut scripts = Scripts(Vec::new());
     let own: Vec<u8> = chars.iter().map(|&c| scripts.id(c)).collect();
-    let alts: Vec<Vec<Alt>> =
-        chars.iter().map(|&c| alternatives(c, opts.level, rtl_ok, &mut scripts)).collect();
+    let own_scripts: Vec<&str> = chars.iter().map(|&c| idnsafe_script::script(c)).collect();
+    let alts: Vec<Vec<Alt>> = chars
+        .iter()
+        .map(|&c| alternatives(c, opts.level, rtl_ok, &own_scripts, &mut scripts))
+        .collect();
     let target_key = idnsafe_confusables::key(&t.label, opts.level);
     // The screen that decides `flagged`: the target registered and protected,
     // in the target's own zone when the policy has it, else its first zone.
