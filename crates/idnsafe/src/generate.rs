@@ -577,8 +577,10 @@ impl Space<'_> {
                 .iter()
                 .filter_map(|&(p, a)| Some((u8::try_from(p).ok()?, u16::try_from(a).ok()?)))
                 .collect();
-            // As cheap as one skeleton substitution, plus the mixing penalty.
-            let score = 10 + SCRIPT_PENALTY * (self.scripts(&pairs) - 1);
+            // As cheap as its dearest substitution, plus the mixing penalty.
+            let dearest =
+                subs.iter().filter_map(|&(p, a)| self.alt(p, a)).map(|a| a.cost).max().unwrap_or(0);
+            let score = dearest + SCRIPT_PENALTY * (self.scripts(&pairs) - 1);
             out.push((score, subs));
         }
         out
