@@ -1,16 +1,50 @@
-//! Lookalike generation: the labels an attacker could register to imitate a
+//! Lookalike generation: the names an attacker could register to imitate a
 //! target, most plausible first, each with whether a policy would accept it
 //! (`registrable`) and whether our own screen would catch it (`flagged`).
-//! A registrable label that is not flagged is a hole in the policy.
+//! A registrable lookalike that is not flagged is a hole in the policy.
 //!
-//! Substitutions are single code points: every IDNA2008-PVALID code point
-//! whose one-character confusable key equals the target character's key (at
-//! the chosen level; this covers UTS #39 confusables, our supplementary
-//! homoglyphs, and digit/letter swaps such as `0`/`o`), then every PVALID
-//! precomposed letter whose canonical decomposition is the target character
-//! plus combining marks (diacritic additions). Labels come out in order of
-//! the number of substitutions, then of their rank; only IDNA2008-valid
-//! labels are produced, each once.
+//! **Input.** A bare label (`paypal`, U-label or A-label) is varied whole. A
+//! name (anything with a dot, `paypal.com`, `www.bbc.co.uk`) is split with
+//! the Public Suffix List ([`crate::psl`], private section included, so
+//! `x.blogspot.com` varies `x`; a name that is itself a public suffix under
+//! the full list, such as `github.io`, is split by the ICANN section alone):
+//! only the registrable label (`paypal`, `bbc`) is varied; the suffix and
+//! any labels left of it (`www.`) are kept, because an attacker registers a
+//! lookalike of the registrable domain and may put the same prefix in front.
+//! A dot is never substituted. `ulabel`/`alabel` are the whole name, `label`
+//! the varied label, and substitution positions count code points in it.
+//!
+//! **Validity.** Every candidate is IDNA2008-valid as a whole name: each
+//! label, the RFC 5893 Bidi rule across the name (a Latin label with one
+//! Hebrew letter is not), and the 253-octet name length, i.e. exactly what
+//! [`idnsafe_idna::check_name`] accepts. `registrable` also needs the
+//! policy's acceptance when there is one.
+//!
+//! **Substitutes.** Single code points, each with a cost (lower = more
+//! confusable), from these sources, strongest first:
+//! 1. the same UTS #39 skeleton as the target character (`а` for `a`);
+//! 2. the same key at the chosen level (`domain`: supplementary homoglyphs,
+//!    digit/letter swaps; omitted at `uts39`);
+//! 3. a glyph-distance table (not yet wired: see `GLYPH-TABLE`);
+//! 4. diacritic additions: PVALID precomposed letters whose canonical
+//!    decomposition is the target character plus combining marks, cheaper
+//!    for small single marks (dot, acute, grave) than for larger or
+//!    stacked ones;
+//! 5. the same `loose` key (letters with overlays such as `ł` for `l`).
+//!
+//! A substitute from a script other than the target's, Latin, Greek and
+//! Cyrillic, or one UTS #39 restricts, costs more.
+//!
+//! **Ranking.** A candidate's score is the sum of its substitutes' costs (a
+//! repeat of the same substitute or of the same mark costs half: attackers
+//! accent every `o` of `google` alike) plus a penalty per script beyond the
+//! first in the label, so single-script
+//! rewrites (all-diacritic, or all-Cyrillic) come before mixtures. Up to
+//! [`MAX_SUBSTITUTIONS`] substitutions are combined; besides these,
+//! whole-script candidates (every letter that has a same-script skeleton
+//! twin replaced, e.g. all-Cyrillic `раураӏ`) are scored as one cheap
+//! substitution and so come early. Candidates come out by score, then by
+//! fewer substitutions, then by position; each once.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -21,27 +55,69 @@ use idnsafe_policy::{Policy, RegistryState, Request, Verdict};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-/// Most substitutions in one lookalike.
+use crate::psl;
+
+/// Most substitutions in one lookalike (whole-script candidates excepted).
 pub const MAX_SUBSTITUTIONS: usize = 3;
+
+/// Longest label varied, in code points (a U-label has at most 59).
+const MAX_TARGET_CHARS: usize = 63;
+
+/// Most choices held at once (one scoring band); beyond it a band is cut
+/// short, so hostile or huge requests stay bounded in memory.
+const MAX_PICKS_PER_BAND: usize = 1 << 21;
+
+/// Width of one scoring band: choices are enumerated band by band.
+const BAND: u32 = 6;
+
+/// Added to a substitute from a script other than the target's, Latin,
+/// Greek and Cyrillic.
+const FAR_SCRIPT_COST: u32 = 6;
+
+/// Added to a substitute that UTS #39 does not allow in identifiers.
+const RESTRICTED_COST: u32 = 4;
+
+/// Score added per script beyond the first in a candidate label.
+const SCRIPT_PENALTY: u32 = 6;
+
+/// Where a substitute comes from, strongest equivalence first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubstituteKind {
+    /// Same UTS #39 skeleton.
+    Skeleton,
+    /// Same case-folded skeleton (`identical` key) but a different skeleton.
+    Homoglyph,
+    /// A glyph-derived lookalike (`tables/homoglyphs/glyphs.tsv`).
+    Glyph,
+    /// The target letter plus combining marks.
+    Diacritic,
+    /// Same `lookalike` key only (overlays, curated homoglyphs, diacritics
+    /// on a lookalike).
+    Loose,
+}
 
 /// One replaced code point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Substitution {
-    /// 0-based code point index in the target.
+    /// 0-based code point index in the varied label.
     pub position: usize,
     /// The target's code point.
     pub from: char,
     /// Its replacement.
     pub to: char,
+    /// Why `to` looks like `from`.
+    pub kind: SubstituteKind,
 }
 
 impl Serialize for Substitution {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(3))?;
+        let mut m = s.serialize_map(Some(4))?;
         m.serialize_entry("position", &self.position)?;
         m.serialize_entry("from", &idnsafe_idna::u_plus(self.from))?;
         m.serialize_entry("to", &idnsafe_idna::u_plus(self.to))?;
+        m.serialize_entry("kind", &self.kind)?;
         m.end()
     }
 }
@@ -49,12 +125,17 @@ impl Serialize for Substitution {
 /// One generated lookalike (a JSON line of `idnsafe generate --json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Lookalike {
-    /// The label (U-label).
+    /// The whole name (U-labels); the label alone for a bare-label target.
     pub ulabel: String,
-    /// Its A-label.
+    /// Its A-label form.
     pub alabel: String,
-    /// What was replaced.
+    /// The varied label (U-label).
+    pub label: String,
+    /// What was replaced, in the varied label.
     pub substitutions: Vec<Substitution>,
+    /// Plausibility rank: lower is more confusable; candidates come out in
+    /// non-decreasing order of it.
+    pub score: u32,
     /// Passes IDNA2008 and the policy's own rules (without the target).
     pub registrable: bool,
     /// Our screen would reject or review it as confusable with (or a
@@ -62,12 +143,15 @@ pub struct Lookalike {
     pub flagged: bool,
 }
 
-/// Single-code-point substitutes, per level: key of one character → the
-/// PVALID characters with that key; base letter → PVALID letters made of
-/// it plus combining marks.
+/// Key of one character → the PVALID characters with that key, at the three
+/// levels; base letter → PVALID letters made of it plus combining marks.
 struct Substitutes {
-    by_key: FxHashMap<String, Vec<char>>,
+    uts39: FxHashMap<String, Vec<char>>,
+    identical: FxHashMap<String, Vec<char>>,
+    lookalike: FxHashMap<String, Vec<char>>,
     by_base: FxHashMap<char, Vec<char>>,
+    /// ASCII target → PVALID glyph lookalikes with their pixel distance.
+    glyph: FxHashMap<char, Vec<(char, u8)>>,
 }
 
 fn pvalid_chars() -> impl Iterator<Item = char> {
@@ -76,85 +160,177 @@ fn pvalid_chars() -> impl Iterator<Item = char> {
         .filter_map(char::from_u32)
 }
 
-fn build(level: Level) -> Substitutes {
+fn build() -> Substitutes {
     use unicode_normalization::UnicodeNormalization;
-    let mut by_key: FxHashMap<String, Vec<char>> = FxHashMap::default();
-    let mut by_base: FxHashMap<char, Vec<char>> = FxHashMap::default();
+    let mut s = Substitutes {
+        uts39: FxHashMap::default(),
+        identical: FxHashMap::default(),
+        lookalike: FxHashMap::default(),
+        by_base: FxHashMap::default(),
+        glyph: FxHashMap::default(),
+    };
+    for (src, target, d) in idnsafe_confusables::glyph_pairs() {
+        if derived_property_u32(src as u32) == DerivedProperty::Pvalid {
+            s.glyph.entry(target).or_default().push((src, d));
+        }
+    }
     let mut buf = [0u8; 4];
     for c in pvalid_chars() {
-        by_key.entry(idnsafe_confusables::key(c.encode_utf8(&mut buf), level)).or_default().push(c);
-        let mut d = c.encode_utf8(&mut buf).nfd();
+        let cs: &str = c.encode_utf8(&mut buf);
+        s.uts39.entry(idnsafe_confusables::key(cs, Level::Uts39)).or_default().push(c);
+        s.identical.entry(idnsafe_confusables::key(cs, Level::Identical)).or_default().push(c);
+        s.lookalike.entry(idnsafe_confusables::key(cs, Level::Lookalike)).or_default().push(c);
+        let mut d = cs.nfd();
         if let Some(base) = d.next() {
             let rest: Vec<char> = d.collect();
             if !rest.is_empty()
                 && rest.iter().all(|&m| unicode_normalization::char::is_combining_mark(m))
             {
-                by_base.entry(base).or_default().push(c);
+                s.by_base.entry(base).or_default().push(c);
             }
         }
     }
-    Substitutes { by_key, by_base }
+    s
 }
 
-fn substitutes(level: Level) -> &'static Substitutes {
-    static UTS39: OnceLock<Substitutes> = OnceLock::new();
-    static DOMAIN: OnceLock<Substitutes> = OnceLock::new();
-    static LOOSE: OnceLock<Substitutes> = OnceLock::new();
-    let cell = match level {
-        Level::Uts39 => &UTS39,
-        Level::Identical => &DOMAIN,
-        _ => &LOOSE,
-    };
-    cell.get_or_init(|| build(level))
+fn substitutes() -> &'static Substitutes {
+    static TABLES: OnceLock<Substitutes> = OnceLock::new();
+    TABLES.get_or_init(build)
 }
 
-/// Steps an odometer: `pick[i]` runs over `0..limits[i]`, the last place
-/// fastest. False once every combination has been seen.
-fn advance(pick: &mut [usize], limits: &[usize]) -> bool {
-    for s in (0..pick.len()).rev() {
-        let limit = limits.get(s).copied().unwrap_or(0);
-        if let Some(v) = pick.get_mut(s) {
-            *v += 1;
-            if *v < limit {
-                return true;
-            }
-            *v = 0;
-        }
+/// How visible a combining mark is: small single marks (a dot, an acute or
+/// grave stroke) 0, the other common Latin accents 2, anything else 4.
+fn mark_weight(m: char) -> u32 {
+    match m {
+        '\u{0300}' | '\u{0301}' | '\u{0307}' | '\u{0323}' => 0,
+        '\u{0302}'..='\u{030C}' | '\u{0326}'..='\u{0328}' | '\u{0331}' | '\u{031B}' => 2,
+        _ => 4,
     }
-    false
 }
 
-/// The next k-combination of `0..n` in lexicographic order; false after the last.
-fn next_combination(combo: &mut [usize], n: usize) -> bool {
-    let k = combo.len();
-    for i in (0..k).rev() {
-        if combo.get(i).is_some_and(|&c| c + k < n + i) {
-            let start = combo.get(i).copied().unwrap_or(0) + 1;
-            for (off, c) in combo.iter_mut().skip(i).enumerate() {
-                *c = start + off;
-            }
-            return true;
+/// The cost of a substitute of each kind (the unit of [`Lookalike::score`]);
+/// `distance` is the glyph distance of a glyph-table lookalike.
+fn cost(kind: SubstituteKind, to: char, distance: u8) -> u32 {
+    use unicode_normalization::UnicodeNormalization;
+    match kind {
+        SubstituteKind::Skeleton => 10,
+        SubstituteKind::Homoglyph => 13,
+        // Between a skeleton twin and a diacritic addition.
+        SubstituteKind::Glyph => 11 + 2 * u32::from(distance),
+        SubstituteKind::Diacritic => {
+            let marks: Vec<char> = to.to_string().nfd().skip(1).collect();
+            let extra = 6 * u32::try_from(marks.len().saturating_sub(1)).unwrap_or(u32::MAX / 8);
+            16 + marks.iter().map(|&m| mark_weight(m)).sum::<u32>() + extra
         }
+        SubstituteKind::Loose => 20,
     }
-    false
 }
 
-/// The substitutes of one character, most confusable first.
-fn alternatives(c: char, level: Level) -> Vec<char> {
-    let s = substitutes(level);
+/// One substitute of one target character.
+#[derive(Debug, Clone, Copy)]
+struct Alt {
+    to: char,
+    kind: SubstituteKind,
+    cost: u32,
+    /// Index of `to`'s script in the call's script list; 0 = no script
+    /// (Common, Inherited).
+    script: u8,
+    /// What a repeat looks like: the mark of a diacritic addition, else
+    /// the substitute itself. A second substitution with the same
+    /// signature in one candidate (`góógle`, `ạlibạbạ`) costs half.
+    sig: u32,
+}
+
+/// The substitutes of one character, cheapest first. RTL characters are
+/// left out for a target that is not RTL: one of them in an LTR label
+/// always breaks the Bidi rule.
+fn alternatives(
+    c: char,
+    level: Level,
+    rtl_ok: bool,
+    own_scripts: &[&str],
+    scripts: &mut Scripts,
+) -> Vec<Alt> {
+    use unicode_normalization::UnicodeNormalization;
+    let s = substitutes();
     let mut buf = [0u8; 4];
-    let mut out: Vec<char> = Vec::new();
-    if let Some(v) = s.by_key.get(&idnsafe_confusables::key(c.encode_utf8(&mut buf), level)) {
-        out.extend(v.iter().copied().filter(|&x| x != c));
-    }
-    if let Some(v) = s.by_base.get(&c) {
-        for &x in v {
-            if !out.contains(&x) {
-                out.push(x);
+    let cs: &str = c.encode_utf8(&mut buf);
+    let mut out: Vec<Alt> = Vec::new();
+    let mut push = |to: char, kind: SubstituteKind, distance: u8, out: &mut Vec<Alt>| {
+        if to == c || out.iter().any(|a| a.to == to) {
+            return;
+        }
+        if !rtl_ok && idnsafe_idna::bidi::is_rtl_label(&[to]) {
+            return;
+        }
+        // Scripts other than the target's and the three that share Latin's
+        // letter shapes and fonts (Latin, Greek, Cyrillic) render unlike
+        // the target; characters UTS #39 restricts are rarely registrable.
+        let sc = idnsafe_script::script(to);
+        let far =
+            !matches!(sc, "Latn" | "Cyrl" | "Grek" | "Zyyy" | "Zinh") && !own_scripts.contains(&sc);
+        let restricted =
+            idnsafe_script::identifier_status(to) != idnsafe_script::IdentifierStatus::Allowed;
+        let extra =
+            if far { FAR_SCRIPT_COST } else { 0 } + if restricted { RESTRICTED_COST } else { 0 };
+        let sig = if kind == SubstituteKind::Diacritic {
+            to.to_string().nfd().nth(1).map_or(to as u32, |m| m as u32)
+        } else {
+            to as u32
+        };
+        out.push(Alt {
+            to,
+            kind,
+            cost: cost(kind, to, distance) + extra,
+            script: scripts.id(to),
+            sig,
+        });
+    };
+    type Source<'a> = (&'a FxHashMap<String, Vec<char>>, Level, SubstituteKind, bool);
+    let sources: [Source<'_>; 3] = [
+        (&s.uts39, Level::Uts39, SubstituteKind::Skeleton, true),
+        (&s.identical, Level::Identical, SubstituteKind::Homoglyph, level >= Level::Identical),
+        (&s.lookalike, Level::Lookalike, SubstituteKind::Loose, true),
+    ];
+    for (i, (map, lv, kind, on)) in sources.iter().enumerate() {
+        if !on {
+            continue;
+        }
+        if i == 2 {
+            for &(x, d) in s.glyph.get(&c).map(Vec::as_slice).unwrap_or_default() {
+                push(x, SubstituteKind::Glyph, d, &mut out);
+            }
+            if let Some(v) = s.by_base.get(&c) {
+                for &x in v {
+                    push(x, SubstituteKind::Diacritic, 0, &mut out);
+                }
+            }
+        }
+        if let Some(v) = map.get(&idnsafe_confusables::key(cs, *lv)) {
+            for &x in v {
+                push(x, *kind, 0, &mut out);
             }
         }
     }
+    out.sort_by_key(|a| a.cost);
     out
+}
+
+/// The scripts met in one call, by index (0 = none).
+struct Scripts(Vec<&'static str>);
+
+impl Scripts {
+    fn id(&mut self, c: char) -> u8 {
+        let sc = idnsafe_script::script(c);
+        if matches!(sc, "Zyyy" | "Zinh" | "Zzzz") {
+            return 0;
+        }
+        if let Some(i) = self.0.iter().position(|&s| s == sc) {
+            return u8::try_from(i + 1).unwrap_or(u8::MAX);
+        }
+        self.0.push(sc);
+        u8::try_from(self.0.len()).unwrap_or(u8::MAX)
+    }
 }
 
 /// What `generate` checks candidates against.
@@ -165,35 +341,310 @@ pub struct GenerateOptions<'a> {
     pub max: usize,
     /// Registry policy: `registrable` follows its rules and `flagged` its screen.
     pub policy: Option<&'a Policy>,
-    /// Produce only registrable labels.
+    /// Produce only registrable lookalikes.
     pub registrable_only: bool,
 }
 
-/// Generates lookalikes of `target` (a label, U-label or A-label), handing
-/// each to `sink`; returns how many were produced.
+/// The target split into the fixed parts and the varied label.
+struct Target {
+    /// U-label prefix with its trailing dot (`www.`), or empty.
+    uprefix: String,
+    /// A-label prefix with its trailing dot.
+    aprefix: String,
+    /// U-label suffix with its leading dot (`.co.uk`), or empty.
+    usuffix: String,
+    /// A-label suffix with its leading dot.
+    asuffix: String,
+    /// The public suffix alone (`co.uk`), U-labels; empty for a bare label.
+    zone: String,
+    /// The varied label.
+    label: String,
+    /// Some fixed label is RTL: the name is a Bidi domain name whatever the
+    /// varied label holds.
+    fixed_rtl: bool,
+    /// Every fixed label satisfies the Bidi rule.
+    fixed_bidi_ok: bool,
+    /// Octets of the fixed parts in the A-label form, dots included.
+    fixed_octets: usize,
+}
+
+/// U- and A-label forms of fixed labels, or `None` when one is invalid.
+fn fixed_forms(labels: &str) -> Option<Vec<(String, String)>> {
+    if labels.is_empty() {
+        return Some(Vec::new());
+    }
+    labels
+        .split('.')
+        .map(|l| {
+            let u = idnsafe_idna::to_ulabel(l)?;
+            if !idnsafe_idna::is_valid_label(&u) {
+                return None;
+            }
+            let a = if u.is_ascii() { u.clone() } else { idnsafe_idna::encode_alabel(&u)? };
+            Some((u, a))
+        })
+        .collect()
+}
+
+/// How `generate` splits `target`: the labels kept in front, the varied
+/// label (a U-label) and the public suffix kept behind (U-labels); prefix
+/// and suffix are empty for a bare label. `None` when there is nothing to
+/// vary: an empty or over-long target, an empty or invalid kept label, or a
+/// name that is a public suffix in the ICANN section (`co.uk`).
+pub fn target_parts(target: &str) -> Option<psl::DomainParts> {
+    let t = split_target(target)?;
+    Some(psl::DomainParts {
+        prefix: t.uprefix.strip_suffix('.').unwrap_or(&t.uprefix).to_owned(),
+        label: t.label,
+        suffix: t.zone,
+    })
+}
+
+fn split_target(target: &str) -> Option<Target> {
+    let target = target.strip_suffix('.').unwrap_or(target);
+    let (prefix, label, suffix) = if target.contains('.') {
+        let p = psl::split(target, psl::Sections::All)
+            .or_else(|| psl::split(target, psl::Sections::Icann))?;
+        (p.prefix, p.label, p.suffix)
+    } else {
+        (String::new(), target.to_owned(), String::new())
+    };
+    let label = idnsafe_idna::to_ulabel(&label)?;
+    if label.is_empty() || label.chars().count() > MAX_TARGET_CHARS {
+        return None;
+    }
+    let pre = fixed_forms(&prefix)?;
+    let suf = fixed_forms(&suffix)?;
+    let join = |v: &[(String, String)], a: bool| -> String {
+        v.iter()
+            .map(|(u, al)| if a { al.as_str() } else { u.as_str() })
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let dotted = |s: String, lead: bool| {
+        if s.is_empty() {
+            s
+        } else if lead {
+            format!(".{s}")
+        } else {
+            format!("{s}.")
+        }
+    };
+    let fixed: Vec<Vec<char>> = pre.iter().chain(&suf).map(|(u, _)| u.chars().collect()).collect();
+    let aprefix = dotted(join(&pre, true), false);
+    let asuffix = dotted(join(&suf, true), true);
+    Some(Target {
+        uprefix: dotted(join(&pre, false), false),
+        fixed_octets: aprefix.len() + asuffix.len(),
+        aprefix,
+        usuffix: dotted(join(&suf, false), true),
+        asuffix,
+        zone: join(&suf, false),
+        label,
+        fixed_rtl: fixed.iter().any(|l| idnsafe_idna::bidi::is_rtl_label(l)),
+        fixed_bidi_ok: fixed.iter().all(|l| idnsafe_idna::bidi::check_label(l).is_empty()),
+    })
+}
+
+/// One scored choice of substitutions: `n` pairs (position index, alt
+/// index) of `subs`, or, when `whole` is set, whole-script candidate
+/// `subs[0].1`.
+#[derive(Clone, Copy)]
+struct Pick {
+    score: u32,
+    n: u8,
+    whole: bool,
+    subs: [(u8, u16); MAX_SUBSTITUTIONS],
+}
+
+/// The enumeration state shared by the scoring passes.
+struct Space<'a> {
+    /// Positions of the label that have substitutes, with their scripts.
+    pos: Vec<usize>,
+    alts: &'a [Vec<Alt>],
+    /// Script id of each target character (0 = none).
+    own: Vec<u8>,
+}
+
+impl Space<'_> {
+    fn alt(&self, pi: usize, ai: usize) -> Option<&Alt> {
+        self.pos.get(pi).and_then(|&p| self.alts.get(p)).and_then(|v| v.get(ai))
+    }
+
+    /// Number of distinct scripts in the label after the substitutions.
+    fn scripts(&self, subs: &[(u8, u16)]) -> u32 {
+        let mut seen = [0u8; 8];
+        let mut n = 0usize;
+        let mut add = |s: u8| {
+            if s != 0 && !seen.iter().take(n).any(|&x| x == s) {
+                if let Some(slot) = seen.get_mut(n) {
+                    *slot = s;
+                }
+                n += 1;
+            }
+        };
+        for (i, &s) in self.own.iter().enumerate() {
+            let replaced = subs.iter().any(|&(pi, _)| self.pos.get(usize::from(pi)) == Some(&i));
+            if !replaced {
+                add(s);
+            }
+        }
+        for &(pi, ai) in subs {
+            if let Some(a) = self.alt(usize::from(pi), usize::from(ai)) {
+                add(a.script);
+            }
+        }
+        u32::try_from(n.max(1)).unwrap_or(u32::MAX)
+    }
+
+    /// Every choice of up to `MAX_SUBSTITUTIONS` substitutions whose costs
+    /// sum to at most `budget`, scored; those scoring in `(lo, budget]` go
+    /// to `out`. True when some choice was cut by the budget.
+    fn collect(&self, lo: u32, budget: u32, out: &mut Vec<Pick>) -> bool {
+        let mut cut = false;
+        let mut stack = [(0u8, 0u16); MAX_SUBSTITUTIONS];
+        self.dfs(0, 0, 0, lo, budget, &mut stack, out, &mut cut);
+        cut
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn dfs(
+        &self,
+        start: usize,
+        depth: usize,
+        base: u32,
+        lo: u32,
+        budget: u32,
+        stack: &mut [(u8, u16); MAX_SUBSTITUTIONS],
+        out: &mut Vec<Pick>,
+        cut: &mut bool,
+    ) {
+        if depth >= MAX_SUBSTITUTIONS {
+            return;
+        }
+        for pi in start..self.pos.len() {
+            let Some(alts) = self.pos.get(pi).and_then(|&p| self.alts.get(p)) else { continue };
+            for (ai, a) in alts.iter().enumerate() {
+                // Alternatives are sorted by cost; a repeat costs half, so
+                // half the cost bounds what is left of the list.
+                if base + a.cost / 2 > budget {
+                    *cut = true;
+                    break;
+                }
+                let repeat = stack.iter().take(depth).any(|&(p, q)| {
+                    self.alt(usize::from(p), usize::from(q)).is_some_and(|o| o.sig == a.sig)
+                });
+                let b = base + if repeat { a.cost / 2 } else { a.cost };
+                if b > budget {
+                    *cut = true;
+                    continue;
+                }
+                let (Ok(p8), Ok(a16)) = (u8::try_from(pi), u16::try_from(ai)) else { break };
+                if let Some(slot) = stack.get_mut(depth) {
+                    *slot = (p8, a16);
+                }
+                let subs = stack.get(..=depth).unwrap_or(&[]);
+                let score = b + SCRIPT_PENALTY * (self.scripts(subs) - 1);
+                if score > lo && score <= budget && out.len() < MAX_PICKS_PER_BAND {
+                    out.push(Pick {
+                        score,
+                        n: u8::try_from(depth + 1).unwrap_or(u8::MAX),
+                        whole: false,
+                        subs: *stack,
+                    });
+                }
+                self.dfs(pi + 1, depth + 1, b, lo, budget, stack, out, cut);
+            }
+        }
+    }
+
+    /// Whole-script candidates: for each script other than the target's,
+    /// every position with a same-script skeleton or homoglyph substitute
+    /// takes its cheapest one (at least two positions). Returned as
+    /// (position index, alt index) lists with their scores.
+    fn whole_script(&self) -> Vec<(u32, Vec<(usize, usize)>)> {
+        let mut scripts: Vec<u8> = Vec::new();
+        for pi in 0..self.pos.len() {
+            let Some(alts) = self.pos.get(pi).and_then(|&p| self.alts.get(p)) else { continue };
+            for a in alts {
+                if a.script != 0
+                    && a.kind <= SubstituteKind::Homoglyph
+                    && !scripts.contains(&a.script)
+                {
+                    scripts.push(a.script);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for s in scripts {
+            if self.own.contains(&s) {
+                continue;
+            }
+            let mut subs = Vec::new();
+            for pi in 0..self.pos.len() {
+                let Some(alts) = self.pos.get(pi).and_then(|&p| self.alts.get(p)) else { continue };
+                if let Some(ai) =
+                    alts.iter().position(|a| a.script == s && a.kind <= SubstituteKind::Homoglyph)
+                {
+                    subs.push((pi, ai));
+                }
+            }
+            if subs.len() < 2 {
+                continue;
+            }
+            let pairs: Vec<(u8, u16)> = subs
+                .iter()
+                .filter_map(|&(p, a)| Some((u8::try_from(p).ok()?, u16::try_from(a).ok()?)))
+                .collect();
+            // As cheap as its dearest substitution, plus the mixing penalty.
+            let dearest =
+                subs.iter().filter_map(|&(p, a)| self.alt(p, a)).map(|a| a.cost).max().unwrap_or(0);
+            let score = dearest + SCRIPT_PENALTY * (self.scripts(&pairs) - 1);
+            out.push((score, subs));
+        }
+        out
+    }
+}
+
+/// Generates lookalikes of `target` (a label or a name, U-labels or
+/// A-labels), handing each to `sink`, most plausible first; returns how
+/// many were produced.
 pub fn generate(
     target: &str,
     opts: &GenerateOptions<'_>,
     mut sink: impl FnMut(&Lookalike),
 ) -> usize {
-    let Some(target) = idnsafe_idna::to_ulabel(target) else { return 0 };
-    let chars: Vec<char> = target.chars().collect();
-    let alts: Vec<Vec<char>> = chars.iter().map(|&c| alternatives(c, opts.level)).collect();
-    let target_key = idnsafe_confusables::key(&target, opts.level);
-    // The screen that decides `flagged`: the target registered and protected.
-    let zone = opts.policy.and_then(|p| p.file().policy.zones.first().cloned()).unwrap_or_default();
+    let Some(t) = split_target(target) else { return 0 };
+    let chars: Vec<char> = t.label.chars().collect();
+    let rtl_ok = idnsafe_idna::bidi::is_rtl_label(&chars);
+    let mut scripts = Scripts(Vec::new());
+    let own: Vec<u8> = chars.iter().map(|&c| scripts.id(c)).collect();
+    let own_scripts: Vec<&str> = chars.iter().map(|&c| idnsafe_script::script(c)).collect();
+    let alts: Vec<Vec<Alt>> = chars
+        .iter()
+        .map(|&c| alternatives(c, opts.level, rtl_ok, &own_scripts, &mut scripts))
+        .collect();
+    let target_key = idnsafe_confusables::key(&t.label, opts.level);
+    // The screen that decides `flagged`: the target registered and protected,
+    // in the target's own zone when the policy has it, else its first zone.
+    let zones = opts.policy.map(|p| p.file().policy.zones.clone()).unwrap_or_default();
+    let zone = if zones.contains(&t.zone) {
+        t.zone.clone()
+    } else {
+        zones.first().cloned().unwrap_or_default()
+    };
     let full = |l: &str| if zone.is_empty() { l.to_owned() } else { format!("{l}.{zone}") };
     let with_target = opts
         .policy
-        .map(|p| RegistryState::build(p, [(full(&target).as_str(), Some("holder-of-target"))]));
+        .map(|p| RegistryState::build(p, [(full(&t.label).as_str(), Some("holder-of-target"))]));
     let empty = opts.policy.map(|_| RegistryState::default());
     // Only the verdicts and reasons are used: no bundles.
     let alone = Request { without_bundle: true, ..Request::default() };
     let other = Request { registrant: Some("someone-else"), ..alone };
-    let judge = |ulabel: &str| -> (bool, bool) {
+    let judge = |label: &str| -> (bool, bool) {
         match (opts.policy, &with_target, &empty) {
             (Some(p), Some(reg), Some(none)) => {
-                let name = full(ulabel);
+                let name = full(label);
                 let own = p.screen(none, &name, alone);
                 let vs = p.screen(reg, &name, other);
                 let flagged = vs.reasons.iter().any(|r| {
@@ -208,62 +659,112 @@ pub fn generate(
                 });
                 (own.decision == Verdict::Accept, flagged)
             }
-            _ => (true, idnsafe_confusables::key(ulabel, opts.level) == target_key),
+            _ => (true, idnsafe_confusables::key(label, opts.level) == target_key),
         }
     };
+    let space = Space {
+        pos: (0..chars.len()).filter(|&i| alts.get(i).is_some_and(|a| !a.is_empty())).collect(),
+        alts: &alts,
+        own,
+    };
+    let wholes = space.whole_script();
     let mut seen: HashSet<String> = HashSet::new();
     let mut produced = 0usize;
-    let positions: Vec<usize> =
-        (0..chars.len()).filter(|&i| alts.get(i).is_some_and(|a| !a.is_empty())).collect();
-    for k in 1..=MAX_SUBSTITUTIONS.min(positions.len()) {
-        let mut combo: Vec<usize> = (0..k).collect();
-        loop {
-            let pos: Vec<usize> = combo.iter().filter_map(|&j| positions.get(j).copied()).collect();
-            let limits: Vec<usize> = pos.iter().map(|&p| alts.get(p).map_or(0, Vec::len)).collect();
-            let mut pick = vec![0usize; k];
-            loop {
-                let mut label = chars.clone();
-                let mut subs = Vec::with_capacity(k);
-                for (&p, &a) in pos.iter().zip(&pick) {
-                    if let (Some(&from), Some(&to)) =
-                        (chars.get(p), alts.get(p).and_then(|v| v.get(a)))
-                    {
-                        if let Some(l) = label.get_mut(p) {
-                            *l = to;
-                        }
-                        subs.push(Substitution { position: p, from, to });
-                    }
-                }
-                let ulabel: String = label.iter().collect();
-                if idnsafe_idna::is_valid_label(&ulabel) && seen.insert(ulabel.clone()) {
-                    let (registrable, flagged) = judge(&ulabel);
-                    if !opts.registrable_only || registrable {
-                        let alabel = if ulabel.is_ascii() {
-                            ulabel.clone()
-                        } else {
-                            idnsafe_idna::encode_alabel(&ulabel).unwrap_or_default()
-                        };
-                        sink(&Lookalike {
-                            ulabel,
-                            alabel,
-                            substitutions: subs,
-                            registrable,
-                            flagged,
-                        });
-                        produced += 1;
-                        if produced >= opts.max {
-                            return produced;
-                        }
-                    }
-                }
-                if !advance(&mut pick, &limits) {
-                    break;
-                }
+    // Emits one choice; true once `max` is reached.
+    let mut emit = |subs: &mut dyn Iterator<Item = (usize, usize)>, score: u32| -> bool {
+        let mut label = chars.clone();
+        let mut list = Vec::new();
+        for (pi, ai) in subs {
+            let Some(&p) = space.pos.get(pi) else { continue };
+            let (Some(&from), Some(a)) = (chars.get(p), alts.get(p).and_then(|v| v.get(ai))) else {
+                continue;
+            };
+            if let Some(l) = label.get_mut(p) {
+                *l = a.to;
             }
-            if !next_combination(&mut combo, positions.len()) {
-                break;
+            list.push(Substitution { position: p, from, to: a.to, kind: a.kind });
+        }
+        let ulabel: String = label.iter().collect();
+        if !idnsafe_idna::is_valid_label(&ulabel) {
+            return false;
+        }
+        // RFC 5893: in a name with an RTL label, every label obeys the Bidi rule.
+        if (t.fixed_rtl || idnsafe_idna::bidi::is_rtl_label(&label))
+            && !(t.fixed_bidi_ok && idnsafe_idna::bidi::check_label(&label).is_empty())
+        {
+            return false;
+        }
+        let alabel = if ulabel.is_ascii() {
+            ulabel.clone()
+        } else {
+            match idnsafe_idna::encode_alabel(&ulabel) {
+                Some(a) => a,
+                None => return false,
+            }
+        };
+        if alabel.len() + t.fixed_octets > idnsafe_idna::MAX_NAME_OCTETS
+            || !seen.insert(ulabel.clone())
+        {
+            return false;
+        }
+        let (registrable, flagged) = judge(&ulabel);
+        if opts.registrable_only && !registrable {
+            return false;
+        }
+        sink(&Lookalike {
+            ulabel: format!("{}{ulabel}{}", t.uprefix, t.usuffix),
+            alabel: format!("{}{alabel}{}", t.aprefix, t.asuffix),
+            label: ulabel,
+            substitutions: list,
+            score,
+            registrable,
+            flagged,
+        });
+        produced += 1;
+        produced >= opts.max
+    };
+    if opts.max == 0 {
+        return 0;
+    }
+    // Bands of scores: each pass enumerates the choices that cost at most
+    // `budget` and emits those scoring in (lo, budget], best first.
+    let mut lo = 0u32;
+    let mut budget = 2 * BAND + 10;
+    let mut picks: Vec<Pick> = Vec::new();
+    loop {
+        picks.clear();
+        let cut = space.collect(lo, budget, &mut picks);
+        for (i, (score, _)) in wholes.iter().enumerate() {
+            if *score > lo && *score <= budget {
+                picks.push(Pick {
+                    score: *score,
+                    n: 0,
+                    whole: true,
+                    subs: [(0, u16::try_from(i).unwrap_or(u16::MAX)); MAX_SUBSTITUTIONS],
+                });
             }
         }
+        picks.sort_by_key(|p| (p.score, p.n));
+        for p in &picks {
+            let done = if p.whole {
+                let i = p.subs.first().map_or(usize::MAX, |s| usize::from(s.1));
+                let Some((_, subs)) = wholes.get(i) else { continue };
+                emit(&mut subs.iter().copied(), p.score)
+            } else {
+                let n = usize::from(p.n);
+                let mut it =
+                    p.subs.iter().take(n).map(|&(pi, ai)| (usize::from(pi), usize::from(ai)));
+                emit(&mut it, p.score)
+            };
+            if done {
+                return produced;
+            }
+        }
+        if !cut {
+            break;
+        }
+        lo = budget;
+        budget += BAND;
     }
     produced
 }

@@ -20,6 +20,7 @@ pub mod audit;
 mod check;
 pub mod fuzzing;
 pub mod generate;
+pub mod psl;
 pub mod versions;
 
 pub use check::{Checker, LabelCheck, NameCheck, ProtectedEvidence, Warning};

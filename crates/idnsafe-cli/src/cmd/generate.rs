@@ -1,5 +1,8 @@
 //! `idnsafe generate [--json] [--policy FILE] [--registrable-only] [--max N]
-//! [--level L] TARGET`: lookalikes of a label, most plausible first.
+//! [--level L] TARGET`: lookalikes of a label or of a name, most plausible
+//! first. For a name (`paypal.com`, `www.bbc.co.uk`) only the label left of
+//! the public suffix varies; `ulabel`/`alabel` are the whole name and
+//! `label` the varied label.
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -22,23 +25,34 @@ pub struct GenerateArgs {
     /// Most lookalikes produced.
     #[arg(long, default_value_t = 100)]
     max: usize,
-    /// Confusable level of the substitutions: uts39, domain or loose.
-    #[arg(long, default_value = "domain")]
-    level: String,
-    /// The label to imitate (U-label or A-label).
+    /// Tier at which a candidate counts as `flagged` without a policy: identical or lookalike
+    /// (the default, as for protected names).
+    #[arg(long, default_value = "lookalike")]
+    tier: String,
+    /// Older spelling, kept as an alias: uts39, domain (= identical) or loose (= lookalike).
+    #[arg(long)]
+    level: Option<String>,
+    /// The label or name to imitate (U-labels or A-labels): `paypal`,
+    /// `paypal.com`, `www.bbc.co.uk` (only `bbc` varies).
     target: String,
 }
 
 pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
-    let level = args.level.parse().map_err(|_| {
-        CliError::usage(format!("unknown level {:?}; use uts39, domain or loose", args.level))
-    })?;
+    let (shown, tier) = super::level_and_tier(&args.tier, args.level.as_deref())?;
+    let level = if args.level.is_some() { shown } else { tier.level() };
     let policy = match &args.policy {
         Some(p) => {
             Some(idnsafe_policy::Policy::load(p).map_err(|e| CliError::usage(e.to_string()))?)
         }
         None => None,
     };
+    if idnsafe::generate::target_parts(&args.target).is_none() {
+        return Err(CliError::usage(format!(
+            "GENERATE_TARGET_INVALID: {:?} has no label to vary: it is empty, too long, has an \
+             empty or invalid label, or is itself a public suffix (such as co.uk).",
+            args.target
+        )));
+    }
     let opts = GenerateOptions {
         level,
         max: args.max,
@@ -70,10 +84,11 @@ pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
                 .collect();
             writeln!(
                 out,
-                "{}\t{}\t{}\tregistrable={} flagged={}",
+                "{}\t{}\t{}\tscore={} registrable={} flagged={}",
                 l.ulabel,
                 l.alabel,
                 subs.join(", "),
+                l.score,
                 l.registrable,
                 l.flagged
             )
