@@ -606,6 +606,37 @@ impl Space<'_> {
     }
 }
 
+/// What a uniform rewrite costs beyond its substitute: every occurrence of
+/// one letter replaced by the same substitute (`àlibàbà`, `bänkofämericä`),
+/// a pattern of real registrations that reads as one decision, not several.
+const UNIFORM_EXTRA: u32 = 3;
+
+/// Uniform candidates: for each letter that occurs at least twice, every
+/// occurrence takes the same substitute. Returned like the whole-script
+/// candidates.
+fn uniform(chars: &[char], space: &Space<'_>) -> Vec<(u32, Vec<(usize, usize)>)> {
+    let mut out = Vec::new();
+    let mut done: Vec<char> = Vec::new();
+    for &pi in &space.pos {
+        let Some(&c) = chars.get(pi) else { continue };
+        if done.contains(&c) {
+            continue;
+        }
+        done.push(c);
+        let at: Vec<usize> = (0..space.pos.len())
+            .filter(|&k| space.pos.get(k).and_then(|&p| chars.get(p)) == Some(&c))
+            .collect();
+        if at.len() < 2 {
+            continue;
+        }
+        let Some(alts) = space.alts.get(pi) else { continue };
+        for (ai, a) in alts.iter().enumerate() {
+            out.push((a.cost + UNIFORM_EXTRA, at.iter().map(|&k| (k, ai)).collect()));
+        }
+    }
+    out
+}
+
 /// Generates lookalikes of `target` (a label or a name, U-labels or
 /// A-labels), handing each to `sink`, most plausible first; returns how
 /// many were produced.
@@ -667,7 +698,8 @@ pub fn generate(
         alts: &alts,
         own,
     };
-    let wholes = space.whole_script();
+    let mut wholes = space.whole_script();
+    wholes.extend(uniform(&chars, &space));
     let mut seen: HashSet<String> = HashSet::new();
     let mut produced = 0usize;
     // Emits one choice; true once `max` is reached.
