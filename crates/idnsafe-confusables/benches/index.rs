@@ -156,7 +156,7 @@ fn main() {
     let names = names();
     let list = names.join("\n");
     let (t, cpu) = (Instant::now(), cpu_s());
-    let mut b = ProtectedIndexBuilder::new(Level::Domain);
+    let mut b = ProtectedIndexBuilder::new(Level::Identical);
     b.add_list(&list).unwrap();
     let index = b.build().unwrap();
     let build_s = t.elapsed().as_secs_f64();

@@ -157,10 +157,10 @@ fn fragments(s: &str, level: Level) -> Vec<(char, String)> {
 /// such that each group's fragments concatenate to the same string. `None`
 /// when the per-character fragments do not concatenate to the labels' keys
 /// (a key that depends on context).
-fn align(
-    fa: &[(char, String)],
-    fb: &[(char, String)],
-) -> Option<Vec<((usize, usize), (usize, usize))>> {
+/// A half-open range of code point indices.
+type Span = (usize, usize);
+
+fn align(fa: &[(char, String)], fb: &[(char, String)]) -> Option<Vec<(Span, Span)>> {
     let ka: String = fa.iter().map(|(_, f)| f.as_str()).collect();
     let kb: String = fb.iter().map(|(_, f)| f.as_str()).collect();
     if ka != kb {
@@ -203,7 +203,7 @@ fn align(
     Some(groups)
 }
 
-fn slice(f: &[(char, String)], (s, e): (usize, usize)) -> String {
+fn slice(f: &[(char, String)], (s, e): Span) -> String {
     f.get(s..e).unwrap_or_default().iter().map(|(c, _)| *c).collect()
 }
 
@@ -354,14 +354,14 @@ impl Evidence {
             rebuilt.push_str(&d.other);
             at = d.position + n;
             let level = self.tier.level();
+            // A context-dependent key: only a single difference covering
+            // both whole labels may stand for it.
             match d.source {
                 Source::Edit => edits += 1,
-                _ if key(&d.label, level) != key(&d.other, level) => {
-                    // A context-dependent key: only a single difference
-                    // covering both whole labels may stand for it.
-                    if self.differences.len() != 1 || d.label != label {
-                        return false;
-                    }
+                _ if key(&d.label, level) != key(&d.other, level)
+                    && (self.differences.len() != 1 || d.label != label) =>
+                {
+                    return false;
                 }
                 _ => {}
             }

@@ -191,7 +191,7 @@ fn near_lookalikes_are_one_edit_away() {
 fn opened_files_answer_like_the_built_index() {
     let list =
         "paypal.com\npaypal.de\ngoogle.com\nxn--e1afmkfd.com\napple.com\namazon.com\npaypal.com\n";
-    let index = ProtectedIndex::from_list(list, Level::Domain).unwrap();
+    let index = ProtectedIndex::from_list(list, Level::Identical).unwrap();
     assert_eq!(index.len(), 6, "a name listed twice is kept once");
     let dir = std::env::temp_dir().join(format!("idnsafe-conf-open-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -199,7 +199,7 @@ fn opened_files_answer_like_the_built_index() {
     index.save(&path).unwrap();
     let opened = ProtectedIndex::open(&path).unwrap();
     // Saving over an open file replaces it; the open index still reads the old one.
-    ProtectedIndex::from_list("example.com\n", Level::Domain).unwrap().save(&path).unwrap();
+    ProtectedIndex::from_list("example.com\n", Level::Identical).unwrap().save(&path).unwrap();
     let replaced = ProtectedIndex::open(&path).unwrap();
     let missing = ProtectedIndex::open(&dir.join("missing.idx")).unwrap_err();
     std::fs::write(dir.join("short.idx"), &index.to_bytes()[..30]).unwrap();
@@ -226,14 +226,14 @@ fn opened_files_answer_like_the_built_index() {
 
 #[test]
 fn format_1_files_are_refused_with_a_rebuild_message() {
-    let mut old = ProtectedIndex::from_list("paypal.com\n", Level::Domain).unwrap().to_bytes();
+    let mut old = ProtectedIndex::from_list("paypal.com\n", Level::Identical).unwrap().to_bytes();
     old[8..10].copy_from_slice(&1u16.to_le_bytes());
     reseal(&mut old);
     let e = ProtectedIndex::from_bytes(&old).unwrap_err();
     assert_eq!(e.code(), "INDEX_VERSION_MISMATCH");
     assert!(e.message().contains("rebuild"), "{}", e.message());
     // Non-zero reserved bytes.
-    let mut bad = ProtectedIndex::from_list("paypal.com\n", Level::Domain).unwrap().to_bytes();
+    let mut bad = ProtectedIndex::from_list("paypal.com\n", Level::Identical).unwrap().to_bytes();
     bad[78] = 1;
     reseal(&mut bad);
     assert_eq!(ProtectedIndex::from_bytes(&bad).unwrap_err().code(), "INDEX_CORRUPT");
@@ -243,7 +243,7 @@ fn format_1_files_are_refused_with_a_rebuild_message() {
 fn every_flip_of_a_near_index_file_is_an_error_or_an_index() {
     let good = ProtectedIndex::from_list(
         "paypal.com\ngoogle.com\nxn--e1afmkfd.com\nbbc.co.uk\n",
-        Level::Domain,
+        Level::Identical,
     )
     .unwrap()
     .to_bytes();
@@ -284,12 +284,12 @@ fn near_lookalikes_match_a_brute_force_scan() {
         list.push_str(&format!("{w}.com\n"));
     }
     list.push_str("xn--e1afmkfd.com\nab.com\nabcdefghijklmnopq.com\n");
-    let index = ProtectedIndex::from_list(&list, Level::Domain).unwrap();
+    let index = ProtectedIndex::from_list(&list, Level::Identical).unwrap();
     let protected: Vec<(String, String)> = list
         .lines()
         .map(|n| {
             let label = idnsafe_confusables::decode_label(n.split('.').next().unwrap()).unwrap();
-            (n.to_owned(), key(&label, Level::Domain))
+            (n.to_owned(), key(&label, Level::Identical))
         })
         .collect();
     let queries = [
@@ -314,7 +314,7 @@ fn near_lookalikes_match_a_brute_force_scan() {
         "appel",
     ];
     for q in queries {
-        let qk = key(q, Level::Domain);
+        let qk = key(q, Level::Identical);
         let want: Vec<&str> = protected
             .iter()
             .filter(|(_, k)| (4..=16).contains(&k.chars().count()) && *k != qk && one_edit(k, &qk))
