@@ -207,8 +207,12 @@ fn invisible_characters() {
     assert_eq!(hidden_characters("a\u{3164}b").invisible, Some('\u{3164}'));
     assert!(hidden_characters("example").is_empty());
     assert!(hidden_characters("bücher").is_empty());
-    let a = analyze("pay\u{200D}pal");
+    let a = analyze("pay\u{200B}pal");
     assert!(a.warnings.iter().any(|w| w.code == "INVISIBLE_CHARACTER"));
+    // Joiners are left to IDNA2008's CONTEXTJ rules, which reject them
+    // outside the contexts where they change the rendering.
+    assert_eq!(hidden_characters("pay\u{200D}pal").invisible, None);
+    assert_eq!(hidden_characters("می\u{200C}خواهم").invisible, None);
 }
 
 #[test]
