@@ -313,6 +313,12 @@ impl LevelRules {
             if src == dst || (!curated && src.is_ascii()) {
                 continue;
             }
+            // A glyph entry whose source's skeleton is several characters is
+            // a letter with a mark (é is e + U+0301): the lookalike level
+            // removes the mark before such a pattern could match.
+            if !curated && src.chars().nth(1).is_some() {
+                continue;
+            }
             let mut it = src.chars();
             match (it.next(), it.next()) {
                 (Some(c), None) => {
@@ -453,6 +459,12 @@ impl LevelRules {
             return;
         }
         self.key_general(label, out);
+    }
+
+    /// Whether LDH labels take the per-byte path (tested for every level).
+    #[cfg(test)]
+    pub(crate) fn has_ascii_fast_path(&self) -> bool {
+        self.ascii.is_some()
     }
 
     #[cfg(test)]

@@ -132,6 +132,13 @@ mod unit_tests {
     }
 
     #[test]
+    fn every_level_keeps_the_ldh_fast_path() {
+        for level in [Level::Identical, Level::Lookalike] {
+            assert!(level::rules(level).unwrap().has_ascii_fast_path(), "{level}");
+        }
+    }
+
+    #[test]
     fn ldh_fast_path_matches_general_path() {
         for level in [Level::Identical, Level::Lookalike] {
             let rules = level::rules(level).unwrap();
