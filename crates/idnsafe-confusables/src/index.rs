@@ -73,6 +73,7 @@ use serde::Serialize;
 
 use crate::checksum::{crc32, fnv1a64};
 use crate::error::{ConfusablesError, ErrorKind};
+use crate::evidence::within_one_edit;
 use crate::level::{GLYPHS_TSV, HOMOGLYPHS_TSV, Level, key_into};
 
 mod table;
@@ -397,21 +398,6 @@ fn for_each_deletion(key: &str, buf: &mut String, mut f: impl FnMut(&str)) {
         buf.push_str(key.get(..i).unwrap_or_default());
         buf.push_str(key.get(i + c.len_utf8()..).unwrap_or_default());
         f(buf);
-    }
-}
-
-/// Whether two strings are at most one character insertion, deletion or
-/// substitution apart (Levenshtein distance <= 1).
-fn within_one_edit(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
-    match long.len() - short.len() {
-        0 => short.iter().zip(long.iter()).filter(|(x, y)| x != y).count() <= 1,
-        1 => {
-            let prefix = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
-            short.get(prefix..) == long.get(prefix + 1..)
-        }
-        _ => false,
     }
 }
 

@@ -162,37 +162,10 @@ impl DomainParts {
     }
 }
 
-/// Splits a name (U-labels or A-labels, any case) into prefix, registrable
-/// label and public suffix. The parts keep the form of the input (A-labels
-/// stay A-labels), lower-cased. `None` for an empty name, an empty label (a
-/// leading or doubled dot; a single trailing dot is not allowed either),
-/// an undecodable A-label, over-long input, or a name that is itself a
-/// public suffix.
-pub fn split(name: &str, sections: Sections) -> Option<DomainParts> {
-    if name.is_empty() || name.len() > MAX_NAME_BYTES {
-        return None;
-    }
-    let lower = name.to_lowercase();
-    let labels: Vec<&str> = lower.split('.').collect();
-    if labels.iter().any(|l| l.is_empty()) {
-        return None;
-    }
-    let ulabels: Vec<String> =
-        labels.iter().map(|l| idnsafe_idna::to_ulabel(l)).collect::<Option<_>>()?;
-    let urefs: Vec<&str> = ulabels.iter().map(String::as_str).collect();
-    let n = suffix_labels(&urefs, sections);
-    let k = labels.len().checked_sub(n + 1)?;
-    Some(DomainParts {
-        prefix: labels.get(..k)?.join("."),
-        label: (*labels.get(k)?).to_owned(),
-        suffix: labels.get(k + 1..)?.join("."),
-    })
-}
-
-/// The public suffix of a name (`co.uk` for `www.bbc.co.uk`), lower-cased,
-/// in the form of the input; `None` when [`split`] would refuse the name
-/// for a reason other than the name being a suffix itself.
-pub fn public_suffix(name: &str, sections: Sections) -> Option<String> {
+/// A name lower-cased, its labels, and how many of them form its public
+/// suffix; `None` for an empty or over-long name, an empty label or an
+/// undecodable A-label.
+fn suffix_of(name: &str, sections: Sections) -> Option<(String, usize)> {
     if name.is_empty() || name.len() > MAX_NAME_BYTES {
         return None;
     }
@@ -205,6 +178,32 @@ pub fn public_suffix(name: &str, sections: Sections) -> Option<String> {
         labels.iter().map(|l| idnsafe_idna::to_ulabel(l)).collect::<Option<_>>()?;
     let urefs: Vec<&str> = ulabels.iter().map(String::as_str).collect();
     let n = suffix_labels(&urefs, sections).min(labels.len());
+    Some((lower, n))
+}
+
+/// Splits a name (U-labels or A-labels, any case) into prefix, registrable
+/// label and public suffix. The parts keep the form of the input (A-labels
+/// stay A-labels), lower-cased. `None` for an empty name, an empty label (a
+/// leading or doubled dot; a single trailing dot is not allowed either),
+/// an undecodable A-label, over-long input, or a name that is itself a
+/// public suffix.
+pub fn split(name: &str, sections: Sections) -> Option<DomainParts> {
+    let (lower, n) = suffix_of(name, sections)?;
+    let labels: Vec<&str> = lower.split('.').collect();
+    let k = labels.len().checked_sub(n + 1)?;
+    Some(DomainParts {
+        prefix: labels.get(..k)?.join("."),
+        label: (*labels.get(k)?).to_owned(),
+        suffix: labels.get(k + 1..)?.join("."),
+    })
+}
+
+/// The public suffix of a name (`co.uk` for `www.bbc.co.uk`), lower-cased,
+/// in the form of the input; `None` when [`split`] would refuse the name
+/// for a reason other than the name being a suffix itself.
+pub fn public_suffix(name: &str, sections: Sections) -> Option<String> {
+    let (lower, n) = suffix_of(name, sections)?;
+    let labels: Vec<&str> = lower.split('.').collect();
     Some(labels.get(labels.len() - n..)?.join("."))
 }
 
