@@ -249,7 +249,8 @@ impl ProtectedIndexBuilder {
             rayon::join(|| write_owners(&order, &names), || fingerprints(&distinct));
         let Owners { fst, key_owners, offsets, records } = owners?;
 
-        let (key_bits, near_bits) = (table::bits_for(key_fps.len()), table::bits_for(near.len()));
+        let (key_bits, near_bits) =
+            (table::bits_for(key_fps.len(), 2), table::bits_for(near.len(), 8));
         let mut out = Vec::with_capacity(
             HEADER_LEN
                 + fst.len()

@@ -10,7 +10,8 @@
 //! | `n * 4` | u32 value per entry (only in tables with values) |
 //!
 //! The bucket of a fingerprint is its top `bits` bits, so a lookup reads two
-//! directory words and binary-searches a bucket of about eight u16s. A
+//! directory words and binary-searches a bucket of a few u16s (about two in
+//! the key table, which every label probes, eight in the larger near table). A
 //! lookup matches on `bits + 16` fingerprint bits; callers confirm hits.
 
 use std::ops::Range;
@@ -18,10 +19,13 @@ use std::ops::Range;
 /// Largest directory: 2^24 buckets (64 MiB).
 pub(super) const MAX_BITS: u8 = 24;
 
-/// Directory bits for `n` entries: about eight entries a bucket.
-pub(super) fn bits_for(n: usize) -> u8 {
+/// Directory bits for `n` entries: about `per_bucket` entries a bucket
+/// (a power of two). Fewer entries a bucket cost directory bytes and save
+/// search steps; most lookups miss, and a miss in an empty bucket reads the
+/// directory only.
+pub(super) fn bits_for(n: usize, per_bucket: usize) -> u8 {
     let mut bits = 0u8;
-    while bits < MAX_BITS && (8usize << bits) < n {
+    while bits < MAX_BITS && (per_bucket << bits) < n {
         bits += 1;
     }
     bits
@@ -172,7 +176,7 @@ mod tests {
         let twice = entries[10].0;
         entries.push((twice, 99));
         entries.sort_unstable();
-        for bits in [0, 3, bits_for(entries.len())] {
+        for bits in [0, 3, bits_for(entries.len(), 8), bits_for(entries.len(), 2)] {
             let mut out = vec![0xAA; 3];
             write(&entries, bits, true, &mut out);
             let t = Table::parse(&out, 3..out.len(), bits, true).unwrap();
