@@ -101,11 +101,21 @@ const HEADER_LEN: usize = 80;
 const SECTIONS: usize = 6;
 const SECTION_LENS_AT: usize = 28;
 
-/// A key's fingerprint: FNV-1a 64 finished with SplitMix64's mixer, so
-/// that the top bits (the table directories) are well spread. Stable: it is
-/// stored in index files.
+/// A key's fingerprint: a word-at-a-time multiply-rotate hash finished
+/// with SplitMix64's mixer, so that the top bits (the table directories)
+/// are well spread. Stable: it is stored in index files.
 fn fingerprint(key: &str) -> u64 {
-    let mut z = fnv1a64(key.as_bytes());
+    // Eight bytes a step (a word-at-a-time multiply-rotate, fixed here so
+    // that files stay readable whatever hash crates do), then a full mix.
+    let bytes = key.as_bytes();
+    let mut z = 0x9E37_79B9_7F4A_7C15u64 ^ bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
+        let mut w = [0u8; 8];
+        if let Some(dst) = w.get_mut(..chunk.len()) {
+            dst.copy_from_slice(chunk);
+        }
+        z = (z ^ u64::from_le_bytes(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -494,7 +504,15 @@ pub struct ProtectedIndex {
     records: Range<usize>,
     key_table: Table,
     near_table: Table,
+    /// For an index of at most [`SMALL_INDEX_KEYS`] keys, their fingerprints
+    /// in a hash set (built at open from the fst, a few microseconds): the
+    /// check every label makes then costs one hash probe. Larger indexes
+    /// use the mapped table and stay the size of their file.
+    small: Option<FxHashSet<u64>>,
 }
+
+/// Indexes with at most this many keys keep their fingerprints in memory.
+const SMALL_INDEX_KEYS: usize = 1 << 16;
 
 impl std::fmt::Debug for ProtectedIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -542,7 +560,12 @@ impl ProtectedIndex {
 
     /// The id of `key`, if it is a protected key.
     fn key_id(&self, key: &str) -> Option<usize> {
-        if !self.key_table.contains(self.file(), fingerprint(key)) {
+        let fp = fingerprint(key);
+        let present = match &self.small {
+            Some(set) => set.contains(&fp),
+            None => self.key_table.contains(self.file(), fp),
+        };
+        if !present {
             return None;
         }
         let map = &self.map;
@@ -821,6 +844,19 @@ impl ProtectedIndex {
         if map.len() != keys {
             return Err(corrupt("the index file's fst does not match its keys"));
         }
+        let small = (keys <= SMALL_INDEX_KEYS)
+            .then(|| {
+                catch_unwind(AssertUnwindSafe(|| {
+                    let mut set = FxHashSet::default();
+                    let mut stream = map.keys();
+                    while let Some(k) = fst::Streamer::next(&mut stream) {
+                        set.insert(fingerprint(&String::from_utf8_lossy(k)));
+                    }
+                    set
+                }))
+                .ok()
+            })
+            .flatten();
         Ok(ProtectedIndex {
             level,
             data,
@@ -832,6 +868,7 @@ impl ProtectedIndex {
             records,
             key_table,
             near_table,
+            small,
         })
     }
 

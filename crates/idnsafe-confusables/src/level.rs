@@ -414,7 +414,8 @@ impl LevelRules {
         thread_local! {
             static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
         }
-        if !self.raw.is_empty() && label.chars().any(|c| self.raw.contains_key(&c)) {
+        if !self.raw.is_empty() && label.chars().any(|c| !c.is_ascii() && self.raw.contains_key(&c))
+        {
             let mapped: String = label
                 .chars()
                 .map(|c| self.raw.get(&c).cloned().unwrap_or_else(|| c.to_string()))
