@@ -493,6 +493,24 @@ pub fn key_into(label: &str, level: Level, out: &mut String) {
     }
 }
 
+/// Whether an LDH label has the same key at levels `a` and `b` without
+/// computing either: true when both levels key LDH labels byte by byte and
+/// every byte of `label` has the same key at both (at `lookalike`, only `d`
+/// and `w` differ from `identical`). Lets a caller holding one key reuse it.
+pub fn ldh_keys_agree(label: &str, a: Level, b: Level) -> bool {
+    if a == b {
+        return true;
+    }
+    let (Some(Some(ta)), Some(Some(tb))) =
+        (rules(a).map(|r| r.ascii.as_ref()), rules(b).map(|r| r.ascii.as_ref()))
+    else {
+        return false;
+    };
+    label.bytes().all(|c| {
+        is_ldh(c) && ta.get(usize::from(c)).is_some_and(|k| tb.get(usize::from(c)) == Some(k))
+    })
+}
+
 /// The key of `label` at `level` as a new string.
 pub fn key(label: &str, level: Level) -> String {
     let mut out = String::with_capacity(label.len() + 4);

@@ -110,6 +110,7 @@ pub use glyph::{GLYPH_FONT, glyph_lookalikes, glyph_nearest, glyph_pairs};
 pub use index::{ProtectedIndex, ProtectedIndexBuilder, ProtectedMatch, decode_label};
 pub use level::{
     Homoglyph, Level, MAX_ROUNDS, NEAR_MIN_LABEL_CHARS, Tier, homoglyphs, key, key_into,
+    ldh_keys_agree,
 };
 pub use skeleton::{skeleton, skeleton_into};
 
@@ -129,6 +130,23 @@ mod unit_tests {
             let mut l = c.to_lowercase();
             assert!(l.next() == Some(c) && l.next().is_none(), "U+{:04X}", c as u32);
         }
+    }
+
+    #[test]
+    fn ldh_keys_agree_exactly_when_the_keys_are_equal() {
+        let ldh: Vec<char> = ('a'..='z').chain('0'..='9').chain(['-']).collect();
+        for &x in &ldh {
+            for &y in &ldh {
+                let s: String = [x, y, 'o', x].iter().collect();
+                let same = key(&s, Level::Identical) == key(&s, Level::Lookalike);
+                if ldh_keys_agree(&s, Level::Identical, Level::Lookalike) {
+                    assert!(same, "{s}");
+                }
+                assert_eq!(ldh_keys_agree(&s, Level::Identical, Level::Lookalike), same, "{s}");
+            }
+        }
+        assert!(!ldh_keys_agree("bücher", Level::Identical, Level::Lookalike));
+        assert!(!ldh_keys_agree("abc", Level::Uts39, Level::Identical));
     }
 
     #[test]

@@ -628,7 +628,12 @@ fn analyse(
                     // Lookalikes of protected names.
                     if let Some(p) = &opts.protect {
                         matches.clear();
-                        if protect_same_level {
+                        // The zone's key serves the index too when the levels
+                        // agree on this label (most LDH names at identical and
+                        // lookalike).
+                        if protect_same_level
+                            || idnsafe_confusables::ldh_keys_agree(ulabel, level, p.level())
+                        {
                             p.lookalikes_with_key(ulabel, key_ref, &mut matches);
                         } else {
                             p.lookalikes_into(ulabel, &mut key_buf, &mut matches);
