@@ -14,12 +14,17 @@
 )]
 #![forbid(unsafe_code)]
 
+pub use idnsafe_confusables as confusables;
 pub use idnsafe_idna as idna;
+pub use idnsafe_lgr as lgr;
+pub use idnsafe_policy as policy;
+pub use idnsafe_zone as zone;
 
 pub mod audit;
 mod check;
 pub mod fuzzing;
 pub mod generate;
+pub mod ops;
 pub mod psl;
 pub mod versions;
 

@@ -55,9 +55,7 @@ pub fn run(args: &AuditArgs) -> Result<(), CliError> {
         None => None,
     };
     let policy = match &args.policy {
-        Some(p) => {
-            Some(idnsafe_policy::Policy::load(p).map_err(|e| CliError::usage(e.to_string()))?)
-        }
+        Some(p) => Some(super::load_policy(p)?),
         None => None,
     };
     for f in &args.files {

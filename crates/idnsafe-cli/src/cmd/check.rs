@@ -5,8 +5,8 @@ use std::ffi::OsString;
 use std::io::{BufWriter, Write};
 use std::os::unix::ffi::OsStrExt;
 
+use idnsafe::idna::{LabelReport, MAX_INPUT_BYTES, Violation, u_plus};
 use idnsafe::{Checker, LabelCheck, NameCheck};
-use idnsafe_idna::{LabelReport, MAX_INPUT_BYTES, Violation, u_plus};
 
 use super::CliError;
 use crate::io::BoundedLines;

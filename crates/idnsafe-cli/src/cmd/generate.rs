@@ -41,9 +41,7 @@ pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
     let (shown, tier) = super::level_and_tier(&args.tier, args.level.as_deref())?;
     let level = if args.level.is_some() { shown } else { tier.level() };
     let policy = match &args.policy {
-        Some(p) => {
-            Some(idnsafe_policy::Policy::load(p).map_err(|e| CliError::usage(e.to_string()))?)
-        }
+        Some(p) => Some(super::load_policy(p)?),
         None => None,
     };
     if idnsafe::generate::target_parts(&args.target).is_none() {
@@ -79,7 +77,7 @@ pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
                 .substitutions
                 .iter()
                 .map(|s| {
-                    format!("{} -> {}", idnsafe_idna::u_plus(s.from), idnsafe_idna::u_plus(s.to))
+                    format!("{} -> {}", idnsafe::idna::u_plus(s.from), idnsafe::idna::u_plus(s.to))
                 })
                 .collect();
             writeln!(

@@ -30,9 +30,9 @@ fn derive() -> Result<(), CliError> {
         out,
         "# IDNA2008 derived property (RFC 5892 §3), computed by idnsafe {} from Unicode {} properties",
         env!("CARGO_PKG_VERSION"),
-        idnsafe_idna::UNICODE_VERSION
+        idnsafe::idna::UNICODE_VERSION
     )?;
-    for (lo, hi, p) in idnsafe_idna::derived_ranges() {
+    for (lo, hi, p) in idnsafe::idna::derived_ranges() {
         let range = if lo == hi { format!("{lo:04X}") } else { format!("{lo:04X}..{hi:04X}") };
         writeln!(out, "{range:<12}; {}", p.as_str())?;
     }

@@ -7,7 +7,7 @@
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::PathBuf;
 
-use idnsafe_lgr::{Lgr, Severity, VariantOptions, validate_xml};
+use idnsafe::lgr::{Lgr, Severity, VariantOptions, validate_xml};
 use serde_json::json;
 
 use super::CliError;
@@ -99,7 +99,7 @@ fn load(path: &PathBuf) -> Result<Lgr, CliError> {
 /// ASCII lower-cased).
 fn forms(input: &str) -> Result<(String, String), String> {
     let t = input.trim();
-    let r = idnsafe_idna::check_label(t);
+    let r = idnsafe::idna::check_label(t);
     match (r.ulabel(), r.alabel()) {
         (Some(u), Some(a)) => Ok((u.to_owned(), a.to_owned())),
         _ => Err(r.errors().first().map_or_else(

@@ -42,25 +42,16 @@ impl From<std::io::Error> for CliError {
     }
 }
 
-/// The skeleton level and the protected-name tier from `--tier` and the
-/// older `--level` alias: `--level uts39|domain` means tier `identical`
-/// (skeletons at that level), `--level loose` tier `lookalike` (skeletons at
-/// `lookalike`). Without `--level`, skeletons are shown at `identical`.
+/// The key level and the protected-name tier from `--tier` and the older
+/// `--level` alias (see [`idnsafe::ops::level_and_tier`]).
 pub fn level_and_tier(
     tier: &str,
     level: Option<&str>,
-) -> Result<(idnsafe_confusables::Level, idnsafe_confusables::Tier), CliError> {
-    use idnsafe_confusables::{Level, Tier};
-    if let Some(l) = level {
-        let level: Level = l.parse().map_err(|_| {
-            CliError::usage(format!(
-                "unknown level {l:?}; use uts39, domain or loose (or --tier identical|lookalike|near)"
-            ))
-        })?;
-        return Ok((level, Tier::of_level(level)));
-    }
-    let tier: Tier = tier.parse().map_err(|_| {
-        CliError::usage(format!("unknown tier {tier:?}; use identical, lookalike or near"))
-    })?;
-    Ok((Level::Identical, tier))
+) -> Result<(idnsafe::confusables::Level, idnsafe::confusables::Tier), CliError> {
+    idnsafe::ops::level_and_tier(tier, level).map_err(|e| CliError::usage(e.to_string()))
+}
+
+/// A registry policy file.
+pub fn load_policy(path: &std::path::Path) -> Result<idnsafe::policy::Policy, CliError> {
+    idnsafe::ops::load_policy(path).map_err(|e| CliError::usage(e.to_string()))
 }

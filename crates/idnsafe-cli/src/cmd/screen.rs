@@ -7,8 +7,8 @@ use std::io::{BufWriter, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use idnsafe_policy::{Decision, Policy, RegistryState, Request, Verdict};
-use idnsafe_zone::{Format, ItemRef, ReaderOptions, RegisteredCollector};
+use idnsafe::policy::{Decision, Policy, RegistryState, Request, Verdict};
+use idnsafe::zone::{Format, ItemRef, ReaderOptions, RegisteredCollector};
 
 use super::CliError;
 use crate::io::BoundedLines;
@@ -136,7 +136,7 @@ pub fn run(args: &ScreenArgs) -> Result<(), CliError> {
         const BATCH: usize = 4096;
         let stdin = std::io::stdin();
         for batch in crate::io::batches(
-            BoundedLines::new(stdin.lock(), idnsafe_idna::MAX_INPUT_BYTES),
+            BoundedLines::new(stdin.lock(), idnsafe::idna::MAX_INPUT_BYTES),
             BATCH,
         ) {
             let batch =

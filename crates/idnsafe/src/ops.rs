@@ -1,0 +1,213 @@
+//! Operations every front end shares (the CLI today; the service and the
+//! Python package next): choosing the key level and tier from the options
+//! users give, comparing two labels, loading protected names. Front ends
+//! parse their input, call these and print the result.
+
+use std::path::Path;
+
+use idnsafe_confusables::{
+    ConfusableClass, ConfusablesError, Difference, Level, ProtectedIndex, Tier, confusable_class,
+    decode_label, explain, key,
+};
+use serde::Serialize;
+
+/// An error of an operation: a message for people (its text names the
+/// stable code where the lower crate gave one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(pub String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The key level and the tier from a `tier` option and the older `level`
+/// alias: `level uts39|domain` means tier `identical` (keys at that level),
+/// `level loose` tier `lookalike` (keys at `lookalike`). Without a level,
+/// keys are shown at `identical`.
+pub fn level_and_tier(tier: &str, level: Option<&str>) -> Result<(Level, Tier), Error> {
+    if let Some(l) = level {
+        let level: Level = l.parse().map_err(|_| {
+            Error(format!(
+                "unknown level {l:?}; use uts39, domain or loose (or --tier identical|lookalike|near)"
+            ))
+        })?;
+        return Ok((level, Tier::of_level(level)));
+    }
+    let tier: Tier = tier
+        .parse()
+        .map_err(|_| Error(format!("unknown tier {tier:?}; use identical, lookalike or near")))?;
+    Ok((Level::Identical, tier))
+}
+
+/// Longest label text accepted for a comparison (a name is at most 253
+/// octets; the slack allows U-labels written with multi-byte characters).
+pub const MAX_LABEL_ARG: usize = 1024;
+
+/// Two labels compared (the JSON of `idnsafe confusable --json`; fields in
+/// alphabetical order).
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// The first label as given.
+    pub a: String,
+    /// The second label as given.
+    pub b: String,
+    /// UTS #39 class at `level`.
+    pub class: ConfusableClass,
+    /// Whether they match up to the tier asked for.
+    pub confusable: bool,
+    /// Every differing position of the match.
+    pub differences: Option<Vec<Difference>>,
+    /// Key of `a` at `level`.
+    pub key_a: String,
+    /// Key of `b` at `level`.
+    pub key_b: String,
+    /// The level of the keys: the match's, the tier's, or the one asked for.
+    pub level: Level,
+    /// The tier of the match.
+    pub tier: Option<Tier>,
+}
+
+/// Compares two labels (U-labels or A-labels) up to `tier`; `level` (the
+/// older option) fixes the level of the keys shown, and `uts39` keeps its
+/// meaning: the plain, case-sensitive skeleton.
+pub fn compare(a: &str, b: &str, tier: Tier, level: Option<Level>) -> Result<Comparison, Error> {
+    let decode = |s: &str| {
+        if s.len() > MAX_LABEL_ARG {
+            return Err(Error(format!("a label argument is longer than {MAX_LABEL_ARG} octets")));
+        }
+        decode_label(s).map_err(|e| Error(e.message().to_owned()))
+    };
+    let (x, y) = (decode(a)?, decode(b)?);
+    let plain = level == Some(Level::Uts39);
+    let evidence =
+        explain(&x, &y, tier).filter(|_| !plain || key(&x, Level::Uts39) == key(&y, Level::Uts39));
+    let level = level.or(evidence.as_ref().map(|e| e.tier.level())).unwrap_or(tier.level());
+    Ok(Comparison {
+        a: a.to_owned(),
+        b: b.to_owned(),
+        class: confusable_class(&x, &y, level),
+        confusable: evidence.is_some(),
+        key_a: key(&x, level),
+        key_b: key(&y, level),
+        level,
+        tier: evidence.as_ref().map(|e| e.tier),
+        differences: evidence.map(|e| e.differences),
+    })
+}
+
+impl Comparison {
+    /// The sentence of `idnsafe confusable` for people.
+    pub fn describe(&self, asked: Tier) -> String {
+        match (self.tier, &self.differences) {
+            (Some(tier), Some(differences)) => {
+                let e = idnsafe_confusables::Evidence { tier, differences: differences.clone() };
+                format!(
+                    "{} and {} are confusable ({}, {})",
+                    self.a,
+                    self.b,
+                    self.class.as_str(),
+                    e.describe()
+                )
+            }
+            _ => format!("{} and {} are not confusable (up to tier {asked})", self.a, self.b),
+        }
+    }
+}
+
+/// Largest protected-name list or index file read (bytes).
+pub const MAX_PROTECTED_FILE: u64 = 1 << 30;
+
+fn lib_error(context: &Path, e: ConfusablesError) -> Error {
+    Error(format!("{}: {} ({})", context.display(), e.message(), e.code()))
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error(format!("{}: {e}", path.display()))
+}
+
+fn check_size(path: &Path) -> Result<(), Error> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.len() > MAX_PROTECTED_FILE {
+        return Err(Error(format!("{}: larger than {MAX_PROTECTED_FILE} bytes", path.display())));
+    }
+    Ok(())
+}
+
+/// Whether the file at `path` starts with an index file's magic bytes (only
+/// those are read); files over [`MAX_PROTECTED_FILE`] are refused.
+fn is_index_path(path: &Path) -> Result<bool, Error> {
+    use std::io::Read;
+    check_size(path)?;
+    let mut head = Vec::with_capacity(8);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(8).read_to_end(&mut head))
+        .map_err(|e| io_error(path, e))?;
+    Ok(ProtectedIndex::is_index_file(&head))
+}
+
+fn read_list(path: &Path) -> Result<String, Error> {
+    check_size(path)?;
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    String::from_utf8(bytes).map_err(|_| Error(format!("{}: is not UTF-8 text", path.display())))
+}
+
+/// A protected-name list keyed at `level`, or an index file (detected by its
+/// magic bytes) at whatever level it was built (`check` and `audit` compare
+/// at the index's level).
+pub fn load_protected_list_at(path: &Path, level: Level) -> Result<ProtectedIndex, Error> {
+    if is_index_path(path)? {
+        return load_protected_at(path, None);
+    }
+    load_protected_at(path, Some(level))
+}
+
+/// An index file or a list: a list is built at `level` (default
+/// `identical`), and an index file built at another level than `level` is
+/// refused. Index files are memory-mapped, not read: opening one checks its
+/// checksum and header and rebuilds nothing.
+pub fn load_protected_at(path: &Path, level: Option<Level>) -> Result<ProtectedIndex, Error> {
+    if is_index_path(path)? {
+        let index = ProtectedIndex::open(path).map_err(|e| lib_error(path, e))?;
+        if let Some(l) = level
+            && l != index.level()
+        {
+            return Err(Error(format!(
+                "{}: the index was built at level {}, not {l}: rebuild it (INDEX_VERSION_MISMATCH)",
+                path.display(),
+                index.level()
+            )));
+        }
+        return Ok(index);
+    }
+    let text = read_list(path)?;
+    ProtectedIndex::from_list(&text, level.unwrap_or(Level::Identical))
+        .map_err(|e| lib_error(path, e))
+}
+
+/// Builds an index file at `output` from the name list at `list`, keyed at
+/// `level`; returns the index (for its counts).
+pub fn build_protected_index(
+    list: &Path,
+    level: Level,
+    output: &Path,
+) -> Result<ProtectedIndex, Error> {
+    if is_index_path(list)? {
+        return Err(Error(format!(
+            "{}: is already an index file, not a name list",
+            list.display()
+        )));
+    }
+    let index =
+        ProtectedIndex::from_list(&read_list(list)?, level).map_err(|e| lib_error(list, e))?;
+    index.save(output).map_err(|e| io_error(output, e))?;
+    Ok(index)
+}
+
+/// Loads a registry policy (TOML) with its IDN tables and lists.
+pub fn load_policy(path: &Path) -> Result<idnsafe_policy::Policy, Error> {
+    idnsafe_policy::Policy::load(path).map_err(|e| Error(e.to_string()))
+}
