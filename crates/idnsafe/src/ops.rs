@@ -211,3 +211,114 @@ pub fn build_protected_index(
 pub fn load_policy(path: &Path) -> Result<idnsafe_policy::Policy, Error> {
     idnsafe_policy::Policy::load(path).map_err(|e| Error(e.to_string()))
 }
+
+/// Registered names with their registrants.
+pub type Registered = Vec<(String, Option<String>)>;
+
+/// The names of a registry's state, each with its registrant where the file
+/// has one: a name list, CSV `name,registrant` or a zone file (its
+/// registered names by delegation). Returns them with the number of
+/// unreadable lines skipped.
+pub fn read_registered(path: &Path) -> Result<(Registered, u64), Error> {
+    use idnsafe_zone::{Format, ItemRef, ReaderOptions, RegisteredCollector};
+    let mut reader = ReaderOptions::new()
+        .open(path)
+        .map_err(|e| Error(format!("{}: {} ({})", path.display(), e.message(), e.code())))?;
+    let mut out = Vec::new();
+    let mut errors = 0u64;
+    if reader.format() == Format::Zone {
+        let mut c = RegisteredCollector::new(None);
+        while let Some(item) = reader.next_item() {
+            match item {
+                ItemRef::Record(r) => c.push(&r),
+                ItemRef::Error(_) => errors += 1,
+            }
+        }
+        let reg = c.finish().map_err(|e| Error(format!("{}: {}", path.display(), e.message())))?;
+        out.extend(reg.names().map(|n| (n, None)));
+    } else {
+        while let Some(item) = reader.next_item() {
+            match item {
+                ItemRef::Record(r) => {
+                    out.push((r.name.to_owned(), r.registrant.map(str::to_owned)))
+                }
+                ItemRef::Error(_) => errors += 1,
+            }
+        }
+    }
+    Ok((out, errors))
+}
+
+/// (U-label, A-label) of an input label, or an error message: the same
+/// conversion `idnsafe check` uses (A-labels decoded and round-tripped,
+/// ASCII lower-cased).
+fn forms(input: &str) -> Result<(String, String), String> {
+    let t = input.trim();
+    let r = idnsafe_idna::check_label(t);
+    match (r.ulabel(), r.alabel()) {
+        (Some(u), Some(a)) => Ok((u.to_owned(), a.to_owned())),
+        _ => Err(r.errors().first().map_or_else(
+            || format!("'{t}' cannot be converted to a U-label and an A-label"),
+            |v| format!("'{t}': {v}"),
+        )),
+    }
+}
+
+/// One label under an LGR: its forms, disposition with every reason, and
+/// variant index key (the JSON record of `idnsafe lgr check --json`).
+pub fn lgr_check(lgr: &idnsafe_lgr::Lgr, input: &str) -> serde_json::Value {
+    use serde_json::json;
+    match forms(input) {
+        Ok((u, a)) => {
+            let o = lgr.disposition(&u);
+            let index = lgr.index_key(&u).ok().map(|k| k.as_str().to_owned());
+            let reasons: Vec<_> = o
+                .reasons
+                .iter()
+                .map(|r| json!({"code": r.code(), "message": r.message()}))
+                .collect();
+            json!({"input": input, "ulabel": u, "alabel": a, "disposition": o.disposition.as_str(),
+                "reasons": reasons, "index": index})
+        }
+        Err(msg) => {
+            json!({"input": input, "ulabel": null, "alabel": null, "disposition": "invalid",
+            "reasons": [{"code": "LGR_BAD_LABEL", "message": msg}], "index": null})
+        }
+    }
+}
+
+/// The variant labels of one label under an LGR, streamed up to the
+/// options' limit, with the exact count (the JSON record of `idnsafe
+/// variants --json`).
+pub fn lgr_variants(
+    lgr: &idnsafe_lgr::Lgr,
+    input: &str,
+    opts: idnsafe_lgr::VariantOptions,
+) -> serde_json::Value {
+    use serde_json::json;
+    let u = match forms(input) {
+        Ok((u, _)) => u,
+        Err(msg) => {
+            return json!({"input": input, "disposition": "invalid", "variants": [], "total": 0,
+                "truncated": false, "count": null, "error": {"code": "LGR_BAD_LABEL", "message": msg}});
+        }
+    };
+    let disposition = lgr.disposition(&u).disposition;
+    match (lgr.variants(&u, opts), lgr.variant_count(&u)) {
+        (Ok(mut it), Ok(count)) => {
+            let mut vs = Vec::new();
+            for v in it.by_ref() {
+                let a = forms(&v.label).map(|f| f.1).ok();
+                vs.push(
+                    json!({"ulabel": v.label, "alabel": a, "disposition": v.disposition.as_str(),
+                    "types": lgr.type_names(v.types)}),
+                );
+            }
+            json!({"input": input, "disposition": disposition.as_str(), "total": vs.len(),
+                "variants": vs, "truncated": it.truncated(), "count": count.to_string()})
+        }
+        (Err(e), _) | (_, Err(e)) => json!({"input": input, "disposition": disposition.as_str(),
+            "variants": [], "total": 0, "truncated": false, "count": null,
+            "error": {"code": e.code(), "message": e.message()}}),
+    }
+}

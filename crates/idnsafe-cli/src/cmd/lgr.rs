@@ -94,21 +94,6 @@ fn load(path: &PathBuf) -> Result<Lgr, CliError> {
     Lgr::from_path(path).map_err(|e| CliError::usage(format!("{}: {e}", path.display())))
 }
 
-/// (U-label, A-label) of an input label, or an error message: the same
-/// conversion `idnsafe check` uses (A-labels decoded and round-tripped,
-/// ASCII lower-cased).
-fn forms(input: &str) -> Result<(String, String), String> {
-    let t = input.trim();
-    let r = idnsafe::idna::check_label(t);
-    match (r.ulabel(), r.alabel()) {
-        (Some(u), Some(a)) => Ok((u.to_owned(), a.to_owned())),
-        _ => Err(r.errors().first().map_or_else(
-            || format!("'{t}' cannot be converted to a U-label and an A-label"),
-            |v| format!("'{t}': {v}"),
-        )),
-    }
-}
-
 fn inputs(
     labels: &[String],
     mut f: impl FnMut(&str) -> Result<(), CliError>,
@@ -204,22 +189,7 @@ pub fn run_check(args: &CheckArgs) -> Result<(), CliError> {
     let lgr = load(&args.lgr)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     inputs(&args.labels, |input| {
-        let rec = match forms(input) {
-            Ok((u, a)) => {
-                let o = lgr.disposition(&u);
-                let index = lgr.index_key(&u).ok().map(|k| k.as_str().to_owned());
-                let reasons: Vec<_> = o
-                    .reasons
-                    .iter()
-                    .map(|r| json!({"code": r.code(), "message": r.message()}))
-                    .collect();
-                json!({"input": input, "ulabel": u, "alabel": a, "disposition": o.disposition.as_str(), "reasons": reasons, "index": index})
-            }
-            Err(msg) => {
-                json!({"input": input, "ulabel": null, "alabel": null, "disposition": "invalid",
-                "reasons": [{"code": "LGR_BAD_LABEL", "message": msg}], "index": null})
-            }
-        };
+        let rec = idnsafe::ops::lgr_check(&lgr, input);
         if args.json {
             writeln!(out, "{rec}")?;
         } else {
@@ -256,31 +226,7 @@ pub fn run_variants(args: &VariantsArgs) -> Result<(), CliError> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     let opts = VariantOptions { limit: args.limit, allocatable_only: args.allocatable_only };
     inputs(&args.labels, |input| {
-        let rec = match forms(input) {
-            Ok((u, _)) => {
-                let disposition = lgr.disposition(&u).disposition;
-                match (lgr.variants(&u, opts.clone()), lgr.variant_count(&u)) {
-                    (Ok(mut it), Ok(count)) => {
-                        let mut vs = Vec::new();
-                        for v in it.by_ref() {
-                            let a = forms(&v.label).map(|f| f.1).ok();
-                            vs.push(json!({"ulabel": v.label, "alabel": a, "disposition": v.disposition.as_str(),
-                                "types": lgr.type_names(v.types)}));
-                        }
-                        json!({"input": input, "disposition": disposition.as_str(), "total": vs.len(), "variants": vs,
-                            "truncated": it.truncated(), "count": count.to_string()})
-                    }
-                    (Err(e), _) | (_, Err(e)) => {
-                        json!({"input": input, "disposition": disposition.as_str(), "variants": [],
-                        "total": 0, "truncated": false, "count": null, "error": {"code": e.code(), "message": e.message()}})
-                    }
-                }
-            }
-            Err(msg) => {
-                json!({"input": input, "disposition": "invalid", "variants": [], "total": 0, "truncated": false,
-                "count": null, "error": {"code": "LGR_BAD_LABEL", "message": msg}})
-            }
-        };
+        let rec = idnsafe::ops::lgr_variants(&lgr, input, opts.clone());
         if args.json {
             writeln!(out, "{rec}")?;
         } else {

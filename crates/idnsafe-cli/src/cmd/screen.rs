@@ -5,10 +5,9 @@
 use std::ffi::OsString;
 use std::io::{BufWriter, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use idnsafe::policy::{Decision, Policy, RegistryState, Request, Verdict};
-use idnsafe::zone::{Format, ItemRef, ReaderOptions, RegisteredCollector};
+use idnsafe::policy::{Decision, RegistryState, Request, Verdict};
 
 use super::CliError;
 use crate::io::BoundedLines;
@@ -40,50 +39,21 @@ pub struct ScreenArgs {
     candidates: Vec<OsString>,
 }
 
-/// Reads the registry state: `(name, registrant)` pairs from a name list,
-/// CSV or zone file (read errors are reported on stderr and skipped).
-fn read_registered(path: &Path) -> Result<Vec<(String, Option<String>)>, CliError> {
-    let mut reader = ReaderOptions::new().open(path).map_err(|e| {
-        CliError::usage(format!("{}: {} ({})", path.display(), e.message(), e.code()))
-    })?;
-    let mut out = Vec::new();
-    let mut errors = 0u64;
-    if reader.format() == Format::Zone {
-        let mut c = RegisteredCollector::new(None);
-        while let Some(item) = reader.next_item() {
-            match item {
-                ItemRef::Record(r) => c.push(&r),
-                ItemRef::Error(_) => errors += 1,
-            }
-        }
-        let reg = c
-            .finish()
-            .map_err(|e| CliError::usage(format!("{}: {}", path.display(), e.message())))?;
-        out.extend(reg.names().map(|n| (n, None)));
-    } else {
-        while let Some(item) = reader.next_item() {
-            match item {
-                ItemRef::Record(r) => {
-                    out.push((r.name.to_owned(), r.registrant.map(str::to_owned)))
-                }
-                ItemRef::Error(_) => errors += 1,
-            }
-        }
-    }
-    if errors > 0 {
-        eprintln!("idnsafe screen: {}: {errors} unreadable lines skipped", path.display());
-    }
-    Ok(out)
-}
-
 pub fn run(args: &ScreenArgs) -> Result<(), CliError> {
-    let mut policy = Policy::load(&args.policy).map_err(|e| CliError::usage(e.to_string()))?;
+    let mut policy = super::load_policy(&args.policy)?;
     if let Some(p) = &args.protect {
         let level = policy.protected_tier().level();
         policy.set_protected(super::index::load_protected_at(p, Some(level))?);
     }
     let registered = match &args.registered {
-        Some(p) => read_registered(p)?,
+        Some(p) => {
+            let (names, errors) =
+                idnsafe::ops::read_registered(p).map_err(|e| CliError::usage(e.to_string()))?;
+            if errors > 0 {
+                eprintln!("idnsafe screen: {}: {errors} unreadable lines skipped", p.display());
+            }
+            names
+        }
         None => Vec::new(),
     };
     let state =
