@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use idnsafe_confusables::{
-    ConfusableClass, ConfusablesError, Difference, Level, ProtectedIndex, Tier, confusable_class,
+    ConfusableClass, ConfusablesError, Evidence, Level, ProtectedIndex, Tier, confusable_class,
     decode_label, explain, key,
 };
 use serde::Serialize;
@@ -47,9 +47,10 @@ pub fn level_and_tier(tier: &str, level: Option<&str>) -> Result<(Level, Tier), 
 /// octets; the slack allows U-labels written with multi-byte characters).
 pub const MAX_LABEL_ARG: usize = 1024;
 
-/// Two labels compared (the JSON of `idnsafe confusable --json`; fields in
-/// alphabetical order).
-#[derive(Debug, Clone, Serialize)]
+/// Two labels compared; serializes to the JSON of `idnsafe confusable
+/// --json` (fields in alphabetical order, `tier` and `differences` from the
+/// evidence, `null` without a match).
+#[derive(Debug, Clone)]
 pub struct Comparison {
     /// The first label as given.
     pub a: String,
@@ -57,18 +58,32 @@ pub struct Comparison {
     pub b: String,
     /// UTS #39 class at `level`.
     pub class: ConfusableClass,
-    /// Whether they match up to the tier asked for.
-    pub confusable: bool,
-    /// Every differing position of the match.
-    pub differences: Option<Vec<Difference>>,
     /// Key of `a` at `level`.
     pub key_a: String,
     /// Key of `b` at `level`.
     pub key_b: String,
     /// The level of the keys: the match's, the tier's, or the one asked for.
     pub level: Level,
-    /// The tier of the match.
-    pub tier: Option<Tier>,
+    /// The match up to the tier asked for: its tier and differences.
+    pub evidence: Option<Evidence>,
+}
+
+impl Serialize for Comparison {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let e = self.evidence.as_ref();
+        let mut m = s.serialize_map(Some(9))?;
+        m.serialize_entry("a", &self.a)?;
+        m.serialize_entry("b", &self.b)?;
+        m.serialize_entry("class", &self.class)?;
+        m.serialize_entry("confusable", &e.is_some())?;
+        m.serialize_entry("differences", &e.map(|e| &e.differences))?;
+        m.serialize_entry("key_a", &self.key_a)?;
+        m.serialize_entry("key_b", &self.key_b)?;
+        m.serialize_entry("level", &self.level)?;
+        m.serialize_entry("tier", &e.map(|e| e.tier))?;
+        m.end()
+    }
 }
 
 /// Compares two labels (U-labels or A-labels) up to `tier`; `level` (the
@@ -90,30 +105,25 @@ pub fn compare(a: &str, b: &str, tier: Tier, level: Option<Level>) -> Result<Com
         a: a.to_owned(),
         b: b.to_owned(),
         class: confusable_class(&x, &y, level),
-        confusable: evidence.is_some(),
         key_a: key(&x, level),
         key_b: key(&y, level),
         level,
-        tier: evidence.as_ref().map(|e| e.tier),
-        differences: evidence.map(|e| e.differences),
+        evidence,
     })
 }
 
 impl Comparison {
     /// The sentence of `idnsafe confusable` for people.
     pub fn describe(&self, asked: Tier) -> String {
-        match (self.tier, &self.differences) {
-            (Some(tier), Some(differences)) => {
-                let e = idnsafe_confusables::Evidence { tier, differences: differences.clone() };
-                format!(
-                    "{} and {} are confusable ({}, {})",
-                    self.a,
-                    self.b,
-                    self.class.as_str(),
-                    e.describe()
-                )
-            }
-            _ => format!("{} and {} are not confusable (up to tier {asked})", self.a, self.b),
+        match &self.evidence {
+            Some(e) => format!(
+                "{} and {} are confusable ({}, {})",
+                self.a,
+                self.b,
+                self.class.as_str(),
+                e.describe()
+            ),
+            None => format!("{} and {} are not confusable (up to tier {asked})", self.a, self.b),
         }
     }
 }
