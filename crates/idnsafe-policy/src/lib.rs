@@ -22,6 +22,7 @@
 mod model;
 mod screen;
 mod seqkey;
+mod state;
 
 pub use model::{
     Action, ConfusableRules, EquivalenceRules, LengthRules, MAX_POLICY_BYTES, MixedScript,
@@ -30,5 +31,6 @@ pub use model::{
 };
 pub use screen::{
     Bundle, BundleEntry, BundleIter, BundleStatus, Decision, MAX_LIST_LINES,
-    MAX_VARIANT_ENUMERATION, Policy, Reason, RegistryState, Request, Verdict,
+    MAX_VARIANT_ENUMERATION, Policy, Reason, Request, Verdict,
 };
+pub use state::RegistryState;

@@ -2,13 +2,12 @@
 //! registered, and [`Policy::screen`] giving accept / reject / review with
 //! every reason and the bundle.
 
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use idnsafe_confusables::{Level, ProtectedIndex, Tier};
 use idnsafe_lgr::{Disposition, Lgr};
 use idnsafe_script::RestrictionLevel;
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -16,6 +15,7 @@ use crate::model::{
     Action, EquivalenceRules, MixedScript, PolicyError, PolicyFile, ReservedCategory, SearchPath,
     VariantPolicy,
 };
+use crate::state::{KeyKind, RegistryState, fingerprint};
 
 /// Most lines read from one reserved or protected list file.
 pub const MAX_LIST_LINES: usize = 1_000_000;
@@ -504,6 +504,35 @@ impl Policy {
 
     /// Splits a name into its label and zone under this policy (U-label
     /// forms). A bare label is placed under the first zone.
+    /// The label a registered name is kept under in the registry state
+    /// (its first label as a U-label, ASCII lower-cased), or `None` when
+    /// the name is not directly under one of the policy's zones.
+    pub fn registered_label(&self, name: &str) -> Option<String> {
+        self.split_zone(name).map(|(l, _)| l)
+    }
+
+    /// The registry state's label for a registered name and the
+    /// fingerprints of its four keys (exact, variant, equivalence,
+    /// confusable; `None` where the policy has no such key for it).
+    pub(crate) fn registered_keys(&self, name: &str) -> Option<(String, [Option<u32>; 4])> {
+        let (label, _zone) = self.split_zone(name)?;
+        let variant = self.key_table(&label, None).and_then(|ti| {
+            let k = self.tables.get(ti)?.variant_key(&label)?;
+            Some(fingerprint(KeyKind::Variant, (ti, k.as_str())))
+        });
+        let equivalence = self
+            .file
+            .equivalence
+            .as_ref()
+            .map(|r| fingerprint(KeyKind::Equivalence, Policy::equivalence_key(r, &label)));
+        let confusable = (self.file.confusables.registered != Action::Ignore)
+            .then(|| fingerprint(KeyKind::Confusable, self.confusable_key(&label)));
+        Some((
+            label.clone(),
+            [Some(fingerprint(KeyKind::Exact, &label)), variant, equivalence, confusable],
+        ))
+    }
+
     fn split_zone(&self, name: &str) -> Option<(String, &str)> {
         let (_, label, rest) = split_first(name);
         self.zone_of(rest, false).map(|z| (ulabel_of(label), z))
@@ -1110,271 +1139,9 @@ fn verdict_of(a: Action) -> Option<Verdict> {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum KeyKind {
-    Exact,
-    Variant,
-    Equivalence,
-    Confusable,
-}
-
-/// A 32-bit fingerprint of a key (for variant keys, the table's index and
-/// the key: keys of different tables never meet); hits are confirmed by
-/// recomputing the key of the registered name, so collisions cost time,
-/// never correctness.
-fn fingerprint(kind: KeyKind, key: impl Hash) -> u32 {
-    let mut h = FxHasher::default();
-    (kind as u8).hash(&mut h);
-    key.hash(&mut h);
-    let v = h.finish();
-    (v ^ (v >> 32)) as u32
-}
-
-/// One key of the registry state: (32-bit fingerprint, name index) pairs
-/// sorted by fingerprint, with a directory on the fingerprint's top bits
-/// (one slot per about 32 pairs: an eighth of a byte per name, small
-/// enough to stay in the processor's cache). Fingerprints are uniform, so
-/// within a run a fingerprint's place is predicted from its low bits: a
-/// lookup reads one directory slot and, nearly always, one cache line of
-/// pairs.
-#[derive(Debug, Default)]
-struct KeyIndex {
-    entries: Vec<(u32, u32)>,
-    /// `dir[h]` is the first entry whose fingerprint's top bits are `>= h`;
-    /// one more slot than buckets.
-    dir: Vec<u32>,
-    /// 32 minus the directory's bits (a shift of a `u64`, so 32 is allowed).
-    shift: u32,
-}
-
-impl KeyIndex {
-    fn build(mut entries: Vec<(u32, u32)>) -> KeyIndex {
-        entries.sort_unstable();
-        entries.shrink_to_fit();
-        // About 32 entries per bucket: an eighth of a byte of directory
-        // per entry.
-        let n = entries.len();
-        let bits = if n < 64 { 0 } else { (usize::BITS - 1 - n.leading_zeros()).saturating_sub(5) }
-            .min(28);
-        let shift = 32 - bits;
-        let buckets = 1usize << bits;
-        let mut dir = Vec::with_capacity(buckets + 1);
-        let mut at = 0usize;
-        for h in 0..buckets {
-            while entries.get(at).is_some_and(|e| ((u64::from(e.0) >> shift) as usize) < h) {
-                at += 1;
-            }
-            dir.push(u32::try_from(at).unwrap_or(u32::MAX));
-        }
-        dir.push(u32::try_from(n).unwrap_or(u32::MAX));
-        KeyIndex { entries, dir, shift }
-    }
-
-    /// The names whose key has fingerprint `fp` (a superset of the names
-    /// with the key: confirm each).
-    fn get(&self, fp: u32) -> impl Iterator<Item = u32> + '_ {
-        let span = self.span(fp);
-        let guess = self.guess(span, fp);
-        self.hits(span, guess, self.fp_at(guess), fp)
-    }
-
-    /// The fingerprint of pair `i` (`u32::MAX` past the end).
-    fn fp_at(&self, i: usize) -> u32 {
-        self.entries.get(i).map_or(u32::MAX, |e| e.0)
-    }
-
-    /// The names with fingerprint `fp` in the run `span` of `entries`,
-    /// searched from `guess`, whose fingerprint the caller read already
-    /// (`at_guess`).
-    fn hits(
-        &self,
-        (start, end): (usize, usize),
-        guess: usize,
-        at_guess: u32,
-        fp: u32,
-    ) -> impl Iterator<Item = u32> + '_ {
-        // The first pair of the run with a fingerprint >= fp: right of the
-        // guess when the guess is below fp, else at it or left of it.
-        let mut i = guess.max(start).min(end);
-        if i < end && at_guess < fp {
-            i += 1;
-            while i < end && self.fp_at(i) < fp {
-                i += 1;
-            }
-        } else {
-            while i > start && self.fp_at(i - 1) >= fp {
-                i -= 1;
-            }
-        }
-        self.entries.get(i..end).unwrap_or(&[]).iter().take_while(move |e| e.0 == fp).map(|e| e.1)
-    }
-
-    /// The range of `entries` whose fingerprints share `fp`'s top bits.
-    fn span(&self, fp: u32) -> (usize, usize) {
-        let h = (u64::from(fp) >> self.shift) as usize;
-        let start = self.dir.get(h).copied().unwrap_or(0) as usize;
-        let end = self.dir.get(h + 1).copied().unwrap_or(0) as usize;
-        (start, end)
-    }
-
-    /// Where in its run `fp` is expected: its place among the run's
-    /// fingerprints is about its low bits' fraction of their range.
-    fn guess(&self, (start, end): (usize, usize), fp: u32) -> usize {
-        let low = u64::from(fp) & ((1u64 << self.shift) - 1);
-        let len = end.saturating_sub(start) as u64;
-        start + ((low * len) >> self.shift) as usize
-    }
-
-    fn heap_bytes(&self) -> usize {
-        self.entries.capacity() * 8 + self.dir.capacity() * 4
-    }
-}
-
-/// The names already registered, indexed once by exact label, variant key,
-/// equivalence key and confusable key ([`KeyIndex`]: 8 bytes per name per
-/// key and an eighth of a byte of directory), plus the labels in one arena.
-#[derive(Debug, Default)]
-pub struct RegistryState {
-    arena: String,
-    ends: Vec<u32>,
-    registrant: Vec<u32>,
-    registrants: Vec<String>,
-    registrant_ids: FxHashMap<String, u32>,
-    keys: [KeyIndex; 4],
-    skipped: Vec<String>,
-}
-
-/// Registrant id meaning "unknown".
-const NO_REGISTRANT: u32 = u32::MAX;
-
-impl RegistryState {
-    /// Builds the state from `(name, registrant)` pairs under `policy`.
-    /// Names not under one of the policy's zones are skipped and counted
-    /// ([`RegistryState::skipped`]).
-    pub fn build<'a, I>(policy: &Policy, names: I) -> RegistryState
-    where
-        I: IntoIterator<Item = (&'a str, Option<&'a str>)>,
-    {
-        let mut s = RegistryState::default();
-        let mut keys: [Vec<(u32, u32)>; 4] = Default::default();
-        for (name, registrant) in names {
-            let Some((label, _zone)) = policy.split_zone(name) else {
-                s.skipped.push(name.to_owned());
-                continue;
-            };
-            let Ok(idx) = u32::try_from(s.ends.len()) else { break };
-            s.arena.push_str(&label);
-            s.ends.push(u32::try_from(s.arena.len()).unwrap_or(u32::MAX));
-            let rid = match registrant {
-                Some(r) => match s.registrant_ids.get(r) {
-                    Some(&id) => id,
-                    None => {
-                        let id = u32::try_from(s.registrants.len()).unwrap_or(NO_REGISTRANT);
-                        s.registrants.push(r.to_owned());
-                        s.registrant_ids.insert(r.to_owned(), id);
-                        id
-                    }
-                },
-                None => NO_REGISTRANT,
-            };
-            s.registrant.push(rid);
-            let [exact, variant, equivalence, confusable] = &mut keys;
-            exact.push((fingerprint(KeyKind::Exact, &label), idx));
-            if let Some(ti) = policy.key_table(&label, None)
-                && let Some(t) = policy.tables.get(ti)
-                && let Some(k) = t.variant_key(&label)
-            {
-                variant.push((fingerprint(KeyKind::Variant, (ti, k.as_str())), idx));
-            }
-            if let Some(rules) = &policy.file.equivalence {
-                equivalence.push((
-                    fingerprint(KeyKind::Equivalence, Policy::equivalence_key(rules, &label)),
-                    idx,
-                ));
-            }
-            if policy.file.confusables.registered != Action::Ignore {
-                confusable
-                    .push((fingerprint(KeyKind::Confusable, policy.confusable_key(&label)), idx));
-            }
-        }
-        s.keys = keys.map(KeyIndex::build);
-        s.arena.shrink_to_fit();
-        s.ends.shrink_to_fit();
-        s.registrant.shrink_to_fit();
-        s
-    }
-
-    /// Number of registered names indexed.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// True when no name is indexed.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// Names given to [`RegistryState::build`] that were not under the policy's zones.
-    pub fn skipped(&self) -> &[String] {
-        &self.skipped
-    }
-
-    /// Heap bytes used by the index (arena, offsets, registrants, keys).
-    pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity()
-            + self.ends.capacity() * 4
-            + self.registrant.capacity() * 4
-            + self.registrants.iter().map(|r| r.capacity() + 24).sum::<usize>()
-            + self.keys.iter().map(KeyIndex::heap_bytes).sum::<usize>()
-    }
-
-    /// The label of name `i`.
-    pub fn label(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
-        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
-        self.arena.get(start..end).unwrap_or("")
-    }
-
-    /// The registrant of name `i`, if known.
-    pub fn registrant(&self, i: u32) -> Option<&str> {
-        let r = *self.registrant.get(i as usize)?;
-        self.registrants.get(r as usize).map(String::as_str)
-    }
-
-    fn lookup(&self, kind: KeyKind, key: &str, confirm: impl Fn(u32) -> bool) -> Vec<u32> {
-        let Some(k) = self.keys.get(kind as usize) else { return Vec::new() };
-        k.get(fingerprint(kind, key)).filter(|&i| confirm(i)).collect()
-    }
-
-    /// The unconfirmed hits of one fingerprint per key, in `KeyKind`
-    /// order (`None`: that key is not looked up). All directory slots are
-    /// read first, then the pair where each fingerprint is expected, and
-    /// only then the runs: each step's reads are independent, so their
-    /// cache misses overlap instead of following one another.
-    fn candidates(&self, fps: [Option<u32>; 4]) -> [Vec<u32>; 4] {
-        let probe = |i: usize| Some((self.keys.get(i)?, fps.get(i).copied().flatten()?));
-        let spans: [(usize, usize); 4] =
-            std::array::from_fn(|i| probe(i).map_or((0, 0), |(k, fp)| k.span(fp)));
-        let guesses: [(usize, u32); 4] = std::array::from_fn(|i| match (probe(i), spans.get(i)) {
-            (Some((k, fp)), Some(&span)) => {
-                let guess = k.guess(span, fp);
-                (guess, k.fp_at(guess))
-            }
-            _ => (0, u32::MAX),
-        });
-        std::array::from_fn(|i| match (probe(i), spans.get(i), guesses.get(i)) {
-            (Some((k, fp)), Some(&span), Some(&(guess, at))) => {
-                k.hits(span, guess, at, fp).collect()
-            }
-            _ => Vec::new(),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{Bundle, BundleStatus, KeyIndex, is_plain_ldh_name};
+    use super::{Bundle, BundleStatus, is_plain_ldh_name};
 
     #[test]
     fn bundle_keeps_labels_in_order_and_serializes_as_a_list() {
@@ -1439,43 +1206,6 @@ mod tests {
             long.as_str(),
         ] {
             assert!(!is_plain_ldh_name(bad), "{bad}");
-        }
-    }
-
-    /// The directory finds exactly the entries with a fingerprint, for
-    /// sizes around its thresholds and fingerprints at the extremes.
-    #[test]
-    fn key_index_finds_every_entry() {
-        for n in [0usize, 1, 15, 16, 17, 63, 64, 65, 1000, 100_003] {
-            // A cheap deterministic spread, with duplicates and the extremes.
-            let mut x = 0x9E37_79B9u32;
-            let mut entries: Vec<(u32, u32)> = (0..n as u32)
-                .map(|i| {
-                    x ^= x << 13;
-                    x ^= x >> 17;
-                    x ^= x << 5;
-                    let fp = match i % 97 {
-                        0 => 0,
-                        1 => u32::MAX,
-                        2 => 12345,
-                        _ => x,
-                    };
-                    (fp, i)
-                })
-                .collect();
-            let idx = KeyIndex::build(entries.clone());
-            let mut want: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
-            for &(fp, i) in &entries {
-                want.entry(fp).or_default().push(i);
-            }
-            entries.sort_unstable();
-            let mut probes: Vec<u32> = entries.iter().map(|e| e.0).collect();
-            probes.extend([0, 1, u32::MAX, u32::MAX - 1, 12345, 777]);
-            for fp in probes {
-                let mut got: Vec<u32> = idx.get(fp).collect();
-                got.sort_unstable();
-                assert_eq!(&got, want.get(&fp).unwrap_or(&Vec::new()), "n={n} fp={fp}");
-            }
         }
     }
 }

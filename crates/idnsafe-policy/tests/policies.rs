@@ -326,3 +326,59 @@ fn already_registered_names_are_refused() {
         assert!(!codes(&d).contains(&"ALREADY_REGISTERED"), "{:?}", codes(&d));
     }
 }
+
+/// A state kept current one registration and release at a time decides
+/// every candidate as a state built afresh from the names still registered,
+/// across the merges of added keys and the rebuilds after many releases.
+#[test]
+fn incremental_state_decides_as_a_rebuilt_one() {
+    for name in ["cn", "br", "gtld-reference"] {
+        let p = policy(name);
+        let zone = p.file().policy.zones.first().cloned().unwrap();
+        // Labels with variant, equivalence and confusable relations among them.
+        let stems =
+            ["中国", "中國", "pãoemaçã", "paoemaca", "paypal", "paypa1", "exemple", "exámple"];
+        let labels: Vec<String> = (0..12_000)
+            .map(|i| match i % 10 {
+                0..=7 => format!("{}{}", stems[i % 8], i / 80),
+                _ => format!("name{i}"),
+            })
+            .collect();
+        let mut state = empty(&p);
+        let mut held: Vec<(String, u32)> = Vec::new();
+        let mut x = 0x2545_F491u32;
+        // Every other step releases a name: enough releases to rebuild the keys.
+        for (i, l) in labels.iter().enumerate() {
+            let full = format!("{l}.{zone}");
+            if state.find(&p.registered_label(&full).unwrap()).is_none() {
+                let slot = state.insert(&p, &full, Some(if i % 3 == 0 { "alice" } else { "bob" }));
+                held.push((full, slot.unwrap()));
+            }
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            if x % 2 == 0 && !held.is_empty() {
+                let (_, slot) = held.swap_remove(x as usize % held.len());
+                assert!(state.remove(slot));
+                assert!(!state.remove(slot), "a second release of one slot");
+            }
+        }
+        assert_eq!(state.len(), held.len());
+        // Bare labels are under the policy's first zone.
+        let rebuilt = RegistryState::build(&p, state.iter().map(|(_, l, r)| (l, r)));
+        assert_eq!(rebuilt.len(), held.len());
+        for (full, slot) in &held {
+            let label = p.registered_label(full).unwrap();
+            assert_eq!(state.find(&label), Some(*slot), "{full}");
+        }
+        let probes = labels.iter().map(String::as_str).step_by(7);
+        for l in probes.chain(["中國", "paoemaça", "paypai"]) {
+            let full = format!("{l}.{zone}");
+            for who in [Some("alice"), Some("bob"), None] {
+                let a = screen(&p, &state, &full, who);
+                let b = screen(&p, &rebuilt, &full, who);
+                assert_eq!(a, b, "{name}: {full} for {who:?}");
+            }
+        }
+    }
+}
