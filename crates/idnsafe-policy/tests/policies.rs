@@ -357,7 +357,7 @@ fn incremental_state_decides_as_a_rebuilt_one() {
             x ^= x << 13;
             x ^= x >> 17;
             x ^= x << 5;
-            if x % 2 == 0 && !held.is_empty() {
+            if x.is_multiple_of(2) && !held.is_empty() {
                 let (_, slot) = held.swap_remove(x as usize % held.len());
                 assert!(state.remove(slot));
                 assert!(!state.remove(slot), "a second release of one slot");
