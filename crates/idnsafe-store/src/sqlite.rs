@@ -1,0 +1,485 @@
+//! The SQLite store: one database file, WAL mode, `synchronous = FULL`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+
+use crate::{Application, Change, LogEntry, Meta, Registration, Store, StoreError};
+
+/// The schema version this code reads and writes.
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS registrations (
+    label TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    registrant TEXT,
+    bundle TEXT NOT NULL,
+    primary_label TEXT,
+    policy TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS registrations_primary ON registrations(primary_label)
+    WHERE primary_label IS NOT NULL;
+CREATE TABLE IF NOT EXISTS applications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    registrant TEXT,
+    reasons TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reviewer TEXT,
+    comment TEXT,
+    created_ms INTEGER NOT NULL,
+    decided_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS applications_pending ON applications(status, id);
+CREATE TABLE IF NOT EXISTS log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at_ms INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    name TEXT NOT NULL,
+    decision TEXT,
+    reasons TEXT,
+    versions TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS log_name ON log(name, id);
+";
+
+/// The registry state in a SQLite database.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn io(e: rusqlite::Error) -> StoreError {
+    StoreError::new("STATE_IO", e.to_string())
+}
+
+impl SqliteStore {
+    /// The database file of a state directory.
+    pub fn file_in(dir: &Path) -> PathBuf {
+        dir.join("state.db")
+    }
+
+    /// Opens the state in `dir`, creating the directory and the database
+    /// when missing.
+    pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::new("STATE_OPEN", format!("cannot create {}: {e}", dir.display()))
+        })?;
+        let path = Self::file_in(dir);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::new("STATE_OPEN", format!("{}: {e}", path.display())))?;
+        let s = SqliteStore { conn, path };
+        s.configure()?;
+        s.conn.execute_batch(SCHEMA).map_err(io)?;
+        match s.meta_value("schema")? {
+            None => {
+                s.conn
+                    .execute(
+                        "INSERT INTO meta(key, value) VALUES ('schema', ?1)",
+                        [SCHEMA_VERSION.to_string()],
+                    )
+                    .map_err(io)?;
+            }
+            Some(v) if v == SCHEMA_VERSION.to_string() => {}
+            Some(v) => {
+                return Err(StoreError::new(
+                    "STATE_SCHEMA",
+                    format!(
+                        "{} has schema version {v}; this idnsafe reads version {SCHEMA_VERSION}",
+                        s.path.display()
+                    ),
+                ));
+            }
+        }
+        Ok(s)
+    }
+
+    /// A second connection to the same database, for reads beside a
+    /// writer (WAL lets readers go on while a commit is written).
+    pub fn reopen(&self) -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::new("STATE_OPEN", format!("{}: {e}", self.path.display())))?;
+        let s = SqliteStore { conn, path: self.path.clone() };
+        s.configure()?;
+        Ok(s)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        self.conn.busy_timeout(Duration::from_secs(10)).map_err(io)?;
+        // WAL: readers do not block the writer; FULL: the WAL is fsync'd at
+        // every commit, so a committed transaction survives power loss.
+        let mode: String =
+            self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(io)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::new(
+                "STATE_OPEN",
+                format!("{}: cannot use WAL mode (got {mode})", self.path.display()),
+            ));
+        }
+        self.conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;").map_err(io)?;
+        Ok(())
+    }
+
+    fn meta_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(io)
+    }
+}
+
+fn registration(r: &Row<'_>) -> rusqlite::Result<Registration> {
+    Ok(Registration {
+        label: r.get(0)?,
+        name: r.get(1)?,
+        registrant: r.get(2)?,
+        bundle: r.get(3)?,
+        primary: r.get(4)?,
+        policy: r.get(5)?,
+        created_ms: r.get(6)?,
+    })
+}
+
+const REGISTRATION_COLUMNS: &str =
+    "label, name, registrant, bundle, primary_label, policy, created_ms";
+
+fn application(r: &Row<'_>) -> rusqlite::Result<Application> {
+    Ok(Application {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        registrant: r.get(2)?,
+        reasons: r.get(3)?,
+        status: r.get(4)?,
+        reviewer: r.get(5)?,
+        comment: r.get(6)?,
+        created_ms: r.get(7)?,
+        decided_ms: r.get(8)?,
+    })
+}
+
+const APPLICATION_COLUMNS: &str =
+    "id, name, registrant, reasons, status, reviewer, comment, created_ms, decided_ms";
+
+fn log_entry(r: &Row<'_>) -> rusqlite::Result<LogEntry> {
+    Ok(LogEntry {
+        id: r.get(0)?,
+        at_ms: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        name: r.get(4)?,
+        decision: r.get(5)?,
+        reasons: r.get(6)?,
+        versions: r.get(7)?,
+    })
+}
+
+const LOG_COLUMNS: &str = "id, at_ms, actor, action, name, decision, reasons, versions";
+
+fn limit_of(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
+impl Store for SqliteStore {
+    fn meta(&mut self) -> Result<Option<Meta>, StoreError> {
+        let (Some(policy), Some(policy_digest), Some(versions)) = (
+            self.meta_value("policy")?,
+            self.meta_value("policy_digest")?,
+            self.meta_value("versions")?,
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(Meta { policy, policy_digest, versions }))
+    }
+
+    fn set_meta(&mut self, meta: &Meta) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(io)?;
+        for (k, v) in [
+            ("policy", &meta.policy),
+            ("policy_digest", &meta.policy_digest),
+            ("versions", &meta.versions),
+        ] {
+            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", params![k, v])
+                .map_err(io)?;
+        }
+        tx.commit().map_err(io)
+    }
+
+    fn registrations(&mut self, f: &mut dyn FnMut(Registration)) -> Result<(), StoreError> {
+        let mut st = self
+            .conn
+            .prepare(&format!("SELECT {REGISTRATION_COLUMNS} FROM registrations ORDER BY label"))
+            .map_err(io)?;
+        let rows = st.query_map([], registration).map_err(io)?;
+        for r in rows {
+            f(r.map_err(|e| StoreError::new("STATE_CORRUPT", e.to_string()))?);
+        }
+        Ok(())
+    }
+
+    fn registration(&mut self, label: &str) -> Result<Option<Registration>, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE label = ?1"),
+                [label],
+                registration,
+            )
+            .optional()
+            .map_err(io)
+    }
+
+    fn members(&mut self, label: &str) -> Result<Vec<Registration>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE primary_label = ?1 ORDER BY label"
+            ))
+            .map_err(io)?;
+        let rows = st.query_map([label], registration).map_err(io)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(io)
+    }
+
+    fn commit(&mut self, changes: &[Change]) -> Result<Vec<i64>, StoreError> {
+        let tx = self.conn.transaction().map_err(io)?;
+        let mut ids = Vec::new();
+        for c in changes {
+            match c {
+                Change::Register(r) => {
+                    tx.prepare_cached(&format!(
+                        "INSERT INTO registrations({REGISTRATION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                    ))
+                    .and_then(|mut st| {
+                        st.execute(params![
+                            r.label,
+                            r.name,
+                            r.registrant,
+                            r.bundle,
+                            r.primary,
+                            r.policy,
+                            r.created_ms
+                        ])
+                    })
+                    .map_err(io)?;
+                }
+                Change::Release { label } => {
+                    tx.prepare_cached("DELETE FROM registrations WHERE label = ?1")
+                        .and_then(|mut st| st.execute([label]))
+                        .map_err(io)?;
+                }
+                Change::Apply(a) => {
+                    tx.prepare_cached(
+                        "INSERT INTO applications(name, registrant, reasons, status, created_ms) VALUES (?1, ?2, ?3, 'pending', ?4)",
+                    )
+                    .and_then(|mut st| {
+                        st.execute(params![a.name, a.registrant, a.reasons, a.created_ms])
+                    })
+                    .map_err(io)?;
+                    ids.push(tx.last_insert_rowid());
+                }
+                Change::Decide { id, status, reviewer, comment, at_ms } => {
+                    tx.prepare_cached(
+                        "UPDATE applications SET status = ?2, reviewer = ?3, comment = ?4, decided_ms = ?5 WHERE id = ?1 AND status = 'pending'",
+                    )
+                    .and_then(|mut st| st.execute(params![id, status, reviewer, comment, at_ms]))
+                    .map_err(io)?;
+                }
+                Change::Log(l) => {
+                    tx.prepare_cached(
+                        "INSERT INTO log(at_ms, actor, action, name, decision, reasons, versions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )
+                    .and_then(|mut st| {
+                        st.execute(params![
+                            l.at_ms, l.actor, l.action, l.name, l.decision, l.reasons, l.versions
+                        ])
+                    })
+                    .map_err(io)?;
+                }
+            }
+        }
+        tx.commit().map_err(io)?;
+        Ok(ids)
+    }
+
+    fn applications(
+        &mut self,
+        pending_only: bool,
+        limit: usize,
+    ) -> Result<Vec<Application>, StoreError> {
+        let filter = if pending_only { "WHERE status = 'pending'" } else { "" };
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT {APPLICATION_COLUMNS} FROM applications {filter} ORDER BY id LIMIT ?1"
+            ))
+            .map_err(io)?;
+        let rows = st.query_map([limit_of(limit)], application).map_err(io)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(io)
+    }
+
+    fn application(&mut self, id: i64) -> Result<Option<Application>, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = ?1"),
+                [id],
+                application,
+            )
+            .optional()
+            .map_err(io)
+    }
+
+    fn log(&mut self, name: Option<&str>, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+        let rows = match name {
+            Some(n) => {
+                let mut st = self
+                    .conn
+                    .prepare(&format!(
+                        "SELECT {LOG_COLUMNS} FROM log WHERE name = ?1 ORDER BY id DESC LIMIT ?2"
+                    ))
+                    .map_err(io)?;
+                let r = st.query_map(params![n, limit_of(limit)], log_entry).map_err(io)?;
+                r.collect::<rusqlite::Result<Vec<_>>>()
+            }
+            None => {
+                let mut st = self
+                    .conn
+                    .prepare(&format!("SELECT {LOG_COLUMNS} FROM log ORDER BY id DESC LIMIT ?1"))
+                    .map_err(io)?;
+                let r = st.query_map([limit_of(limit)], log_entry).map_err(io)?;
+                r.collect::<rusqlite::Result<Vec<_>>>()
+            }
+        };
+        rows.map_err(io)
+    }
+
+    fn count(&mut self) -> Result<u64, StoreError> {
+        let n: i64 =
+            self.conn.query_row("SELECT count(*) FROM registrations", [], |r| r.get(0)).map_err(io)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reg(label: &str, primary: Option<&str>) -> Registration {
+        Registration {
+            label: label.to_owned(),
+            name: format!("{label}.example"),
+            registrant: Some("alice".to_owned()),
+            bundle: "[]".to_owned(),
+            primary: primary.map(str::to_owned),
+            policy: "p".to_owned(),
+            created_ms: 1,
+        }
+    }
+
+    #[test]
+    fn a_commit_is_all_or_nothing_and_survives_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(s.meta().unwrap(), None);
+        let meta = Meta { policy: "p".into(), policy_digest: "d".into(), versions: "{}".into() };
+        s.set_meta(&meta).unwrap();
+        s.commit(&[Change::Register(reg("a", None)), Change::Register(reg("b", Some("a")))])
+            .unwrap();
+        // A duplicate label fails the whole batch: "c" is not written either.
+        let e = s
+            .commit(&[Change::Register(reg("c", None)), Change::Register(reg("a", None))])
+            .unwrap_err();
+        assert_eq!(e.code, "STATE_IO");
+        assert_eq!(s.count().unwrap(), 2);
+        let ids = s
+            .commit(&[Change::Apply(Application {
+                id: 0,
+                name: "x.example".into(),
+                registrant: None,
+                reasons: "[]".into(),
+                status: String::new(),
+                reviewer: None,
+                comment: None,
+                created_ms: 5,
+                decided_ms: None,
+            })])
+            .unwrap();
+        assert_eq!(ids.len(), 1);
+        drop(s);
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(s.meta().unwrap(), Some(meta));
+        let mut all = Vec::new();
+        s.registrations(&mut |r| all.push(r.label)).unwrap();
+        assert_eq!(all, ["a", "b"]);
+        assert_eq!(s.members("a").unwrap().len(), 1);
+        assert_eq!(s.registration("b").unwrap().unwrap().primary.as_deref(), Some("a"));
+        let pending = s.applications(true, 10).unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].status, "pending");
+        s.commit(&[Change::Decide {
+            id: ids[0],
+            status: "approved".into(),
+            reviewer: "rev".into(),
+            comment: Some("ok".into()),
+            at_ms: 9,
+        }])
+        .unwrap();
+        assert!(s.applications(true, 10).unwrap().is_empty());
+        assert_eq!(s.application(ids[0]).unwrap().unwrap().status, "approved");
+        s.commit(&[Change::Release { label: "a".into() }]).unwrap();
+        assert_eq!(s.count().unwrap(), 1);
+        let r = s.reopen().unwrap().count().unwrap();
+        assert_eq!(r, 1);
+    }
+
+    #[test]
+    fn a_state_of_another_schema_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStore::open(dir.path()).unwrap();
+        s.conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'", []).unwrap();
+        drop(s);
+        assert_eq!(SqliteStore::open(dir.path()).unwrap_err().code, "STATE_SCHEMA");
+    }
+
+    #[test]
+    fn the_log_is_queried_by_name_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        let entry = |name: &str, action: &str| {
+            Change::Log(LogEntry {
+                id: 0,
+                at_ms: 1,
+                actor: "t".into(),
+                action: action.into(),
+                name: name.into(),
+                decision: None,
+                reasons: None,
+                versions: "{}".into(),
+            })
+        };
+        s.commit(&[entry("a", "register"), entry("b", "register"), entry("a", "release")])
+            .unwrap();
+        let a: Vec<String> = s.log(Some("a"), 10).unwrap().into_iter().map(|l| l.action).collect();
+        assert_eq!(a, ["release", "register"]);
+        assert_eq!(s.log(None, 2).unwrap().len(), 2);
+    }
+}
