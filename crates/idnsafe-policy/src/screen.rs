@@ -511,6 +511,13 @@ impl Policy {
         self.split_zone(name).map(|(l, _)| l)
     }
 
+    /// The IDN table that governs a U-label (by its script, and the
+    /// registrar's language tag when given): its id and LGR.
+    pub fn table_for(&self, ulabel: &str, language: Option<&str>) -> Option<(&str, &Lgr)> {
+        let t = self.tables.get(self.key_table(ulabel, language)?)?;
+        Some((t.id.as_str(), &t.lgr))
+    }
+
     /// The registry state's label for a registered name and the
     /// fingerprints of its four keys (exact, variant, equivalence,
     /// confusable; `None` where the policy has no such key for it).

@@ -373,8 +373,10 @@ impl Store for SqliteStore {
     }
 
     fn count(&mut self) -> Result<u64, StoreError> {
-        let n: i64 =
-            self.conn.query_row("SELECT count(*) FROM registrations", [], |r| r.get(0)).map_err(io)?;
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM registrations", [], |r| r.get(0))
+            .map_err(io)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }
@@ -476,8 +478,7 @@ mod tests {
                 versions: "{}".into(),
             })
         };
-        s.commit(&[entry("a", "register"), entry("b", "register"), entry("a", "release")])
-            .unwrap();
+        s.commit(&[entry("a", "register"), entry("b", "register"), entry("a", "release")]).unwrap();
         let a: Vec<String> = s.log(Some("a"), 10).unwrap().into_iter().map(|l| l.action).collect();
         assert_eq!(a, ["release", "register"]);
         assert_eq!(s.log(None, 2).unwrap().len(), 2);

@@ -18,6 +18,7 @@ pub use idnsafe_confusables as confusables;
 pub use idnsafe_idna as idna;
 pub use idnsafe_lgr as lgr;
 pub use idnsafe_policy as policy;
+pub use idnsafe_store as store;
 pub use idnsafe_zone as zone;
 
 pub mod audit;
@@ -26,6 +27,7 @@ pub mod fuzzing;
 pub mod generate;
 pub mod ops;
 pub mod psl;
+pub mod registry;
 pub mod versions;
 
 pub use check::{Checker, LabelCheck, NameCheck, ProtectedEvidence, Warning};
