@@ -540,6 +540,46 @@ impl Policy {
         ))
     }
 
+    /// Keys that any two mutually blocking names share at least one of: a
+    /// front end that decides registrations in several processes
+    /// serialises on them (for example as database advisory locks). They
+    /// are the fingerprints of the state's keys, with the variant key under
+    /// both the table chosen by script and the one chosen by `language`;
+    /// a policy whose collisions are found by enumerating variants adds
+    /// one key shared by every name (such names share no key).
+    pub fn collision_keys(&self, name: &str, language: Option<&str>) -> Vec<u32> {
+        let Some((label, fps)) = self.registered_keys(name) else { return vec![u32::MAX] };
+        let mut keys: Vec<u32> = fps.into_iter().flatten().collect();
+        if let Some(ti) = self.key_table(&label, language)
+            && let Some(k) = self.tables.get(ti).and_then(|t| t.variant_key(&label))
+        {
+            keys.push(fingerprint(KeyKind::Variant, (ti, k.as_str())));
+        }
+        if let Some(roman) = self.romanized(&label) {
+            keys.push(fingerprint(KeyKind::Exact, &roman));
+        }
+        if self.tables.iter().any(|t| matches!(t.collisions, Collisions::Enumerate)) {
+            keys.push(u32::MAX);
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// The ASCII registration an IDN label's romanized form would collide
+    /// with, when the policy protects them.
+    fn romanized(&self, label: &str) -> Option<String> {
+        if !self.file.romanized.protect_ascii_registrations || label.is_ascii() {
+            return None;
+        }
+        let roman: String = any_ascii::any_ascii(label)
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        (!roman.is_empty()).then_some(roman)
+    }
+
     fn split_zone(&self, name: &str) -> Option<(String, &str)> {
         let (_, label, rest) = split_first(name);
         self.zone_of(rest, false).map(|z| (ulabel_of(label), z))
@@ -891,13 +931,8 @@ impl Policy {
             }
         }
         // Existing romanized (ASCII) registrations.
-        if self.file.romanized.protect_ascii_registrations && !label.is_ascii() {
-            let roman: String = any_ascii::any_ascii(&label)
-                .to_ascii_lowercase()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect();
-            if !roman.is_empty() {
+        if let Some(roman) = self.romanized(&label) {
+            {
                 for i in state.lookup(KeyKind::Exact, &roman, |i| state.label(i) == roman) {
                     if same_holder(i) {
                         continue;

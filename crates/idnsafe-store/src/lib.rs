@@ -157,22 +157,64 @@ pub enum Change {
     Log(LogEntry),
 }
 
+/// One registration or release, as every process sharing a state learns
+/// of it: the change feed, in commit order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEntry {
+    /// Its position in the feed (increasing).
+    pub id: i64,
+    /// True for a registration, false for a release.
+    pub registered: bool,
+    /// The label.
+    pub label: String,
+    /// The holder, for a registration.
+    pub registrant: Option<String>,
+}
+
+/// One transaction of the state (see [`Store::transaction`]).
+pub trait Tx {
+    /// Serialises this transaction with every other one, in any process,
+    /// that locks one of the same keys (until it ends). Keys are locked in
+    /// ascending order to avoid deadlocks; call once per transaction.
+    fn lock(&mut self, keys: &[u32]) -> Result<(), StoreError>;
+    /// The feed after position `since` (registrations and releases
+    /// committed since, by this process or another).
+    fn feed(&mut self, since: i64) -> Result<Vec<FeedEntry>, StoreError>;
+    /// The registrations whose primary is `label` (its registered bundle).
+    fn members(&mut self, label: &str) -> Result<Vec<Registration>, StoreError>;
+    /// One application.
+    fn application(&mut self, id: i64) -> Result<Option<Application>, StoreError>;
+    /// Writes `changes` (registrations and releases also to the feed).
+    /// Returns the id given to each `Apply`, in order.
+    fn write(&mut self, changes: &[Change]) -> Result<Vec<i64>, StoreError>;
+}
+
 /// A durable home for the registry state.
 pub trait Store: Send {
     /// What the state was built with; `None` for a new state.
     fn meta(&mut self) -> Result<Option<Meta>, StoreError>;
     /// Records what the state is built with (durably).
     fn set_meta(&mut self, meta: &Meta) -> Result<(), StoreError>;
-    /// Calls `f` with every registration, in label order.
-    fn registrations(&mut self, f: &mut dyn FnMut(Registration)) -> Result<(), StoreError>;
+    /// Calls `f` with every registration, in label order, from one
+    /// snapshot; returns the feed position of that snapshot.
+    fn registrations(&mut self, f: &mut dyn FnMut(Registration)) -> Result<i64, StoreError>;
     /// The registration of one label.
     fn registration(&mut self, label: &str) -> Result<Option<Registration>, StoreError>;
-    /// The registrations whose primary is `label` (its registered bundle).
-    fn members(&mut self, label: &str) -> Result<Vec<Registration>, StoreError>;
-    /// Writes `changes` in one transaction, durably (on disk when this
-    /// returns `Ok`); all or none. Returns the id given to each `Apply`, in
-    /// order.
-    fn commit(&mut self, changes: &[Change]) -> Result<Vec<i64>, StoreError>;
+    /// Runs `body` in one transaction and commits it durably (on disk when
+    /// this returns `Ok`); rolls it back when `body` or the commit fails.
+    fn transaction(
+        &mut self,
+        body: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+    /// Writes `changes` in one transaction of their own.
+    fn commit(&mut self, changes: &[Change]) -> Result<Vec<i64>, StoreError> {
+        let mut ids = Vec::new();
+        self.transaction(&mut |tx| {
+            ids = tx.write(changes)?;
+            Ok(())
+        })?;
+        Ok(ids)
+    }
     /// Applications, oldest first: pending ones only, or all.
     fn applications(
         &mut self,

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
 
-use crate::{Application, Change, LogEntry, Meta, Registration, Store, StoreError};
+use crate::{Application, Change, FeedEntry, LogEntry, Meta, Registration, Store, StoreError, Tx};
 
 /// The schema version this code reads and writes.
 const SCHEMA_VERSION: i64 = 1;
@@ -49,6 +49,12 @@ CREATE TABLE IF NOT EXISTS log (
     versions TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS log_name ON log(name, id);
+CREATE TABLE IF NOT EXISTS feed (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    registered INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    registrant TEXT
+);
 ";
 
 /// The registry state in a SQLite database.
@@ -226,16 +232,23 @@ impl Store for SqliteStore {
         tx.commit().map_err(io)
     }
 
-    fn registrations(&mut self, f: &mut dyn FnMut(Registration)) -> Result<(), StoreError> {
-        let mut st = self
-            .conn
-            .prepare(&format!("SELECT {REGISTRATION_COLUMNS} FROM registrations ORDER BY label"))
-            .map_err(io)?;
-        let rows = st.query_map([], registration).map_err(io)?;
-        for r in rows {
-            f(r.map_err(|e| StoreError::new("STATE_CORRUPT", e.to_string()))?);
+    fn registrations(&mut self, f: &mut dyn FnMut(Registration)) -> Result<i64, StoreError> {
+        // One read transaction: the rows and the feed position agree.
+        let tx = self.conn.transaction().map_err(io)?;
+        let at = feed_position(&tx)?;
+        {
+            let mut st = tx
+                .prepare(&format!(
+                    "SELECT {REGISTRATION_COLUMNS} FROM registrations ORDER BY label"
+                ))
+                .map_err(io)?;
+            let rows = st.query_map([], registration).map_err(io)?;
+            for r in rows {
+                f(r.map_err(|e| StoreError::new("STATE_CORRUPT", e.to_string()))?);
+            }
         }
-        Ok(())
+        tx.commit().map_err(io)?;
+        Ok(at)
     }
 
     fn registration(&mut self, label: &str) -> Result<Option<Registration>, StoreError> {
@@ -249,76 +262,20 @@ impl Store for SqliteStore {
             .map_err(io)
     }
 
-    fn members(&mut self, label: &str) -> Result<Vec<Registration>, StoreError> {
-        let mut st = self
+    fn transaction(
+        &mut self,
+        body: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        // IMMEDIATE: the write lock is taken at the start, so what the
+        // transaction reads (the feed) cannot change under it, in this
+        // process or another.
+        let tx = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE primary_label = ?1 ORDER BY label"
-            ))
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(io)?;
-        let rows = st.query_map([label], registration).map_err(io)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(io)
-    }
-
-    fn commit(&mut self, changes: &[Change]) -> Result<Vec<i64>, StoreError> {
-        let tx = self.conn.transaction().map_err(io)?;
-        let mut ids = Vec::new();
-        for c in changes {
-            match c {
-                Change::Register(r) => {
-                    tx.prepare_cached(&format!(
-                        "INSERT INTO registrations({REGISTRATION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                    ))
-                    .and_then(|mut st| {
-                        st.execute(params![
-                            r.label,
-                            r.name,
-                            r.registrant,
-                            r.bundle,
-                            r.primary,
-                            r.policy,
-                            r.created_ms
-                        ])
-                    })
-                    .map_err(io)?;
-                }
-                Change::Release { label } => {
-                    tx.prepare_cached("DELETE FROM registrations WHERE label = ?1")
-                        .and_then(|mut st| st.execute([label]))
-                        .map_err(io)?;
-                }
-                Change::Apply(a) => {
-                    tx.prepare_cached(
-                        "INSERT INTO applications(name, registrant, reasons, status, created_ms) VALUES (?1, ?2, ?3, 'pending', ?4)",
-                    )
-                    .and_then(|mut st| {
-                        st.execute(params![a.name, a.registrant, a.reasons, a.created_ms])
-                    })
-                    .map_err(io)?;
-                    ids.push(tx.last_insert_rowid());
-                }
-                Change::Decide { id, status, reviewer, comment, at_ms } => {
-                    tx.prepare_cached(
-                        "UPDATE applications SET status = ?2, reviewer = ?3, comment = ?4, decided_ms = ?5 WHERE id = ?1 AND status = 'pending'",
-                    )
-                    .and_then(|mut st| st.execute(params![id, status, reviewer, comment, at_ms]))
-                    .map_err(io)?;
-                }
-                Change::Log(l) => {
-                    tx.prepare_cached(
-                        "INSERT INTO log(at_ms, actor, action, name, decision, reasons, versions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    )
-                    .and_then(|mut st| {
-                        st.execute(params![
-                            l.at_ms, l.actor, l.action, l.name, l.decision, l.reasons, l.versions
-                        ])
-                    })
-                    .map_err(io)?;
-                }
-            }
-        }
-        tx.commit().map_err(io)?;
-        Ok(ids)
+        let mut t = SqliteTx { tx };
+        body(&mut t)?;
+        t.tx.commit().map_err(io)
     }
 
     fn applications(
@@ -381,6 +338,133 @@ impl Store for SqliteStore {
     }
 }
 
+fn feed_position(c: &Connection) -> Result<i64, StoreError> {
+    c.query_row("SELECT coalesce(max(id), 0) FROM feed", [], |r| r.get(0)).map_err(io)
+}
+
+struct SqliteTx<'c> {
+    tx: Transaction<'c>,
+}
+
+impl Tx for SqliteTx<'_> {
+    fn lock(&mut self, _keys: &[u32]) -> Result<(), StoreError> {
+        // The IMMEDIATE transaction holds the database's write lock already.
+        Ok(())
+    }
+
+    fn feed(&mut self, since: i64) -> Result<Vec<FeedEntry>, StoreError> {
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "SELECT id, registered, label, registrant FROM feed WHERE id > ?1 ORDER BY id",
+            )
+            .map_err(io)?;
+        let rows = st
+            .query_map([since], |r| {
+                Ok(FeedEntry {
+                    id: r.get(0)?,
+                    registered: r.get(1)?,
+                    label: r.get(2)?,
+                    registrant: r.get(3)?,
+                })
+            })
+            .map_err(io)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(io)
+    }
+
+    fn members(&mut self, label: &str) -> Result<Vec<Registration>, StoreError> {
+        let mut st = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE primary_label = ?1 ORDER BY label"
+            ))
+            .map_err(io)?;
+        let rows = st.query_map([label], registration).map_err(io)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(io)
+    }
+
+    fn application(&mut self, id: i64) -> Result<Option<Application>, StoreError> {
+        self.tx
+            .query_row(
+                &format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = ?1"),
+                [id],
+                application,
+            )
+            .optional()
+            .map_err(io)
+    }
+
+    fn write(&mut self, changes: &[Change]) -> Result<Vec<i64>, StoreError> {
+        let tx = &self.tx;
+        let mut ids = Vec::new();
+        let feed = |registered: bool, label: &str, registrant: Option<&str>| {
+            tx.prepare_cached("INSERT INTO feed(registered, label, registrant) VALUES (?1, ?2, ?3)")
+                .and_then(|mut st| st.execute(params![registered, label, registrant]))
+                .map_err(io)
+        };
+        for c in changes {
+            match c {
+                Change::Register(r) => {
+                    tx.prepare_cached(&format!(
+                        "INSERT INTO registrations({REGISTRATION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                    ))
+                    .and_then(|mut st| {
+                        st.execute(params![
+                            r.label,
+                            r.name,
+                            r.registrant,
+                            r.bundle,
+                            r.primary,
+                            r.policy,
+                            r.created_ms
+                        ])
+                    })
+                    .map_err(io)?;
+                    feed(true, &r.label, r.registrant.as_deref())?;
+                }
+                Change::Release { label } => {
+                    let n = tx
+                        .prepare_cached("DELETE FROM registrations WHERE label = ?1")
+                        .and_then(|mut st| st.execute([label]))
+                        .map_err(io)?;
+                    if n > 0 {
+                        feed(false, label, None)?;
+                    }
+                }
+                Change::Apply(a) => {
+                    tx.prepare_cached(
+                        "INSERT INTO applications(name, registrant, reasons, status, created_ms) VALUES (?1, ?2, ?3, 'pending', ?4)",
+                    )
+                    .and_then(|mut st| {
+                        st.execute(params![a.name, a.registrant, a.reasons, a.created_ms])
+                    })
+                    .map_err(io)?;
+                    ids.push(tx.last_insert_rowid());
+                }
+                Change::Decide { id, status, reviewer, comment, at_ms } => {
+                    tx.prepare_cached(
+                        "UPDATE applications SET status = ?2, reviewer = ?3, comment = ?4, decided_ms = ?5 WHERE id = ?1 AND status = 'pending'",
+                    )
+                    .and_then(|mut st| st.execute(params![id, status, reviewer, comment, at_ms]))
+                    .map_err(io)?;
+                }
+                Change::Log(l) => {
+                    tx.prepare_cached(
+                        "INSERT INTO log(at_ms, actor, action, name, decision, reasons, versions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )
+                    .and_then(|mut st| {
+                        st.execute(params![
+                            l.at_ms, l.actor, l.action, l.name, l.decision, l.reasons, l.versions
+                        ])
+                    })
+                    .map_err(io)?;
+                }
+            }
+        }
+        Ok(ids)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,9 +514,19 @@ mod tests {
         let mut s = SqliteStore::open(dir.path()).unwrap();
         assert_eq!(s.meta().unwrap(), Some(meta));
         let mut all = Vec::new();
-        s.registrations(&mut |r| all.push(r.label)).unwrap();
+        let at = s.registrations(&mut |r| all.push(r.label)).unwrap();
         assert_eq!(all, ["a", "b"]);
-        assert_eq!(s.members("a").unwrap().len(), 1);
+        assert_eq!(at, 2, "the feed position after two registrations");
+        let mut members = 0;
+        s.transaction(&mut |tx| {
+            members = tx.members("a")?.len();
+            let feed = tx.feed(0)?;
+            assert_eq!(feed.len(), 2);
+            assert!(feed.iter().all(|f| f.registered));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(members, 1);
         assert_eq!(s.registration("b").unwrap().unwrap().primary.as_deref(), Some("a"));
         let pending = s.applications(true, 10).unwrap();
         assert_eq!(pending.len(), 1);

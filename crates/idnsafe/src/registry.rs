@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use idnsafe_policy::{Decision, Policy, RegistryState, Request, Verdict};
-use idnsafe_store::{Application, Change, LogEntry, Meta, Registration, Store, StoreError};
+use idnsafe_store::{Application, Change, LogEntry, Meta, Registration, Store, StoreError, Tx};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -199,15 +199,19 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// Loads every registration of a store into a registry state.
-pub fn load_state(policy: &Policy, store: &mut dyn Store) -> Result<RegistryState, RegistryError> {
+/// Loads every registration of a store into a registry state; returns it
+/// with the store's feed position it reflects.
+pub fn load_state(
+    policy: &Policy,
+    store: &mut dyn Store,
+) -> Result<(RegistryState, i64), RegistryError> {
     // Two arenas, not a String per row: a million registrations load in
     // one pass with two allocations that grow.
     let mut labels = String::new();
     type Span = (usize, usize);
     let mut ends: Vec<(usize, usize, Option<Span>)> = Vec::new();
     let mut holders = String::new();
-    store.registrations(&mut |r| {
+    let seen = store.registrations(&mut |r| {
         let l0 = labels.len();
         labels.push_str(&r.label);
         let h = r.registrant.as_deref().map(|h| {
@@ -221,7 +225,7 @@ pub fn load_state(policy: &Policy, store: &mut dyn Store) -> Result<RegistryStat
         .iter()
         .map(|&(a, b, h)| (labels.get(a..b).unwrap_or(""), h.and_then(|(a, b)| holders.get(a..b))));
     // Bare labels: the state keys a name by its label, under any zone.
-    Ok(RegistryState::build(policy, names))
+    Ok((RegistryState::build(policy, names), seen))
 }
 
 /// A live registry (see the module's documentation).
@@ -280,7 +284,7 @@ impl Registry {
                 writer.set_meta(&meta)?;
             }
         }
-        let state = load_state(&policy, writer.as_mut())?;
+        let (state, seen) = load_state(&policy, writer.as_mut())?;
         let policy = Arc::new(policy);
         let state = Arc::new(RwLock::new(state));
         let (tx, rx) = sync_channel(QUEUE);
@@ -289,6 +293,7 @@ impl Registry {
             state: Arc::clone(&state),
             store: writer,
             meta: meta.clone(),
+            seen,
         };
         let handle = std::thread::Builder::new()
             .name("idnsafe-writer".into())
@@ -488,7 +493,7 @@ impl Registry {
     /// Every registration in the store (for an export or a comparison with
     /// the in-memory state).
     pub fn registrations(&self, f: &mut dyn FnMut(Registration)) -> Result<(), RegistryError> {
-        self.read(|s| s.registrations(f))
+        self.read(|s| s.registrations(f)).map(|_| ())
     }
 
     /// Stops the writer after the requests already queued.
@@ -529,13 +534,27 @@ fn wait<T: Send + 'static>(ask: impl FnOnce(Reply<T>)) -> Result<T, RegistryErro
     rx.recv().unwrap_or_else(|_| Err(closed()))
 }
 
-/// What to undo in memory if a batch's commit fails, and whom to answer.
+/// An answer waiting for its batch's commit.
 enum Pending {
     Register(Reply<RegisterOutcome>, Result<RegisterOutcome, RegistryError>),
     Release(Reply<Vec<String>>, Result<Vec<String>, RegistryError>),
     Decide(Reply<ReviewOutcome>, Result<ReviewOutcome, RegistryError>),
 }
 
+impl Pending {
+    fn answer(self, failed: Option<&RegistryError>) {
+        match (self, failed) {
+            (Pending::Register(reply, _), Some(e)) => reply(Err(e.clone())),
+            (Pending::Release(reply, _), Some(e)) => reply(Err(e.clone())),
+            (Pending::Decide(reply, _), Some(e)) => reply(Err(e.clone())),
+            (Pending::Register(reply, r), None) => reply(r),
+            (Pending::Release(reply, r), None) => reply(r),
+            (Pending::Decide(reply, r), None) => reply(r),
+        }
+    }
+}
+
+/// A state change of the batch, undone if its commit fails.
 enum Undo {
     Inserted(u32),
     Removed { label: String, registrant: Option<String> },
@@ -546,15 +565,15 @@ struct Writer {
     state: Arc<RwLock<RegistryState>>,
     store: Box<dyn Store>,
     meta: Meta,
+    /// The store's change feed has been applied to the state up to here.
+    seen: i64,
 }
 
+/// What one transaction does to the state, and whom it answers.
+#[derive(Default)]
 struct Batch {
-    changes: Vec<Change>,
     undo: Vec<Undo>,
     answers: Vec<Pending>,
-    /// Positions in `answers` of pending registrations whose application
-    /// id comes from the commit, in commit order.
-    applied: Vec<usize>,
 }
 
 impl Writer {
@@ -567,34 +586,123 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            let mut batch = Batch {
-                changes: Vec::new(),
-                undo: Vec::new(),
-                answers: Vec::new(),
-                applied: Vec::new(),
-            };
-            for job in jobs {
-                // A release or a review reads the store (bundle members, the
-                // application): what the batch has so far is written first.
-                if matches!(job, Job::Release { .. } | Job::Decide { .. })
-                    && !batch.changes.is_empty()
-                {
-                    self.finish(std::mem::replace(
-                        &mut batch,
-                        Batch {
-                            changes: Vec::new(),
-                            undo: Vec::new(),
-                            answers: Vec::new(),
-                            applied: Vec::new(),
-                        },
-                    ));
-                }
-                self.job(job, &mut batch);
+            // A review reads its application before it knows which keys to
+            // lock: each goes in a transaction of its own.
+            let (decides, rest): (Vec<Job>, Vec<Job>) =
+                jobs.into_iter().partition(|j| matches!(j, Job::Decide { .. }));
+            if !rest.is_empty() {
+                self.transaction(rest);
             }
-            self.finish(batch);
+            for d in decides {
+                self.transaction(vec![d]);
+            }
         }
     }
 
+    /// Runs jobs in one transaction: lock their collision keys, catch up
+    /// with the feed, decide each (writing as it goes, so a release sees
+    /// the registrations before it), commit, then answer.
+    fn transaction(&mut self, mut jobs: Vec<Job>) {
+        let mut keys: Vec<u32> = Vec::new();
+        for j in &jobs {
+            match j {
+                Job::Register { name, language, .. } => {
+                    keys.extend(self.policy.collision_keys(name, language.as_deref()));
+                }
+                Job::Release { name, .. } => keys.extend(self.policy.collision_keys(name, None)),
+                Job::Decide { .. } => {}
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let mut batch = Batch::default();
+        let policy = Arc::clone(&self.policy);
+        let state = Arc::clone(&self.state);
+        let meta = self.meta.clone();
+        let mut seen = self.seen;
+        let result = self.store.transaction(&mut |tx| {
+            let mut ctx = Ctx { policy: &policy, meta: &meta, tx, batch: &mut batch };
+            let decide_first = matches!(jobs.first(), Some(Job::Decide { .. }));
+            if !decide_first {
+                ctx.tx.lock(&keys)?;
+            }
+            let mut state = match state.write() {
+                Ok(s) => s,
+                Err(p) => p.into_inner(),
+            };
+            for f in ctx.tx.feed(seen)? {
+                seen = seen.max(f.id);
+                catch_up(&policy, &mut state, &f);
+            }
+            for job in jobs.drain(..) {
+                ctx.job(&mut state, job)?;
+            }
+            Ok(())
+        });
+        self.seen = seen;
+        let failed = result.err().map(|e| {
+            let mut state = match self.state.write() {
+                Ok(s) => s,
+                Err(p) => p.into_inner(),
+            };
+            for u in batch.undo.drain(..).rev() {
+                match u {
+                    Undo::Inserted(slot) => {
+                        state.remove(slot);
+                    }
+                    Undo::Removed { label, registrant } => {
+                        state.insert(&self.policy, &label, registrant.as_deref());
+                    }
+                }
+            }
+            RegistryError::from(e)
+        });
+        // Jobs the transaction never reached (it failed first) are answered
+        // with its error too.
+        for a in batch.answers {
+            a.answer(failed.as_ref());
+        }
+        let e = failed.unwrap_or_else(closed);
+        for j in jobs {
+            match j {
+                Job::Register { reply, .. } => reply(Err(e.clone())),
+                Job::Release { reply, .. } => reply(Err(e.clone())),
+                Job::Decide { reply, .. } => reply(Err(e.clone())),
+            }
+        }
+    }
+}
+
+/// Applies one feed entry (this process's or another's) to the state.
+/// Idempotent, and entries come in commit order, so replaying ones the
+/// state already has leaves it equal to the store.
+fn catch_up(policy: &Policy, state: &mut RegistryState, f: &idnsafe_store::FeedEntry) {
+    let slot = state.find(&f.label);
+    if f.registered {
+        match slot {
+            Some(s) if state.registrant(s) == f.registrant.as_deref() => {}
+            Some(s) => {
+                state.remove(s);
+                state.insert(policy, &f.label, f.registrant.as_deref());
+            }
+            None => {
+                state.insert(policy, &f.label, f.registrant.as_deref());
+            }
+        }
+    } else if let Some(s) = slot {
+        state.remove(s);
+    }
+}
+
+/// One transaction's view while it decides its jobs.
+struct Ctx<'a> {
+    policy: &'a Policy,
+    meta: &'a Meta,
+    tx: &'a mut dyn Tx,
+    batch: &'a mut Batch,
+}
+
+impl Ctx<'_> {
     fn log(&self, actor: &str, action: &str, name: &str, d: Option<&Decision>) -> Change {
         Change::Log(LogEntry {
             id: 0,
@@ -612,24 +720,24 @@ impl Writer {
         format!("{} {}", self.meta.policy, short(&self.meta.policy_digest))
     }
 
-    /// Records an accepted name in the state and the batch.
+    /// Records an accepted name in the state; its registration row.
     fn record(
-        &self,
+        &mut self,
         state: &mut RegistryState,
         d: &Decision,
         registrant: Option<&str>,
-        batch: &mut Batch,
-    ) -> Option<RegistrationView> {
-        let label = self.policy.registered_label(&d.input)?;
+    ) -> Result<Registration, RegistryError> {
+        let full = || RegistryError::new("STATE_FULL", "the registry state cannot hold more names");
+        let label = self.policy.registered_label(&d.input).ok_or_else(full)?;
         // The registration of the same holder whose bundle this name is in.
         let primary = d.bundle.iter().find_map(|b| {
             let slot = state.find(b.label)?;
             (registrant.is_some() && state.registrant(slot) == registrant)
                 .then(|| b.label.to_owned())
         });
-        let slot = state.insert(&self.policy, &d.input, registrant)?;
-        batch.undo.push(Undo::Inserted(slot));
-        let r = Registration {
+        let slot = state.insert(self.policy, &d.input, registrant).ok_or_else(full)?;
+        self.batch.undo.push(Undo::Inserted(slot));
+        Ok(Registration {
             name: canonical_name(&d.input),
             label,
             registrant: registrant.map(str::to_owned),
@@ -637,17 +745,12 @@ impl Writer {
             primary,
             policy: self.policy_id(),
             created_ms: now_ms(),
-        };
-        batch.changes.push(Change::Register(r.clone()));
-        Some(r.into())
+        })
     }
 
-    fn job(&mut self, job: Job, batch: &mut Batch) {
-        let state = Arc::clone(&self.state);
-        let mut state = match state.write() {
-            Ok(s) => s,
-            Err(p) => p.into_inner(),
-        };
+    /// Decides one job and writes its changes; a store error fails the
+    /// whole transaction.
+    fn job(&mut self, state: &mut RegistryState, job: Job) -> Result<(), StoreError> {
         match job {
             Job::Register { name, registrant, language, actor, reply } => {
                 let req = Request {
@@ -655,13 +758,13 @@ impl Writer {
                     language: language.as_deref(),
                     without_bundle: false,
                 };
-                let d = self.policy.screen(&state, &name, req);
+                let d = self.policy.screen(state, &name, req);
                 let key = self.policy.registered_label(&name).unwrap_or_else(|| name.clone());
-                batch.changes.push(self.log(&actor.0, "register", &key, Some(&d)));
+                let mut changes = vec![self.log(&actor.0, "register", &key, Some(&d))];
                 let outcome = match d.decision {
                     Verdict::Reject => Ok(RegisterOutcome::Blocked { decision: d }),
                     Verdict::Review => {
-                        batch.changes.push(Change::Apply(Application {
+                        changes.push(Change::Apply(Application {
                             id: 0,
                             name: canonical_name(&name),
                             registrant: registrant.clone(),
@@ -672,32 +775,36 @@ impl Writer {
                             created_ms: now_ms(),
                             decided_ms: None,
                         }));
-                        batch.applied.push(batch.answers.len());
                         Ok(RegisterOutcome::Pending { application: 0, decision: d })
                     }
-                    Verdict::Accept => {
-                        match self.record(&mut state, &d, registrant.as_deref(), batch) {
-                            Some(registration) => {
-                                Ok(RegisterOutcome::Registered { registration, decision: d })
-                            }
-                            None => Err(RegistryError::new(
-                                "STATE_FULL",
-                                "the registry state cannot hold more names",
-                            )),
+                    Verdict::Accept => match self.record(state, &d, registrant.as_deref()) {
+                        Ok(r) => {
+                            changes.push(Change::Register(r.clone()));
+                            Ok(RegisterOutcome::Registered { registration: r.into(), decision: d })
                         }
-                    }
+                        Err(e) => Err(e),
+                    },
                 };
-                batch.answers.push(Pending::Register(reply, outcome));
+                let ids = self.tx.write(&changes)?;
+                let outcome = match outcome {
+                    Ok(RegisterOutcome::Pending { decision, .. }) => Ok(RegisterOutcome::Pending {
+                        application: ids.first().copied().unwrap_or(0),
+                        decision,
+                    }),
+                    o => o,
+                };
+                self.batch.answers.push(Pending::Register(reply, outcome));
             }
             Job::Release { name, actor, reply } => {
-                let outcome = self.release(&mut state, &name, &actor.0, batch);
-                batch.answers.push(Pending::Release(reply, outcome));
+                let outcome = self.release(state, &name, &actor.0)?;
+                self.batch.answers.push(Pending::Release(reply, outcome));
             }
             Job::Decide { id, approve, reviewer, comment, reply } => {
-                let outcome = self.decide(&mut state, id, approve, &reviewer, comment, batch);
-                batch.answers.push(Pending::Decide(reply, outcome));
+                let outcome = self.decide(state, id, approve, &reviewer, comment)?;
+                self.batch.answers.push(Pending::Decide(reply, outcome));
             }
         }
+        Ok(())
     }
 
     fn release(
@@ -705,35 +812,36 @@ impl Writer {
         state: &mut RegistryState,
         name: &str,
         actor: &str,
-        batch: &mut Batch,
-    ) -> Result<Vec<String>, RegistryError> {
+    ) -> Result<Result<Vec<String>, RegistryError>, StoreError> {
         let not_registered =
             || RegistryError::new("NOT_REGISTERED", format!("'{name}' is not registered."));
-        let label = self.policy.registered_label(name).ok_or_else(not_registered)?;
-        if state.find(&label).is_none() {
-            return Err(not_registered());
-        }
+        let Some(label) = self.policy.registered_label(name).filter(|l| state.find(l).is_some())
+        else {
+            return Ok(Err(not_registered()));
+        };
         // The name, then the registrations of its bundle, transitively.
         let mut labels = vec![label];
         let mut i = 0;
         while let Some(l) = labels.get(i).cloned() {
-            for m in self.store.members(&l)? {
+            for m in self.tx.members(&l)? {
                 if !labels.contains(&m.label) {
                     labels.push(m.label);
                 }
             }
             i += 1;
         }
+        let mut changes = Vec::new();
         for l in &labels {
             if let Some(slot) = state.find(l) {
                 let registrant = state.registrant(slot).map(str::to_owned);
                 state.remove(slot);
-                batch.undo.push(Undo::Removed { label: l.clone(), registrant });
+                self.batch.undo.push(Undo::Removed { label: l.clone(), registrant });
             }
-            batch.changes.push(Change::Release { label: l.clone() });
-            batch.changes.push(self.log(actor, "release", l, None));
+            changes.push(Change::Release { label: l.clone() });
+            changes.push(self.log(actor, "release", l, None));
         }
-        Ok(labels)
+        self.tx.write(&changes)?;
+        Ok(Ok(labels))
     }
 
     fn decide(
@@ -743,19 +851,21 @@ impl Writer {
         approve: bool,
         reviewer: &str,
         comment: Option<String>,
-        batch: &mut Batch,
-    ) -> Result<ReviewOutcome, RegistryError> {
-        let app = self.store.application(id)?.ok_or_else(|| {
-            RegistryError::new("APPLICATION_NOT_FOUND", format!("no application {id}"))
-        })?;
+    ) -> Result<Result<ReviewOutcome, RegistryError>, StoreError> {
+        let Some(app) = self.tx.application(id)? else {
+            return Ok(Err(RegistryError::new(
+                "APPLICATION_NOT_FOUND",
+                format!("There is no application {id}."),
+            )));
+        };
         if app.status != "pending" {
-            return Err(RegistryError::new(
+            return Ok(Err(RegistryError::new(
                 "APPLICATION_DECIDED",
-                format!("application {id} was already {}", app.status),
-            ));
+                format!("Application {id} was already {}.", app.status),
+            )));
         }
         let key = self.policy.registered_label(&app.name).unwrap_or_else(|| app.name.clone());
-        let decide = |status: &str| Change::Decide {
+        let decided = |status: &str| Change::Decide {
             id,
             status: status.to_owned(),
             reviewer: reviewer.to_owned(),
@@ -763,76 +873,30 @@ impl Writer {
             at_ms: now_ms(),
         };
         if !approve {
-            batch.changes.push(decide("rejected"));
-            batch.changes.push(self.log(reviewer, "reject", &key, None));
-            return Ok(ReviewOutcome::Rejected { application: id });
+            let changes = [decided("rejected"), self.log(reviewer, "reject", &key, None)];
+            self.tx.write(&changes)?;
+            return Ok(Ok(ReviewOutcome::Rejected { application: id }));
         }
+        // Approval registers: serialise with every request for a
+        // blocking name, then decide on the state as it is now.
+        self.tx.lock(&self.policy.collision_keys(&app.name, None))?;
         let req = Request { registrant: app.registrant.as_deref(), ..Request::default() };
         let d = self.policy.screen(state, &app.name, req);
         if d.decision == Verdict::Reject {
-            batch.changes.push(self.log(reviewer, "approve", &key, Some(&d)));
-            return Ok(ReviewOutcome::Blocked { decision: d });
+            self.tx.write(&[self.log(reviewer, "approve", &key, Some(&d))])?;
+            return Ok(Ok(ReviewOutcome::Blocked { decision: d }));
         }
-        let registration = self
-            .record(state, &d, app.registrant.as_deref(), batch)
-            .ok_or_else(|| RegistryError::new("STATE_FULL", "the registry state is full"))?;
-        batch.changes.push(decide("approved"));
-        batch.changes.push(self.log(reviewer, "approve", &key, Some(&d)));
-        Ok(ReviewOutcome::Registered { registration })
-    }
-
-    /// Commits a batch and answers its requests; undoes its state changes
-    /// when the commit fails.
-    fn finish(&mut self, batch: Batch) {
-        let Batch { changes, undo, mut answers, applied } = batch;
-        let result = if changes.is_empty() { Ok(Vec::new()) } else { self.store.commit(&changes) };
-        match result {
-            Ok(ids) => {
-                for (pos, id) in applied.into_iter().zip(ids) {
-                    if let Some(Pending::Register(
-                        _,
-                        Ok(RegisterOutcome::Pending { application, .. }),
-                    )) = answers.get_mut(pos)
-                    {
-                        *application = id;
-                    }
-                }
-                for a in answers {
-                    match a {
-                        Pending::Register(reply, r) => reply(r),
-                        Pending::Release(reply, r) => reply(r),
-                        Pending::Decide(reply, r) => reply(r),
-                    }
-                }
-            }
-            Err(e) => {
-                {
-                    let state = Arc::clone(&self.state);
-                    let mut state = match state.write() {
-                        Ok(s) => s,
-                        Err(p) => p.into_inner(),
-                    };
-                    for u in undo.into_iter().rev() {
-                        match u {
-                            Undo::Inserted(slot) => {
-                                state.remove(slot);
-                            }
-                            Undo::Removed { label, registrant } => {
-                                state.insert(&self.policy, &label, registrant.as_deref());
-                            }
-                        }
-                    }
-                }
-                let e = RegistryError::from(e);
-                for a in answers {
-                    match a {
-                        Pending::Register(reply, _) => reply(Err(e.clone())),
-                        Pending::Release(reply, _) => reply(Err(e.clone())),
-                        Pending::Decide(reply, _) => reply(Err(e.clone())),
-                    }
-                }
-            }
-        }
+        let r = match self.record(state, &d, app.registrant.as_deref()) {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e)),
+        };
+        let changes = [
+            Change::Register(r.clone()),
+            decided("approved"),
+            self.log(reviewer, "approve", &key, Some(&d)),
+        ];
+        self.tx.write(&changes)?;
+        Ok(Ok(ReviewOutcome::Registered { registration: r.into() }))
     }
 }
 

@@ -168,3 +168,53 @@ fn a_state_is_refused_under_another_policy_unless_accepted() {
     let mut s = SqliteStore::open(dir.path()).unwrap();
     assert_eq!(s.meta().unwrap().unwrap().policy, "gtld-reference");
 }
+
+/// Two registries on one state (as two service processes would be) learn
+/// of each other's commits through the store's feed: of names that block
+/// each other, registered through both at once, exactly one wins.
+#[test]
+fn two_registries_on_one_state_never_both_accept_blocking_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let regs =
+        [Arc::new(open("cn", dir.path()).unwrap()), Arc::new(open("cn", dir.path()).unwrap())];
+    let groups: Vec<[String; 2]> =
+        (0..60).map(|i| [format!("中国{i}.cn"), format!("中國{i}.cn")]).collect();
+    let barrier = Arc::new(Barrier::new(16));
+    let handles: Vec<_> = (0..16)
+        .map(|t| {
+            let reg = Arc::clone(&regs[t % 2]);
+            let groups = groups.clone();
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut won = Vec::new();
+                for (g, names) in groups.iter().enumerate() {
+                    let o = reg.register(&names[(t + g) % 2], Some(&format!("r{t}")), "t").unwrap();
+                    if registered(&o) {
+                        won.push(g);
+                    }
+                }
+                won
+            })
+        })
+        .collect();
+    let mut wins = vec![0; groups.len()];
+    for h in handles {
+        for g in h.join().unwrap() {
+            wins[g] += 1;
+        }
+    }
+    assert!(wins.iter().all(|&w| w == 1), "{wins:?}");
+    // A release through one is seen by the other at its next transaction.
+    let name = ["中国0.cn", "中國0.cn"]
+        .iter()
+        .find_map(|n| regs[0].registration(n).unwrap())
+        .unwrap()
+        .name;
+    regs[0].release(&name, "t").unwrap();
+    assert!(registered(&regs[1].register("中國0.cn", Some("zed"), "t").unwrap()));
+    assert!(matches!(
+        regs[0].register("中国0.cn", Some("other"), "t").unwrap(),
+        RegisterOutcome::Blocked { .. }
+    ));
+}
