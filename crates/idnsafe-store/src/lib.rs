@@ -228,3 +228,12 @@ pub trait Store: Send {
     /// Number of registrations.
     fn count(&mut self) -> Result<u64, StoreError>;
 }
+
+/// Opens the state named by `spec` as two connections: one for the writer,
+/// one for reads beside it. `spec` is a directory (SQLite, `state.db` in
+/// it, created when missing).
+pub fn open(spec: &str) -> Result<(Box<dyn Store>, Box<dyn Store>), StoreError> {
+    let w = SqliteStore::open(std::path::Path::new(spec))?;
+    let r = w.reopen()?;
+    Ok((Box::new(w), Box::new(r)))
+}
