@@ -44,6 +44,12 @@ enum Command {
     Variants(cmd::lgr::VariantsArgs),
     /// Screen candidate names under a registry policy: accept, reject or review, with every reason and the bundle.
     Screen(cmd::screen::ScreenArgs),
+    /// Run the screening service over HTTP, with durable registry state.
+    Serve(cmd::serve::ServeArgs),
+    /// The service's registry state: import, export, rescreen under a new policy.
+    State(cmd::state::StateArgs),
+    /// Tokens for the service.
+    Token(cmd::serve::TokenArgs),
     /// Print the crate version and the Unicode version of every data source.
     Version,
 }
@@ -66,6 +72,9 @@ fn main() -> ExitCode {
         Command::Index(a) => cmd::index::run(&a),
         Command::Lgr(a) => cmd::lgr::run(&a),
         Command::Screen(a) => cmd::screen::run(&a),
+        Command::Serve(a) => cmd::serve::run(&a),
+        Command::State(a) => cmd::state::run(&a),
+        Command::Token(a) => cmd::serve::run_token(&a),
         Command::Variants(a) => cmd::lgr::run_variants(&a),
         Command::Version => cmd::version::run(),
     };

@@ -916,3 +916,148 @@ fn canonical_name(name: &str) -> String {
         .collect::<Vec<_>>()
         .join(".")
 }
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Registrations written.
+    pub imported: u64,
+    /// Names skipped because their label was already in the state (or
+    /// earlier in the file).
+    pub duplicates: u64,
+    /// Names skipped because they are not directly under one of the
+    /// policy's zones.
+    pub outside_zones: u64,
+}
+
+/// Rows written per transaction by an import.
+const IMPORT_BATCH: usize = 10_000;
+
+/// Seeds a state with existing registrations (facts, not requests: they
+/// are recorded as they are, not screened), each with the bundle the policy
+/// gives it, in transactions of [`IMPORT_BATCH`] rows, with one log entry.
+/// A new state records the policy; a state made under another policy is
+/// refused (`STATE_POLICY_CHANGED`).
+pub fn import(
+    policy: &Policy,
+    store: &mut dyn Store,
+    names: &[(String, Option<String>)],
+    actor: &str,
+) -> Result<ImportReport, RegistryError> {
+    let meta = state_meta(policy);
+    match store.meta()? {
+        None => store.set_meta(&meta)?,
+        Some(m) if m.policy_digest == meta.policy_digest => {}
+        Some(m) => {
+            return Err(RegistryError::new(
+                "STATE_POLICY_CHANGED",
+                format!("the state was built under policy {} ({})", m.policy, short(&m.policy_digest)),
+            ));
+        }
+    }
+    let (mut state, _) = load_state(policy, store)?;
+    let empty = RegistryState::default();
+    let policy_id = format!("{} {}", meta.policy, short(&meta.policy_digest));
+    let mut report = ImportReport::default();
+    let mut rows = Vec::new();
+    let flush = |rows: &mut Vec<Change>, store: &mut dyn Store| -> Result<(), RegistryError> {
+        if !rows.is_empty() {
+            store.commit(rows)?;
+            rows.clear();
+        }
+        Ok(())
+    };
+    for (name, registrant) in names {
+        let Some(label) = policy.registered_label(name) else {
+            report.outside_zones += 1;
+            continue;
+        };
+        if state.find(&label).is_some() {
+            report.duplicates += 1;
+            continue;
+        }
+        let req = Request { registrant: registrant.as_deref(), ..Request::default() };
+        let bundle = policy.screen(&empty, name, req).bundle;
+        if state.insert(policy, name, registrant.as_deref()).is_none() {
+            report.outside_zones += 1;
+            continue;
+        }
+        rows.push(Change::Register(Registration {
+            name: canonical_name(name),
+            label,
+            registrant: registrant.clone(),
+            bundle: serde_json::to_string(&bundle).unwrap_or_else(|_| "[]".to_owned()),
+            primary: None,
+            policy: policy_id.clone(),
+            created_ms: now_ms(),
+        }));
+        report.imported += 1;
+        if rows.len() >= IMPORT_BATCH {
+            flush(&mut rows, store)?;
+        }
+    }
+    rows.push(Change::Log(LogEntry {
+        id: 0,
+        at_ms: now_ms(),
+        actor: actor.to_owned(),
+        action: "import".to_owned(),
+        name: "*".to_owned(),
+        decision: None,
+        reasons: Some(serde_json::to_string(&report).unwrap_or_default()),
+        versions: meta.versions.clone(),
+    }));
+    flush(&mut rows, store)?;
+    Ok(report)
+}
+
+/// A registration the policy would now decide otherwise.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rescreened {
+    /// The registered name.
+    pub name: String,
+    /// Its holder.
+    pub registrant: Option<String>,
+    /// The decision now, without the reasons that are the registration
+    /// itself (its own label, variants allocated to its own holder).
+    pub decision: Decision,
+}
+
+/// Screens every registration of a store under `policy`, against all the
+/// others, and returns those the policy would now reject or send to
+/// review. Deletes nothing. With `accept`, records the policy as the
+/// state's afterwards, so the service starts under it.
+pub fn rescreen(
+    policy: &Policy,
+    store: &mut dyn Store,
+    accept: bool,
+) -> Result<Vec<Rescreened>, RegistryError> {
+    let (state, _) = load_state(policy, store)?;
+    let mut regs = Vec::new();
+    store.registrations(&mut |r| regs.push((r.name, r.label, r.registrant)))?;
+    let out: Vec<Rescreened> = {
+        use rayon::prelude::*;
+        regs.par_iter()
+            .filter_map(|(name, label, registrant)| {
+                let req = Request { registrant: registrant.as_deref(), ..Request::default() };
+                let mut d = policy.screen(&state, name, req);
+                d.reasons.retain(|r| r.conflicting.as_deref() != Some(label.as_str()));
+                d.decision = if d.reasons.iter().any(|r| r.action == Verdict::Reject) {
+                    Verdict::Reject
+                } else if d.reasons.iter().any(|r| r.action == Verdict::Review) {
+                    Verdict::Review
+                } else {
+                    Verdict::Accept
+                };
+                (d.decision != Verdict::Accept).then(|| Rescreened {
+                    name: name.clone(),
+                    registrant: registrant.clone(),
+                    decision: d,
+                })
+            })
+            .collect()
+    };
+    if accept {
+        store.set_meta(&state_meta(policy))?;
+    }
+    Ok(out)
+}

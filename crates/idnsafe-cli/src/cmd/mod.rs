@@ -9,6 +9,8 @@ pub mod idna;
 pub mod index;
 pub mod lgr;
 pub mod screen;
+pub mod serve;
+pub mod state;
 pub mod version;
 
 use std::fmt;
