@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod http;
+
 /// The environment variable that overrides the data directory.
 pub const ENV_VAR: &str = "IDNSAFE_SHARED_DATA";
 

@@ -291,7 +291,11 @@ async fn parse<T: DeserializeOwned>(app: &Inner, body: Body) -> Result<T, ApiErr
         } else {
             "BAD_JSON"
         };
-        ApiError::new(StatusCode::BAD_REQUEST, code, format!("The request body is not accepted: {msg}."))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            code,
+            format!("The request body is not accepted: {msg}."),
+        )
     })
 }
 
@@ -339,7 +343,8 @@ async fn check(State(app): Shared, headers: HeaderMap, body: Body) -> Result<Res
     let b: NameBody = parse(&app, body).await?;
     // A name longer than the limit gets the engine's record, as on the CLI.
     let r = if b.name.len() > MAX_INPUT_BYTES {
-        app.checker.line_too_long(b.name.as_bytes().get(..=MAX_INPUT_BYTES).unwrap_or(&[]), b.name.len())
+        app.checker
+            .line_too_long(b.name.as_bytes().get(..=MAX_INPUT_BYTES).unwrap_or(&[]), b.name.len())
     } else {
         app.checker.check_line(b.name.as_bytes())
     };
@@ -485,12 +490,13 @@ fn batch(app: Arc<Inner>, body: Body, kind: Kind) -> Response {
             let _ = tx.send(Ok(f)).await;
         }
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
+    let stream =
+        futures_util::stream::unfold(
+            rx,
+            |mut rx| async move { rx.recv().await.map(|item| (item, rx)) },
+        );
     let mut r = Response::new(Body::from_stream(stream));
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-ndjson"));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-ndjson"));
     r
 }
 
@@ -518,7 +524,11 @@ struct VariantsBody {
     allocatable_only: bool,
 }
 
-async fn variants(State(app): Shared, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn variants(
+    State(app): Shared,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     app.authorize(&headers, Role::Read)?;
     let b: VariantsBody = parse(&app, body).await?;
     too_long("label", &b.label)?;
@@ -528,7 +538,9 @@ async fn variants(State(app): Shared, headers: HeaderMap, body: Body) -> Result<
         let ulabel = if label.is_ascii() && !idnsafe::idna::has_ace_prefix(label) {
             label.to_ascii_lowercase()
         } else {
-            idnsafe::idna::check_label(label).ulabel().map_or_else(|| label.to_owned(), str::to_owned)
+            idnsafe::idna::check_label(label)
+                .ulabel()
+                .map_or_else(|| label.to_owned(), str::to_owned)
         };
         let Some((table, lgr)) = policy.table_for(&ulabel, b.language.as_deref()) else {
             return Err(ApiError::new(
@@ -548,7 +560,9 @@ async fn variants(State(app): Shared, headers: HeaderMap, body: Body) -> Result<
         Ok(v)
     })
     .await
-    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "variants failed"))??;
+    .map_err(|_| {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "variants failed")
+    })??;
     Ok(json(StatusCode::OK, &r))
 }
 
@@ -589,7 +603,11 @@ struct GenerateBody {
     level: Option<String>,
 }
 
-async fn generate(State(app): Shared, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn generate(
+    State(app): Shared,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     app.authorize(&headers, Role::Read)?;
     let b: GenerateBody = parse(&app, body).await?;
     too_long("target", &b.target)?;
@@ -626,8 +644,7 @@ async fn generate(State(app): Shared, headers: HeaderMap, body: Body) -> Result<
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "generate failed"))?;
     let mut r = Response::new(Body::from(out));
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-ndjson"));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-ndjson"));
     Ok(r)
 }
 
@@ -657,7 +674,11 @@ async fn answer<T: Send + 'static>(
     }
 }
 
-async fn register(State(app): Shared, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn register(
+    State(app): Shared,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let actor = app.authorize(&headers, Role::Register)?;
     let b: RegisterBody = parse(&app, body).await?;
     too_long("name", &b.name)?;
@@ -819,9 +840,14 @@ async fn log(
         .map(|e| {
             let mut v = serde_json::to_value(&e).unwrap_or_default();
             if let Some(o) = v.as_object_mut() {
-                for (k, text) in [("reasons", e.reasons.as_deref()), ("versions", Some(&e.versions[..]))] {
+                for (k, text) in
+                    [("reasons", e.reasons.as_deref()), ("versions", Some(&e.versions[..]))]
+                {
                     if let Some(t) = text {
-                        o.insert(k.into(), serde_json::from_str(t).unwrap_or(serde_json::Value::Null));
+                        o.insert(
+                            k.into(),
+                            serde_json::from_str(t).unwrap_or(serde_json::Value::Null),
+                        );
                     }
                 }
             }

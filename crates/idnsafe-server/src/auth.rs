@@ -158,6 +158,8 @@ mod tests {
         let e = Tokens::parse(&format!("\na admin {}", hash_token("x"))).unwrap_err();
         assert!(e.starts_with("line 2") && e.contains("admin"), "{e}");
         assert!(Tokens::parse("a read sha256:00").unwrap_err().contains("hash"));
-        assert!(Tokens::parse(&format!("a read {}", "sha256:".to_owned() + &"é".repeat(32))).is_err());
+        assert!(
+            Tokens::parse(&format!("a read {}", "sha256:".to_owned() + &"é".repeat(32))).is_err()
+        );
     }
 }

@@ -118,12 +118,12 @@ pub fn prepare(config: &ServeConfig) -> Result<api::App, ServeError> {
     }
     let tokens = match &config.tokens {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| {
-                ServeError::new("TOKENS_INVALID", format!("{}: {e}", p.display()))
-            })?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| ServeError::new("TOKENS_INVALID", format!("{}: {e}", p.display())))?;
             Some(
-                Tokens::parse(&text)
-                    .map_err(|e| ServeError::new("TOKENS_INVALID", format!("{}: {e}", p.display())))?,
+                Tokens::parse(&text).map_err(|e| {
+                    ServeError::new("TOKENS_INVALID", format!("{}: {e}", p.display()))
+                })?,
             )
         }
         None => None,
@@ -140,8 +140,8 @@ pub fn prepare(config: &ServeConfig) -> Result<api::App, ServeError> {
             .map_err(|e| ServeError::new("PROTECT_INVALID", e.to_string()))?;
         checker = checker.with_tier(tier).with_protected(list);
     }
-    let (writer, reader) = idnsafe::store::open(&config.state)
-        .map_err(|e| ServeError::new(e.code, e.message))?;
+    let (writer, reader) =
+        idnsafe::store::open(&config.state).map_err(|e| ServeError::new(e.code, e.message))?;
     let change =
         if config.accept_policy_change { PolicyChange::Accept } else { PolicyChange::Refuse };
     let registry = Registry::open(policy, writer, reader, change)
@@ -165,9 +165,8 @@ pub fn run(
         let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(|e| {
             ServeError::new("SERVE_LISTEN", format!("cannot listen on {}: {e}", config.listen))
         })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| ServeError::new("SERVE_LISTEN", e.to_string()))?;
+        let addr =
+            listener.local_addr().map_err(|e| ServeError::new("SERVE_LISTEN", e.to_string()))?;
         on_listening(addr, &app);
         api::serve(listener, app).await;
         Ok(())

@@ -72,12 +72,17 @@ mod tests {
             s.push(c, &mut out);
         }
         out.extend(s.finish());
-        out.into_iter().map(|l| (String::from_utf8_lossy(&l.bytes).into_owned(), l.total_len)).collect()
+        out.into_iter()
+            .map(|l| (String::from_utf8_lossy(&l.bytes).into_owned(), l.total_len))
+            .collect()
     }
 
     #[test]
     fn lines_split_across_chunks_like_standard_input() {
-        assert_eq!(split(&[b"ab", b"c\nde\r\n", b"f"], 100), [("abc".into(), 3), ("de".into(), 2), ("f".into(), 1)]);
+        assert_eq!(
+            split(&[b"ab", b"c\nde\r\n", b"f"], 100),
+            [("abc".into(), 3), ("de".into(), 2), ("f".into(), 1)]
+        );
         assert_eq!(split(&[b"a\n\n"], 100), [("a".into(), 1), ("".into(), 0)]);
         assert!(split(&[], 100).is_empty());
         assert_eq!(split(&[b"abcdefgh", b"ij\nk"], 3), [("abcd".into(), 10), ("k".into(), 1)]);

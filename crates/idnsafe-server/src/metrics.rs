@@ -100,7 +100,8 @@ impl Metrics {
                 let _ = writeln!(out, "idnsafe_request_seconds_sum{{route=\"{r}\"}} {}", h.sum);
                 let _ = writeln!(out, "idnsafe_request_seconds_count{{route=\"{r}\"}} {}", h.count);
             }
-            let _ = writeln!(out, "# HELP idnsafe_decisions_total Screening decisions, by verdict.");
+            let _ =
+                writeln!(out, "# HELP idnsafe_decisions_total Screening decisions, by verdict.");
             let _ = writeln!(out, "# TYPE idnsafe_decisions_total counter");
             for (d, n) in &m.decisions {
                 let _ = writeln!(out, "idnsafe_decisions_total{{decision=\"{}\"}} {n}", escape(d));

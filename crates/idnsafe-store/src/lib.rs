@@ -229,10 +229,13 @@ pub trait Store: Send {
     fn count(&mut self) -> Result<u64, StoreError>;
 }
 
+/// A state's writer and reader connections.
+pub type Connections = (Box<dyn Store>, Box<dyn Store>);
+
 /// Opens the state named by `spec` as two connections: one for the writer,
 /// one for reads beside it. `spec` is a directory (SQLite, `state.db` in
 /// it, created when missing).
-pub fn open(spec: &str) -> Result<(Box<dyn Store>, Box<dyn Store>), StoreError> {
+pub fn open(spec: &str) -> Result<Connections, StoreError> {
     let w = SqliteStore::open(std::path::Path::new(spec))?;
     let r = w.reopen()?;
     Ok((Box::new(w), Box::new(r)))

@@ -951,7 +951,11 @@ pub fn import(
         Some(m) => {
             return Err(RegistryError::new(
                 "STATE_POLICY_CHANGED",
-                format!("the state was built under policy {} ({})", m.policy, short(&m.policy_digest)),
+                format!(
+                    "the state was built under policy {} ({})",
+                    m.policy,
+                    short(&m.policy_digest)
+                ),
             ));
         }
     }
