@@ -5,10 +5,14 @@
 //! directory named by `$IDNSAFE_SHARED_DATA`, or from `<repo>/../shared/data`
 //! when that variable is unset. A missing directory is a hard failure, never
 //! a skipped test: a green run must mean the conformance data was checked.
+//!
+//! [`postgres::TempPostgres`] starts a throw-away PostgreSQL server for the
+//! tests of the PostgreSQL store.
 
 use std::path::{Path, PathBuf};
 
 pub mod http;
+pub mod postgres;
 
 /// The environment variable that overrides the data directory.
 pub const ENV_VAR: &str = "IDNSAFE_SHARED_DATA";

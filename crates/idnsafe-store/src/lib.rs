@@ -9,6 +9,13 @@
 //! (group commit) pays one fsync for all of them, and a crash leaves either
 //! the whole batch or none of it.
 //!
+//! [`PostgresStore`] keeps the same tables in a PostgreSQL database, for
+//! more than one service instance on one state: each transaction that
+//! writes locks the collision keys of its names (advisory locks), so two
+//! instances never both accept names that block each other, and reads the
+//! change feed to learn what the others committed (see its module for how
+//! the feed stays in commit order). [`open`] picks the backend from a spec.
+//!
 //! The store holds facts, not decisions: the screening engine decides and
 //! keeps its in-memory index; this crate only writes and reads rows.
 #![cfg_attr(
@@ -17,8 +24,10 @@
 )]
 #![forbid(unsafe_code)]
 
+mod postgres;
 mod sqlite;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use serde::Serialize;
@@ -229,14 +238,32 @@ pub trait Store: Send {
     fn count(&mut self) -> Result<u64, StoreError>;
 }
 
-/// A state's writer and reader connections.
+/// A state's two connections: the writer's, then the reader's.
 pub type Connections = (Box<dyn Store>, Box<dyn Store>);
 
 /// Opens the state named by `spec` as two connections: one for the writer,
-/// one for reads beside it. `spec` is a directory (SQLite, `state.db` in
-/// it, created when missing).
+/// one for reads beside it.
+///
+/// - `postgres://...` or `postgresql://...`: a PostgreSQL database
+///   ([`PostgresStore`]), as a libpq connection URL, e.g.
+///   `postgresql://idnsafe:secret@db.example/idnsafe` or, over a Unix
+///   socket, `postgresql://idnsafe@/idnsafe?host=/run/postgresql`. The
+///   database must exist; its tables are created when missing. Any number
+///   of processes may share it.
+/// - anything else: a directory (SQLite, `state.db` in it, created when
+///   missing), for one process.
 pub fn open(spec: &str) -> Result<Connections, StoreError> {
+    if is_postgres(spec) {
+        let w = PostgresStore::open(spec)?;
+        let r = w.reopen()?;
+        return Ok((Box::new(w), Box::new(r)));
+    }
     let w = SqliteStore::open(std::path::Path::new(spec))?;
     let r = w.reopen()?;
     Ok((Box::new(w), Box::new(r)))
+}
+
+/// Whether `spec` names a PostgreSQL database (see [`open`]).
+pub fn is_postgres(spec: &str) -> bool {
+    spec.starts_with("postgres://") || spec.starts_with("postgresql://")
 }

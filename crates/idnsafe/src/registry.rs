@@ -621,7 +621,8 @@ impl Writer {
         let meta = self.meta.clone();
         let mut seen = self.seen;
         let result = self.store.transaction(&mut |tx| {
-            let mut ctx = Ctx { policy: &policy, meta: &meta, tx, batch: &mut batch };
+            let mut ctx =
+                Ctx { policy: &policy, meta: &meta, tx, batch: &mut batch, seen: &mut seen };
             let decide_first = matches!(jobs.first(), Some(Job::Decide { .. }));
             if !decide_first {
                 ctx.tx.lock(&keys)?;
@@ -630,10 +631,7 @@ impl Writer {
                 Ok(s) => s,
                 Err(p) => p.into_inner(),
             };
-            for f in ctx.tx.feed(seen)? {
-                seen = seen.max(f.id);
-                catch_up(&policy, &mut state, &f);
-            }
+            ctx.catch_up(&mut state)?;
             for job in jobs.drain(..) {
                 ctx.job(&mut state, job)?;
             }
@@ -700,9 +698,21 @@ struct Ctx<'a> {
     meta: &'a Meta,
     tx: &'a mut dyn Tx,
     batch: &'a mut Batch,
+    /// The feed position the state reflects.
+    seen: &'a mut i64,
 }
 
 impl Ctx<'_> {
+    /// Applies the feed after the position the state reflects: what this
+    /// and other processes committed since.
+    fn catch_up(&mut self, state: &mut RegistryState) -> Result<(), StoreError> {
+        for f in self.tx.feed(*self.seen)? {
+            *self.seen = (*self.seen).max(f.id);
+            catch_up(self.policy, state, &f);
+        }
+        Ok(())
+    }
+
     fn log(&self, actor: &str, action: &str, name: &str, d: Option<&Decision>) -> Change {
         Change::Log(LogEntry {
             id: 0,
@@ -880,6 +890,10 @@ impl Ctx<'_> {
         // Approval registers: serialise with every request for a
         // blocking name, then decide on the state as it is now.
         self.tx.lock(&self.policy.collision_keys(&app.name, None))?;
+        // The feed was read before this lock: where locks are per key
+        // (PostgreSQL), another process may have committed a blocking name
+        // in between, so read it again now that nobody else can.
+        self.catch_up(state)?;
         let req = Request { registrant: app.registrant.as_deref(), ..Request::default() };
         let d = self.policy.screen(state, &app.name, req);
         if d.decision == Verdict::Reject {
