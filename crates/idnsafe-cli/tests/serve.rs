@@ -516,3 +516,63 @@ fn state_import_seeds_registrations_with_holders() {
     assert_eq!(openapi["openapi"], "3.0.3");
     assert!(openapi["paths"]["/v1/registrations"]["post"].is_object());
 }
+
+/// Two `idnsafe serve` processes on one PostgreSQL database, 64 clients
+/// split between them: of names that block each other in pairs and
+/// triples, exactly one wins, and each server sees the other's
+/// registrations.
+#[test]
+fn two_servers_on_one_postgres_database_never_both_accept_blocking_names() {
+    let url = idnsafe_tests::postgres::TempPostgres::shared().database();
+    let servers = [start_at("cn", &url), start_at("cn", &url)];
+    let addrs = [servers[0].addr, servers[1].addr];
+    let groups: Vec<Vec<String>> = (0..16)
+        .flat_map(|i| {
+            [
+                vec![format!("中国{i}.cn"), format!("中國{i}.cn")],
+                vec![format!("dup{i}.cn"), format!("DUP{i}.cn"), format!("dup{i}.中国")],
+            ]
+        })
+        .collect();
+    let clients = 64;
+    let barrier = Arc::new(Barrier::new(clients));
+    let wins = Arc::new(Mutex::new(vec![0usize; groups.len()]));
+    let handles: Vec<_> = (0..clients)
+        .map(|c| {
+            let (groups, barrier, wins) = (groups.clone(), barrier.clone(), wins.clone());
+            let a = addrs[c % 2];
+            std::thread::spawn(move || {
+                barrier.wait();
+                for (g, names) in groups.iter().enumerate() {
+                    let r = register(a, &names[(c + g) % names.len()], &format!("r{c}"));
+                    assert!(r.status == 201 || r.status == 409, "{} {}", r.status, r.text());
+                    if r.status == 201 {
+                        wins.lock().unwrap()[g] += 1;
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let wins = wins.lock().unwrap();
+    assert!(wins.iter().all(|&w| w == 1), "{wins:?}");
+    // Each server refuses every winner to a stranger: a registration request
+    // first catches up with the other server's commits.
+    for a in addrs {
+        for names in &groups {
+            let r = register(a, &names[0], "stranger");
+            assert_eq!(r.status, 409, "{}", r.text());
+        }
+    }
+}
+
+fn start_at(policy_name: &str, state: &str) -> Server {
+    let p = policy(policy_name);
+    Server::start(
+        bin(),
+        &["--policy", p.as_str(), "--state", state],
+        &[("IDNSAFE_TABLES", &lgr_dir())],
+    )
+}
