@@ -204,17 +204,28 @@ impl RegistryState {
     where
         I: IntoIterator<Item = (&'a str, Option<&'a str>)>,
     {
+        use rayon::prelude::*;
+        /// Names keyed in parallel at a time (their keys are independent).
+        const CHUNK: usize = 1 << 16;
         let mut s = RegistryState::default();
         let mut keys: [Vec<(u32, u32)>; 4] = Default::default();
-        for (name, registrant) in names {
-            let Some((label, fps)) = policy.registered_keys(name) else {
-                s.skipped.push(name.to_owned());
-                continue;
-            };
-            let Some(idx) = s.push(&label, registrant) else { break };
-            for (k, fp) in keys.iter_mut().zip(fps) {
-                if let Some(fp) = fp {
-                    k.push((fp, idx));
+        let mut names = names.into_iter().peekable();
+        let mut chunk: Vec<(&str, Option<&str>)> = Vec::with_capacity(CHUNK);
+        'chunks: while names.peek().is_some() {
+            chunk.clear();
+            chunk.extend(names.by_ref().take(CHUNK));
+            let keyed: Vec<_> =
+                chunk.par_iter().map(|&(name, _)| policy.registered_keys(name)).collect();
+            for (&(name, registrant), k) in chunk.iter().zip(keyed) {
+                let Some((label, fps)) = k else {
+                    s.skipped.push(name.to_owned());
+                    continue;
+                };
+                let Some(idx) = s.push(&label, registrant) else { break 'chunks };
+                for (k, fp) in keys.iter_mut().zip(fps) {
+                    if let Some(fp) = fp {
+                        k.push((fp, idx));
+                    }
                 }
             }
         }

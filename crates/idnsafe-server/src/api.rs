@@ -47,7 +47,8 @@ pub struct Inner {
     limits: Limits,
     busy: Arc<Semaphore>,
     metrics: Metrics,
-    load_time: Duration,
+    policy_time: Duration,
+    state_time: Duration,
 }
 
 /// The service, ready to serve.
@@ -61,7 +62,8 @@ impl App {
         checker: Checker,
         tokens: Option<Tokens>,
         limits: Limits,
-        load_time: Duration,
+        policy_time: Duration,
+        state_time: Duration,
     ) -> App {
         App(Arc::new(Inner {
             registry,
@@ -70,7 +72,8 @@ impl App {
             tokens,
             limits,
             metrics: Metrics::default(),
-            load_time,
+            policy_time,
+            state_time,
         }))
     }
 
@@ -79,9 +82,10 @@ impl App {
         self.0.tokens.is_none()
     }
 
-    /// How long loading the state took.
-    pub fn load_time(&self) -> Duration {
-        self.0.load_time
+    /// How long loading the policy (with its tables and protected names)
+    /// and then the state took.
+    pub fn load_times(&self) -> (Duration, Duration) {
+        (self.0.policy_time, self.0.state_time)
     }
 
     /// The routes.
@@ -870,7 +874,8 @@ async fn readyz(State(app): Shared) -> Response {
             "registrations": app.registry.len(),
             "policy": meta.policy,
             "policy_digest": meta.policy_digest,
-            "load_ms": app.load_time.as_millis(),
+            "policy_load_ms": app.policy_time.as_millis(),
+            "state_load_ms": app.state_time.as_millis(),
         }),
     )
 }

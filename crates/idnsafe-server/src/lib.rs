@@ -140,13 +140,15 @@ pub fn prepare(config: &ServeConfig) -> Result<api::App, ServeError> {
             .map_err(|e| ServeError::new("PROTECT_INVALID", e.to_string()))?;
         checker = checker.with_tier(tier).with_protected(list);
     }
+    let policy_time = started.elapsed();
     let (writer, reader) =
         idnsafe::store::open(&config.state).map_err(|e| ServeError::new(e.code, e.message))?;
     let change =
         if config.accept_policy_change { PolicyChange::Accept } else { PolicyChange::Refuse };
     let registry = Registry::open(policy, writer, reader, change)
         .map_err(|e| ServeError::new(&e.code, e.message))?;
-    Ok(api::App::new(Arc::new(registry), checker, tokens, config.limits, started.elapsed()))
+    let state_time = started.elapsed().saturating_sub(policy_time);
+    Ok(api::App::new(Arc::new(registry), checker, tokens, config.limits, policy_time, state_time))
 }
 
 /// Runs the service until interrupted (SIGINT or SIGTERM); `on_listening`

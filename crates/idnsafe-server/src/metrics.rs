@@ -19,10 +19,19 @@ struct Histogram {
 
 #[derive(Default)]
 struct Inner {
-    requests: BTreeMap<(String, u16), u64>,
+    /// Route, then status.
+    requests: BTreeMap<String, BTreeMap<u16, u64>>,
     latency: BTreeMap<String, Histogram>,
     decisions: BTreeMap<String, u64>,
     reasons: BTreeMap<String, u64>,
+}
+
+/// The counter under `key`, allocating the key only the first time.
+fn slot<'m, V: Default>(m: &'m mut BTreeMap<String, V>, key: &str) -> Option<&'m mut V> {
+    if !m.contains_key(key) {
+        m.insert(key.to_owned(), V::default());
+    }
+    m.get_mut(key)
 }
 
 /// The service's counters (one lock, held for a few map updates).
@@ -43,14 +52,17 @@ impl Metrics {
     pub fn request(&self, route: &str, status: u16, took: Duration) {
         let secs = took.as_secs_f64();
         self.with(|m| {
-            *m.requests.entry((route.to_owned(), status)).or_default() += 1;
-            let h = m.latency.entry(route.to_owned()).or_default();
-            h.count += 1;
-            h.sum += secs;
-            if let Some(i) = BUCKETS.iter().position(|&b| secs <= b)
-                && let Some(c) = h.counts.get_mut(i)
-            {
-                *c += 1;
+            if let Some(by_status) = slot(&mut m.requests, route) {
+                *by_status.entry(status).or_default() += 1;
+            }
+            if let Some(h) = slot(&mut m.latency, route) {
+                h.count += 1;
+                h.sum += secs;
+                if let Some(i) = BUCKETS.iter().position(|&b| secs <= b)
+                    && let Some(c) = h.counts.get_mut(i)
+                {
+                    *c += 1;
+                }
             }
         });
     }
@@ -59,9 +71,13 @@ impl Metrics {
     pub fn decisions<'a>(&self, items: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>) {
         self.with(|m| {
             for (verdict, codes) in items {
-                *m.decisions.entry(verdict.to_owned()).or_default() += 1;
+                if let Some(n) = slot(&mut m.decisions, verdict) {
+                    *n += 1;
+                }
                 for c in codes {
-                    *m.reasons.entry(c.to_owned()).or_default() += 1;
+                    if let Some(n) = slot(&mut m.reasons, c) {
+                        *n += 1;
+                    }
                 }
             }
         });
@@ -73,12 +89,14 @@ impl Metrics {
         self.with(|m| {
             let _ = writeln!(out, "# HELP idnsafe_requests_total HTTP requests answered.");
             let _ = writeln!(out, "# TYPE idnsafe_requests_total counter");
-            for ((route, status), n) in &m.requests {
-                let _ = writeln!(
-                    out,
-                    "idnsafe_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
-                    escape(route)
-                );
+            for (route, by_status) in &m.requests {
+                for (status, n) in by_status {
+                    let _ = writeln!(
+                        out,
+                        "idnsafe_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
+                        escape(route)
+                    );
+                }
             }
             let _ = writeln!(out, "# HELP idnsafe_request_seconds Time to answer a request.");
             let _ = writeln!(out, "# TYPE idnsafe_request_seconds histogram");

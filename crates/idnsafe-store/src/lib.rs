@@ -207,6 +207,10 @@ pub trait Store: Send {
     /// Calls `f` with every registration, in label order, from one
     /// snapshot; returns the feed position of that snapshot.
     fn registrations(&mut self, f: &mut dyn FnMut(Registration)) -> Result<i64, StoreError>;
+    /// Calls `f` with the label and holder of every registration (what the
+    /// in-memory state is built from, without the bundles), in no set
+    /// order, from one snapshot; returns the feed position of that snapshot.
+    fn holders(&mut self, f: &mut dyn FnMut(&str, Option<&str>)) -> Result<i64, StoreError>;
     /// The registration of one label.
     fn registration(&mut self, label: &str) -> Result<Option<Registration>, StoreError>;
     /// Runs `body` in one transaction and commits it durably (on disk when

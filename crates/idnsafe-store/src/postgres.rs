@@ -322,6 +322,35 @@ impl Store for PostgresStore {
         Ok(at)
     }
 
+    fn holders(&mut self, f: &mut dyn FnMut(&str, Option<&str>)) -> Result<i64, StoreError> {
+        // One REPEATABLE READ snapshot, as for `registrations`.
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(io)?;
+        let at = feed_position(&mut tx)?;
+        {
+            let mut it = tx
+                .query_raw(
+                    "SELECT label, registrant FROM registrations",
+                    std::iter::empty::<&(dyn ToSql + Sync)>(),
+                )
+                .map_err(io)?;
+            while let Some(r) = it.next().map_err(io)? {
+                let label: &str =
+                    r.try_get(0).map_err(|e| StoreError::new("STATE_CORRUPT", e.to_string()))?;
+                let holder: Option<&str> =
+                    r.try_get(1).map_err(|e| StoreError::new("STATE_CORRUPT", e.to_string()))?;
+                f(label, holder);
+            }
+        }
+        tx.commit().map_err(io)?;
+        Ok(at)
+    }
+
     fn registration(&mut self, label: &str) -> Result<Option<Registration>, StoreError> {
         self.client
             .query_opt(

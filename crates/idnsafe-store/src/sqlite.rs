@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS registrations (
     policy TEXT NOT NULL,
     created_ms INTEGER NOT NULL
 );
+-- Covering index: the state loads from it without reading the bundles.
+CREATE INDEX IF NOT EXISTS registrations_holders ON registrations(label, registrant);
 CREATE INDEX IF NOT EXISTS registrations_primary ON registrations(primary_label)
     WHERE primary_label IS NOT NULL;
 CREATE TABLE IF NOT EXISTS applications (
@@ -245,6 +247,24 @@ impl Store for SqliteStore {
             let rows = st.query_map([], registration).map_err(io)?;
             for r in rows {
                 f(r.map_err(|e| StoreError::new("STATE_CORRUPT", e.to_string()))?);
+            }
+        }
+        tx.commit().map_err(io)?;
+        Ok(at)
+    }
+
+    fn holders(&mut self, f: &mut dyn FnMut(&str, Option<&str>)) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction().map_err(io)?;
+        let at = feed_position(&tx)?;
+        {
+            // A table scan (no ORDER BY), borrowing each row's text.
+            let mut st = tx.prepare("SELECT label, registrant FROM registrations").map_err(io)?;
+            let mut rows = st.query([]).map_err(io)?;
+            let corrupt = |e: rusqlite::Error| StoreError::new("STATE_CORRUPT", e.to_string());
+            while let Some(r) = rows.next().map_err(io)? {
+                let label = r.get_ref(0).and_then(|v| Ok(v.as_str()?)).map_err(corrupt)?;
+                let holder = r.get_ref(1).and_then(|v| Ok(v.as_str_or_null()?)).map_err(corrupt)?;
+                f(label, holder);
             }
         }
         tx.commit().map_err(io)?;

@@ -211,10 +211,10 @@ pub fn load_state(
     type Span = (usize, usize);
     let mut ends: Vec<(usize, usize, Option<Span>)> = Vec::new();
     let mut holders = String::new();
-    let seen = store.registrations(&mut |r| {
+    let seen = store.holders(&mut |label, holder| {
         let l0 = labels.len();
-        labels.push_str(&r.label);
-        let h = r.registrant.as_deref().map(|h| {
+        labels.push_str(label);
+        let h = holder.map(|h| {
             let h0 = holders.len();
             holders.push_str(h);
             (h0, holders.len())

@@ -68,11 +68,13 @@ pub fn run(args: &ServeArgs) -> Result<(), CliError> {
                 "idnsafe serve: no --tokens: every client on this loopback address has every role (read, register, review)"
             );
         }
+        let (policy_time, state_time) = app.load_times();
         eprintln!(
-            "idnsafe serve: policy {}, {} registrations loaded in {} ms from {}",
+            "idnsafe serve: policy {} loaded in {} ms; {} registrations loaded in {} ms from {}",
             reg.meta().policy,
+            policy_time.as_millis(),
             reg.len(),
-            app.load_time().as_millis(),
+            state_time.as_millis(),
             args.state
         );
         // The line a supervisor (or a test) waits for.
