@@ -25,6 +25,10 @@ seed skeleton_differential labels
 seed lgr_labels labels
 seed policy_screen names
 seed confusable_tiers labels
+# Registrations and releases, eight operations a seed (idnsafe::fuzzing::registry_state).
+mkdir -p corpus/registry_state
+names | cut -d. -f1 | head -n 400 | awk '{print "+" $0; if (NR % 3 == 0) print "-" NR}' \
+  | split -l 8 - corpus/registry_state/seed- 2>/dev/null || true
 mkdir -p corpus/lgr_parse corpus/zone_reader
 for f in "$SHARED"/lgr/second-level/{de,ru,ko}.xml; do cp "$f" corpus/lgr_parse/; done
 for f in "$SHARED"/zones/records__{FJ,GP,MP}.zone.gz; do zcat "$f" | head -c 20000 > "corpus/zone_reader/$(basename "$f" .gz)"; done

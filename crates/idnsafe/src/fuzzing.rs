@@ -18,6 +18,7 @@ pub const TARGETS: &[&str] = &[
     "zone_reader",
     "policy_screen",
     "confusable_tiers",
+    "registry_state",
 ];
 
 /// Runs the invariants of target `name` on `data`.
@@ -31,6 +32,7 @@ pub fn check(name: &str, data: &[u8]) -> Result<(), String> {
         "zone_reader" => zone_reader(data),
         "policy_screen" => policy_screen(data),
         "confusable_tiers" => confusable_tiers(data),
+        "registry_state" => registry_state(data),
         _ => Err(format!("unknown fuzz target {name}")),
     }
 }
@@ -189,6 +191,77 @@ pub fn policy_screen(data: &[u8]) -> Result<(), String> {
     );
     if d.decision != idnsafe_policy::Verdict::Accept && d.reasons.is_empty() {
         return Err(format!("{s:?}: {} without a reason", d.decision.as_str()));
+    }
+    Ok(())
+}
+
+/// Most operations the registry-state target runs on one input.
+const STATE_MAX_OPS: usize = 64;
+
+/// A registry state kept current one registration and release at a time
+/// (lines of `data`: `+NAME` registers NAME under the br policy to the
+/// holder named by its first byte, `-K` releases the K-th name held,
+/// anything else is a probe) holds exactly the names a model holds, finds
+/// each, and decides every probe as a state built afresh from the model.
+pub fn registry_state(data: &[u8]) -> Result<(), String> {
+    let Some((p, _)) = policy() else {
+        return Err("the br policy could not be loaded".to_owned());
+    };
+    let text = String::from_utf8_lossy(data);
+    let mut state = idnsafe_policy::RegistryState::build(p, std::iter::empty());
+    let mut model: Vec<(String, String, u32)> = Vec::new();
+    let mut probes = Vec::new();
+    for line in text.split('\n').take(STATE_MAX_OPS) {
+        let mut chars = line.chars();
+        match chars.next() {
+            Some('+') => {
+                let rest: String = chars.take(64).collect();
+                let holder = rest.chars().next().map_or_else(String::new, |c| c.to_string());
+                let name = format!("{rest}.com.br");
+                let Some(label) = p.registered_label(&name) else { continue };
+                if state.find(&label).is_some() {
+                    continue;
+                }
+                let Some(slot) = state.insert(p, &name, Some(&holder)) else {
+                    return Err(format!("{name:?}: under the zone yet not inserted"));
+                };
+                model.push((label, holder, slot));
+                probes.push(name);
+            }
+            Some('-') => {
+                let k: usize = chars.as_str().parse().unwrap_or(0);
+                if model.is_empty() {
+                    continue;
+                }
+                let (label, _, slot) = model.swap_remove(k % model.len());
+                if !state.remove(slot) {
+                    return Err(format!("release of {label:?} (slot {slot}) failed"));
+                }
+                probes.push(format!("{label}.com.br"));
+            }
+            _ => probes.push(line.chars().take(64).collect()),
+        }
+    }
+    if state.len() != model.len() {
+        return Err(format!("{} names in the state, {} in the model", state.len(), model.len()));
+    }
+    for (label, holder, slot) in &model {
+        if state.find(label) != Some(*slot) || state.registrant(*slot) != Some(holder.as_str()) {
+            return Err(format!("{label:?} not found in slot {slot} for {holder:?}"));
+        }
+    }
+    let rebuilt = idnsafe_policy::RegistryState::build(
+        p,
+        model.iter().map(|(l, h, _)| (l.as_str(), Some(h.as_str()))),
+    );
+    for name in &probes {
+        for who in [None, model.first().map(|m| m.1.as_str())] {
+            let req = idnsafe_policy::Request { registrant: who, ..Default::default() };
+            let (a, b) = (p.screen(&state, name, req), p.screen(&rebuilt, name, req));
+            if a != b {
+                return Err(format!("{name:?} for {who:?}: {a:?} kept current, {b:?} rebuilt"));
+            }
+        }
     }
     Ok(())
 }
