@@ -257,7 +257,7 @@ fn alternatives(
     let cs: &str = c.encode_utf8(&mut buf);
     let mut out: Vec<Alt> = Vec::new();
     let mut push = |to: char, kind: SubstituteKind, distance: u8, out: &mut Vec<Alt>| {
-        if to == c || out.iter().any(|a| a.to == to) {
+        if to == c {
             return;
         }
         if !rtl_ok && idnsafe_idna::bidi::is_rtl_label(&[to]) {
@@ -273,18 +273,22 @@ fn alternatives(
             idnsafe_script::identifier_status(to) != idnsafe_script::IdentifierStatus::Allowed;
         let extra =
             if far { FAR_SCRIPT_COST } else { 0 } + if restricted { RESTRICTED_COST } else { 0 };
-        let sig = if kind == SubstituteKind::Diacritic {
-            to.to_string().nfd().nth(1).map_or(to as u32, |m| m as u32)
-        } else {
-            to as u32
+        // The target letter plus a mark, whichever source found it, repeats
+        // as its (first) mark.
+        let mut nfd = to.to_string().nfd().collect::<Vec<char>>().into_iter();
+        let sig = match (nfd.next(), nfd.next()) {
+            (Some(b), Some(m)) if b == c => m as u32,
+            _ => to as u32,
         };
-        out.push(Alt {
-            to,
-            kind,
-            cost: cost(kind, to, distance) + extra,
-            script: scripts.id(to),
-            sig,
-        });
+        let alt = Alt { to, kind, cost: cost(kind, to, distance) + extra, script: scripts.id(to), sig };
+        // A substitute several sources reach takes its cheapest reading
+        // (`à` is both a glyph-table lookalike of `a` and `a` plus a small
+        // grave): each source's cost is a bound on how confusable it is.
+        match out.iter_mut().find(|a| a.to == to) {
+            Some(old) if old.cost > alt.cost => *old = alt,
+            Some(_) => {}
+            None => out.push(alt),
+        }
     };
     type Source<'a> = (&'a FxHashMap<String, Vec<char>>, Level, SubstituteKind, bool);
     let sources: [Source<'_>; 3] = [
