@@ -77,8 +77,19 @@ const FAR_SCRIPT_COST: u32 = 6;
 /// Added to a substitute that UTS #39 does not allow in identifiers.
 const RESTRICTED_COST: u32 = 4;
 
-/// Score added per script beyond the first in a candidate label.
-const SCRIPT_PENALTY: u32 = 6;
+/// Score added per script beyond the first in a candidate label. Real
+/// registrations keep one script throughout (a registrant types the whole
+/// label on one keyboard layout; mixed labels are also what registries and
+/// browsers refuse first), so a mixture must cost more than a second
+/// same-script substitution (10 to 16).
+const SCRIPT_PENALTY: u32 = 12;
+
+/// Added to a Latin substitute that is hard to type: neither a precomposed
+/// letter (base plus marks, reached with dead keys or an IME) nor in
+/// Latin-1 / Latin Extended-A (on European keyboard layouts). IPA, small
+/// capitals and the newer Latin blocks need a character map, so registrants
+/// reach for them less; they stay in, after the easy ones.
+const HARD_TO_TYPE_COST: u32 = 6;
 
 /// Where a substitute comes from, strongest equivalence first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -271,8 +282,11 @@ fn alternatives(
             !matches!(sc, "Latn" | "Cyrl" | "Grek" | "Zyyy" | "Zinh") && !own_scripts.contains(&sc);
         let restricted =
             idnsafe_script::identifier_status(to) != idnsafe_script::IdentifierStatus::Allowed;
-        let extra =
-            if far { FAR_SCRIPT_COST } else { 0 } + if restricted { RESTRICTED_COST } else { 0 };
+        let decomposes = to.to_string().nfd().nth(1).is_some();
+        let hard = sc == "Latn" && !decomposes && !matches!(to as u32, 0xC0..=0x17F);
+        let extra = if far { FAR_SCRIPT_COST } else { 0 }
+            + if restricted { RESTRICTED_COST } else { 0 }
+            + if hard { HARD_TO_TYPE_COST } else { 0 };
         // The target letter plus a mark, whichever source found it, repeats
         // as its (first) mark.
         let mut nfd = to.to_string().nfd().collect::<Vec<char>>().into_iter();
@@ -280,7 +294,8 @@ fn alternatives(
             (Some(b), Some(m)) if b == c => m as u32,
             _ => to as u32,
         };
-        let alt = Alt { to, kind, cost: cost(kind, to, distance) + extra, script: scripts.id(to), sig };
+        let alt =
+            Alt { to, kind, cost: cost(kind, to, distance) + extra, script: scripts.id(to), sig };
         // A substitute several sources reach takes its cheapest reading
         // (`à` is both a glyph-table lookalike of `a` and `a` plus a small
         // grave): each source's cost is a bound on how confusable it is.
@@ -591,6 +606,31 @@ impl Space<'_> {
                     alts.iter().position(|a| a.script == s && a.kind <= SubstituteKind::Homoglyph)
                 {
                     subs.push((pi, ai));
+                }
+            }
+            // The whole label in that script: every position takes its
+            // cheapest same-script substitute of any tier, when each one has
+            // one (registrants swap the whole label, `окех`, `асогпѕ`).
+            let full: Vec<(usize, usize)> = (0..self.pos.len())
+                .filter_map(|pi| {
+                    let alts = self.pos.get(pi).and_then(|&p| self.alts.get(p))?;
+                    Some((pi, alts.iter().position(|a| a.script == s)?))
+                })
+                .collect();
+            let letters = self.own.iter().filter(|&&o| o != 0).count();
+            if full.len() == letters && full.len() >= 2 && full != subs {
+                let pairs: Vec<(u8, u16)> = full
+                    .iter()
+                    .filter_map(|&(p, a)| Some((u8::try_from(p).ok()?, u16::try_from(a).ok()?)))
+                    .collect();
+                if self.scripts(&pairs) == 1 {
+                    let dearest = full
+                        .iter()
+                        .filter_map(|&(p, a)| self.alt(p, a))
+                        .map(|a| a.cost)
+                        .max()
+                        .unwrap_or(0);
+                    out.push((dearest, full));
                 }
             }
             if subs.len() < 2 {
