@@ -282,16 +282,22 @@ fn alternatives(
             !matches!(sc, "Latn" | "Cyrl" | "Grek" | "Zyyy" | "Zinh") && !own_scripts.contains(&sc);
         let restricted =
             idnsafe_script::identifier_status(to) != idnsafe_script::IdentifierStatus::Allowed;
-        let decomposes = to.to_string().nfd().nth(1).is_some();
+        let decomposed: Vec<char> = to.to_string().nfd().collect();
+        // The target letter plus marks is scored by its marks (or by its
+        // measured glyph distance), never as a mere `loose`-key match,
+        // which would make stacked marks (`ệ`) as cheap as one.
+        if kind == SubstituteKind::Loose && decomposed.first() == Some(&c) {
+            return;
+        }
+        let decomposes = decomposed.len() > 1;
         let hard = sc == "Latn" && !decomposes && !matches!(to as u32, 0xC0..=0x17F);
         let extra = if far { FAR_SCRIPT_COST } else { 0 }
             + if restricted { RESTRICTED_COST } else { 0 }
             + if hard { HARD_TO_TYPE_COST } else { 0 };
         // The target letter plus a mark, whichever source found it, repeats
         // as its (first) mark.
-        let mut nfd = to.to_string().nfd().collect::<Vec<char>>().into_iter();
-        let sig = match (nfd.next(), nfd.next()) {
-            (Some(b), Some(m)) if b == c => m as u32,
+        let sig = match (decomposed.first(), decomposed.get(1)) {
+            (Some(&b), Some(&m)) if b == c => m as u32,
             _ => to as u32,
         };
         let alt =
@@ -483,11 +489,30 @@ struct Space<'a> {
     alts: &'a [Vec<Alt>],
     /// Script id of each target character (0 = none).
     own: Vec<u8>,
+    /// The units a choice combines, as indices in `pos`: first each
+    /// position alone, then, for each letter that occurs at least twice, a
+    /// uniform group of all its occurrences, which all take the same
+    /// substitute (`gôôglé` is the group `ôô` and one `é`).
+    units: Vec<Vec<usize>>,
 }
 
 impl Space<'_> {
     fn alt(&self, pi: usize, ai: usize) -> Option<&Alt> {
         self.pos.get(pi).and_then(|&p| self.alts.get(p)).and_then(|v| v.get(ai))
+    }
+
+    /// The indices in `pos` that unit `u` replaces.
+    fn unit(&self, u: usize) -> &[usize] {
+        self.units.get(u).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// Substitute `ai` of unit `u` (that of its first position), with the
+    /// unit's cost.
+    fn unit_alt(&self, u: usize, ai: usize) -> Option<(Alt, u32)> {
+        let ps = self.unit(u);
+        let a = *self.alt(*ps.first()?, ai)?;
+        let extra = if ps.len() > 1 { UNIFORM_EXTRA } else { 0 };
+        Some((a, a.cost + extra))
     }
 
     /// Number of distinct scripts in the label after the substitutions.
@@ -503,13 +528,15 @@ impl Space<'_> {
             }
         };
         for (i, &s) in self.own.iter().enumerate() {
-            let replaced = subs.iter().any(|&(pi, _)| self.pos.get(usize::from(pi)) == Some(&i));
+            let replaced = subs.iter().any(|&(u, _)| {
+                self.unit(usize::from(u)).iter().any(|&pi| self.pos.get(pi) == Some(&i))
+            });
             if !replaced {
                 add(s);
             }
         }
-        for &(pi, ai) in subs {
-            if let Some(a) = self.alt(usize::from(pi), usize::from(ai)) {
+        for &(u, ai) in subs {
+            if let Some((a, _)) = self.unit_alt(usize::from(u), usize::from(ai)) {
                 add(a.script);
             }
         }
@@ -541,24 +568,40 @@ impl Space<'_> {
         if depth >= MAX_SUBSTITUTIONS {
             return;
         }
-        for pi in start..self.pos.len() {
-            let Some(alts) = self.pos.get(pi).and_then(|&p| self.alts.get(p)) else { continue };
-            for (ai, a) in alts.iter().enumerate() {
+        for u in start..self.units.len() {
+            let ps = self.unit(u);
+            // A unit overlapping one already chosen (a group and one of its
+            // occurrences) is no new choice.
+            if stack
+                .iter()
+                .take(depth)
+                .any(|&(v, _)| self.unit(usize::from(v)).iter().any(|pi| ps.contains(pi)))
+            {
+                continue;
+            }
+            let Some(alts) =
+                ps.first().and_then(|&pi| self.pos.get(pi)).and_then(|&p| self.alts.get(p))
+            else {
+                continue;
+            };
+            for ai in 0..alts.len() {
+                let Some((a, cost)) = self.unit_alt(u, ai) else { break };
                 // Alternatives are sorted by cost; a repeat costs half, so
                 // half the cost bounds what is left of the list.
-                if base + a.cost / 2 > budget {
+                if base + cost / 2 > budget {
                     *cut = true;
                     break;
                 }
                 let repeat = stack.iter().take(depth).any(|&(p, q)| {
-                    self.alt(usize::from(p), usize::from(q)).is_some_and(|o| o.sig == a.sig)
+                    self.unit_alt(usize::from(p), usize::from(q))
+                        .is_some_and(|(o, _)| o.sig == a.sig)
                 });
-                let b = base + if repeat { a.cost / 2 } else { a.cost };
+                let b = base + if repeat { cost / 2 } else { cost };
                 if b > budget {
                     *cut = true;
                     continue;
                 }
-                let (Ok(p8), Ok(a16)) = (u8::try_from(pi), u16::try_from(ai)) else { break };
+                let (Ok(p8), Ok(a16)) = (u8::try_from(u), u16::try_from(ai)) else { break };
                 if let Some(slot) = stack.get_mut(depth) {
                     *slot = (p8, a16);
                 }
@@ -572,7 +615,7 @@ impl Space<'_> {
                         subs: *stack,
                     });
                 }
-                self.dfs(pi + 1, depth + 1, b, lo, budget, stack, out, cut);
+                self.dfs(u + 1, depth + 1, b, lo, budget, stack, out, cut);
             }
         }
     }
@@ -655,27 +698,22 @@ impl Space<'_> {
 /// a pattern of real registrations that reads as one decision, not several.
 const UNIFORM_EXTRA: u32 = 3;
 
-/// Uniform candidates: for each letter that occurs at least twice, every
-/// occurrence takes the same substitute. Returned like the whole-script
-/// candidates.
-fn uniform(chars: &[char], space: &Space<'_>) -> Vec<(u32, Vec<(usize, usize)>)> {
-    let mut out = Vec::new();
+/// Uniform groups: for each letter that occurs at least twice, the indices
+/// in `pos` of its occurrences.
+fn uniform_groups(chars: &[char], pos: &[usize]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
     let mut done: Vec<char> = Vec::new();
-    for &pi in &space.pos {
-        let Some(&c) = chars.get(pi) else { continue };
+    for &p in pos {
+        let Some(&c) = chars.get(p) else { continue };
         if done.contains(&c) {
             continue;
         }
         done.push(c);
-        let at: Vec<usize> = (0..space.pos.len())
-            .filter(|&k| space.pos.get(k).and_then(|&p| chars.get(p)) == Some(&c))
+        let at: Vec<usize> = (0..pos.len())
+            .filter(|&k| pos.get(k).and_then(|&q| chars.get(q)) == Some(&c))
             .collect();
-        if at.len() < 2 {
-            continue;
-        }
-        let Some(alts) = space.alts.get(pi) else { continue };
-        for (ai, a) in alts.iter().enumerate() {
-            out.push((a.cost + UNIFORM_EXTRA, at.iter().map(|&k| (k, ai)).collect()));
+        if at.len() >= 2 {
+            out.push(at);
         }
     }
     out
@@ -737,13 +775,12 @@ pub fn generate(
             _ => (true, idnsafe_confusables::key(label, opts.level) == target_key),
         }
     };
-    let space = Space {
-        pos: (0..chars.len()).filter(|&i| alts.get(i).is_some_and(|a| !a.is_empty())).collect(),
-        alts: &alts,
-        own,
-    };
-    let mut wholes = space.whole_script();
-    wholes.extend(uniform(&chars, &space));
+    let pos: Vec<usize> =
+        (0..chars.len()).filter(|&i| alts.get(i).is_some_and(|a| !a.is_empty())).collect();
+    let mut units: Vec<Vec<usize>> = (0..pos.len()).map(|pi| vec![pi]).collect();
+    units.extend(uniform_groups(&chars, &pos));
+    let space = Space { pos, alts: &alts, own, units };
+    let wholes = space.whole_script();
     let mut seen: HashSet<String> = HashSet::new();
     let mut produced = 0usize;
     // Emits one choice; true once `max` is reached.
@@ -828,8 +865,9 @@ pub fn generate(
                 emit(&mut subs.iter().copied(), p.score)
             } else {
                 let n = usize::from(p.n);
-                let mut it =
-                    p.subs.iter().take(n).map(|&(pi, ai)| (usize::from(pi), usize::from(ai)));
+                let mut it = p.subs.iter().take(n).flat_map(|&(u, ai)| {
+                    space.unit(usize::from(u)).iter().map(move |&pi| (pi, usize::from(ai)))
+                });
                 emit(&mut it, p.score)
             };
             if done {
