@@ -250,6 +250,8 @@ struct Alt {
     /// the substitute itself. A second substitution with the same
     /// signature in one candidate (`góógle`, `ạlibạbạ`) costs half.
     sig: u32,
+    /// An ASCII digit for a letter (`0` for `o`): the ASCII typo family.
+    digit: bool,
 }
 
 /// The substitutes of one character, cheapest first. RTL characters are
@@ -296,12 +298,21 @@ fn alternatives(
             + if hard { HARD_TO_TYPE_COST } else { 0 };
         // The target letter plus a mark, whichever source found it, repeats
         // as its (first) mark.
-        let sig = match (decomposed.first(), decomposed.get(1)) {
-            (Some(&b), Some(&m)) if b == c => m as u32,
+        // One mark repeats as that mark (`é` then `á`); a stack of marks
+        // only as the same letter.
+        let sig = match decomposed.as_slice() {
+            [b, m] if *b == c => *m as u32,
             _ => to as u32,
         };
         let alt =
-            Alt { to, kind, cost: cost(kind, to, distance) + extra, script: scripts.id(to), sig };
+            Alt {
+                to,
+                kind,
+                cost: cost(kind, to, distance) + extra,
+                script: scripts.id(to),
+                sig,
+                digit: to.is_ascii_digit() && !c.is_ascii_digit(),
+            };
         // A substitute several sources reach takes its cheapest reading
         // (`à` is both a glyph-table lookalike of `a` and `a` plus a small
         // grave): each source's cost is a bound on how confusable it is.
@@ -535,10 +546,19 @@ impl Space<'_> {
                 add(s);
             }
         }
+        let (mut digit, mut idn) = (false, false);
         for &(u, ai) in subs {
             if let Some((a, _)) = self.unit_alt(usize::from(u), usize::from(ai)) {
                 add(a.script);
+                digit |= a.digit;
+                idn |= !a.to.is_ascii();
             }
+        }
+        // A digit-for-letter swap is an ASCII trick; beside a non-ASCII
+        // substitute it mixes two ways of building a lookalike, which
+        // registrants seldom do, so it counts as one more script.
+        if digit && idn {
+            n += 1;
         }
         u32::try_from(n.max(1)).unwrap_or(u32::MAX)
     }
