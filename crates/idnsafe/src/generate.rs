@@ -91,6 +91,27 @@ const SCRIPT_PENALTY: u32 = 12;
 /// reach for them less; they stay in, after the easy ones.
 const HARD_TO_TYPE_COST: u32 = 6;
 
+/// ASCII lookalikes of ASCII characters, (source, target, distance):
+/// every pair of `abcdefghijklmnopqrstuvwxyz0123456789` within the
+/// threshold of `tables/homoglyphs/glyphs.tsv`, measured with its metric on
+/// the same font (GNU Unifont 15.0.01: distance <= 4 and <= target ink / 4).
+/// That table leaves ASCII sources out because `check` folds by skeleton,
+/// where `ul` and `ui` must stay distinct; for generation they are the
+/// classic ASCII glyph swaps (`rn`-style), and they combine with diacritics
+/// in real lookalikes.
+const ASCII_GLYPH_PAIRS: [(char, char, u8); 10] = [
+    ('h', 'n', 3),
+    ('i', 'l', 3),
+    ('l', 'i', 3),
+    ('n', 'h', 3),
+    ('1', 'l', 4),
+    ('3', '8', 4),
+    ('8', '3', 4),
+    ('c', 'o', 4),
+    ('l', '1', 4),
+    ('o', 'c', 4),
+];
+
 /// Where a substitute comes from, strongest equivalence first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -335,6 +356,11 @@ fn alternatives(
         if i == 2 {
             for &(x, d) in s.glyph.get(&c).map(Vec::as_slice).unwrap_or_default() {
                 push(x, SubstituteKind::Glyph, d, &mut out);
+            }
+            for &(x, t, d) in &ASCII_GLYPH_PAIRS {
+                if t == c {
+                    push(x, SubstituteKind::Glyph, d, &mut out);
+                }
             }
             if let Some(v) = s.by_base.get(&c) {
                 for &x in v {
