@@ -25,26 +25,36 @@
 //! 1. the same UTS #39 skeleton as the target character (`а` for `a`);
 //! 2. the same key at the chosen level (`domain`: supplementary homoglyphs,
 //!    digit/letter swaps; omitted at `uts39`);
-//! 3. a glyph-distance table (not yet wired: see `GLYPH-TABLE`);
+//! 3. the glyph-distance table `tables/homoglyphs/glyphs.tsv`, plus the
+//!    ASCII glyph swaps within its threshold (`l` for `i`, `h` for `n`,
+//!    `o` for `c`);
 //! 4. diacritic additions: PVALID precomposed letters whose canonical
 //!    decomposition is the target character plus combining marks, cheaper
 //!    for small single marks (dot, acute, grave) than for larger or
 //!    stacked ones;
-//! 5. the same `loose` key (letters with overlays such as `ł` for `l`).
+//! 5. the same `loose` key (letters with overlays such as `ł` for `l`),
+//!    except the target letter plus marks, which is scored by its marks.
 //!
-//! A substitute from a script other than the target's, Latin, Greek and
-//! Cyrillic, or one UTS #39 restricts, costs more.
+//! A substitute several sources reach takes its cheapest cost. One from a
+//! script other than the target's, Latin, Greek and Cyrillic, one UTS #39
+//! restricts, or a Latin letter that is hard to type (neither precomposed
+//! nor in Latin-1 / Latin Extended-A: IPA, small capitals) costs more.
 //!
-//! **Ranking.** A candidate's score is the sum of its substitutes' costs (a
-//! repeat of the same substitute or of the same mark costs half: attackers
-//! accent every `o` of `google` alike) plus a penalty per script beyond the
-//! first in the label, so single-script
-//! rewrites (all-diacritic, or all-Cyrillic) come before mixtures. Up to
-//! [`MAX_SUBSTITUTIONS`] substitutions are combined; besides these,
-//! whole-script candidates (every letter that has a same-script skeleton
-//! twin replaced, e.g. all-Cyrillic `раураӏ`) are scored as one cheap
-//! substitution and so come early. Candidates come out by score, then by
-//! fewer substitutions, then by position; each once.
+//! **Ranking.** A choice combines up to [`MAX_SUBSTITUTIONS`] units; a unit
+//! is one position, or a uniform group (every occurrence of a letter with
+//! the same substitute, `gôôgle`, at the substitute's cost plus a little).
+//! Its score is the sum of its units' costs (a repeat of the same
+//! substitute or of the same single mark costs half: attackers accent
+//! every `o` of `google` alike) plus a penalty per script beyond the first
+//! in the label, larger than a second same-script substitution, so
+//! single-script rewrites (all-diacritic, or all-Cyrillic) come before
+//! mixtures; a digit for a letter beside a non-ASCII substitute counts as
+//! one more script (it mixes the ASCII typo family with the IDN one).
+//! Besides these, whole-script candidates (every letter that has a
+//! same-script skeleton twin replaced, e.g. all-Cyrillic `раураӏ`; and the
+//! whole label in one script at any tier when every letter has a twin there,
+//! `окех`) are scored as one substitution and so come early. Candidates come
+//! out by score, then by fewer units, then by position; each once.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -325,15 +335,14 @@ fn alternatives(
             [b, m] if *b == c => *m as u32,
             _ => to as u32,
         };
-        let alt =
-            Alt {
-                to,
-                kind,
-                cost: cost(kind, to, distance) + extra,
-                script: scripts.id(to),
-                sig,
-                digit: to.is_ascii_digit() && !c.is_ascii_digit(),
-            };
+        let alt = Alt {
+            to,
+            kind,
+            cost: cost(kind, to, distance) + extra,
+            script: scripts.id(to),
+            sig,
+            digit: to.is_ascii_digit() && !c.is_ascii_digit(),
+        };
         // A substitute several sources reach takes its cheapest reading
         // (`à` is both a glyph-table lookalike of `a` and `a` plus a small
         // grave): each source's cost is a bound on how confusable it is.
