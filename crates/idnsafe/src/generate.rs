@@ -25,26 +25,36 @@
 //! 1. the same UTS #39 skeleton as the target character (`а` for `a`);
 //! 2. the same key at the chosen level (`domain`: supplementary homoglyphs,
 //!    digit/letter swaps; omitted at `uts39`);
-//! 3. a glyph-distance table (not yet wired: see `GLYPH-TABLE`);
+//! 3. the glyph-distance table `tables/homoglyphs/glyphs.tsv`, plus the
+//!    ASCII glyph swaps within its threshold (`l` for `i`, `h` for `n`,
+//!    `o` for `c`);
 //! 4. diacritic additions: PVALID precomposed letters whose canonical
 //!    decomposition is the target character plus combining marks, cheaper
 //!    for small single marks (dot, acute, grave) than for larger or
 //!    stacked ones;
-//! 5. the same `loose` key (letters with overlays such as `ł` for `l`).
+//! 5. the same `loose` key (letters with overlays such as `ł` for `l`),
+//!    except the target letter plus marks, which is scored by its marks.
 //!
-//! A substitute from a script other than the target's, Latin, Greek and
-//! Cyrillic, or one UTS #39 restricts, costs more.
+//! A substitute several sources reach takes its cheapest cost. One from a
+//! script other than the target's, Latin, Greek and Cyrillic, one UTS #39
+//! restricts, or a Latin letter that is hard to type (neither precomposed
+//! nor in Latin-1 / Latin Extended-A: IPA, small capitals) costs more.
 //!
-//! **Ranking.** A candidate's score is the sum of its substitutes' costs (a
-//! repeat of the same substitute or of the same mark costs half: attackers
-//! accent every `o` of `google` alike) plus a penalty per script beyond the
-//! first in the label, so single-script
-//! rewrites (all-diacritic, or all-Cyrillic) come before mixtures. Up to
-//! [`MAX_SUBSTITUTIONS`] substitutions are combined; besides these,
-//! whole-script candidates (every letter that has a same-script skeleton
-//! twin replaced, e.g. all-Cyrillic `раураӏ`) are scored as one cheap
-//! substitution and so come early. Candidates come out by score, then by
-//! fewer substitutions, then by position; each once.
+//! **Ranking.** A choice combines up to [`MAX_SUBSTITUTIONS`] units; a unit
+//! is one position, or a uniform group (every occurrence of a letter with
+//! the same substitute, `gôôgle`, at the substitute's cost plus a little).
+//! Its score is the sum of its units' costs (a repeat of the same
+//! substitute or of the same single mark costs half: attackers accent
+//! every `o` of `google` alike) plus a penalty per script beyond the first
+//! in the label, larger than a second same-script substitution, so
+//! single-script rewrites (all-diacritic, or all-Cyrillic) come before
+//! mixtures; a digit for a letter beside a non-ASCII substitute counts as
+//! one more script (it mixes the ASCII typo family with the IDN one).
+//! Besides these, whole-script candidates (every letter that has a
+//! same-script skeleton twin replaced, e.g. all-Cyrillic `раураӏ`; and the
+//! whole label in one script at any tier when every letter has a twin there,
+//! `окех`) are scored as one substitution and so come early. Candidates come
+//! out by score, then by fewer units, then by position; each once.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -77,8 +87,40 @@ const FAR_SCRIPT_COST: u32 = 6;
 /// Added to a substitute that UTS #39 does not allow in identifiers.
 const RESTRICTED_COST: u32 = 4;
 
-/// Score added per script beyond the first in a candidate label.
-const SCRIPT_PENALTY: u32 = 6;
+/// Score added per script beyond the first in a candidate label. Real
+/// registrations keep one script throughout (a registrant types the whole
+/// label on one keyboard layout; mixed labels are also what registries and
+/// browsers refuse first), so a mixture must cost more than a second
+/// same-script substitution (10 to 16).
+const SCRIPT_PENALTY: u32 = 12;
+
+/// Added to a Latin substitute that is hard to type: neither a precomposed
+/// letter (base plus marks, reached with dead keys or an IME) nor in
+/// Latin-1 / Latin Extended-A (on European keyboard layouts). IPA, small
+/// capitals and the newer Latin blocks need a character map, so registrants
+/// reach for them less; they stay in, after the easy ones.
+const HARD_TO_TYPE_COST: u32 = 6;
+
+/// ASCII lookalikes of ASCII characters, (source, target, distance):
+/// every pair of `abcdefghijklmnopqrstuvwxyz0123456789` within the
+/// threshold of `tables/homoglyphs/glyphs.tsv`, measured with its metric on
+/// the same font (GNU Unifont 15.0.01: distance <= 4 and <= target ink / 4).
+/// That table leaves ASCII sources out because `check` folds by skeleton,
+/// where `ul` and `ui` must stay distinct; for generation they are the
+/// classic ASCII glyph swaps (`rn`-style), and they combine with diacritics
+/// in real lookalikes.
+const ASCII_GLYPH_PAIRS: [(char, char, u8); 10] = [
+    ('h', 'n', 3),
+    ('i', 'l', 3),
+    ('l', 'i', 3),
+    ('n', 'h', 3),
+    ('1', 'l', 4),
+    ('3', '8', 4),
+    ('8', '3', 4),
+    ('c', 'o', 4),
+    ('l', '1', 4),
+    ('o', 'c', 4),
+];
 
 /// Where a substitute comes from, strongest equivalence first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -239,6 +281,8 @@ struct Alt {
     /// the substitute itself. A second substitution with the same
     /// signature in one candidate (`góógle`, `ạlibạbạ`) costs half.
     sig: u32,
+    /// An ASCII digit for a letter (`0` for `o`): the ASCII typo family.
+    digit: bool,
 }
 
 /// The substitutes of one character, cheapest first. RTL characters are
@@ -257,7 +301,7 @@ fn alternatives(
     let cs: &str = c.encode_utf8(&mut buf);
     let mut out: Vec<Alt> = Vec::new();
     let mut push = |to: char, kind: SubstituteKind, distance: u8, out: &mut Vec<Alt>| {
-        if to == c || out.iter().any(|a| a.to == to) {
+        if to == c {
             return;
         }
         if !rtl_ok && idnsafe_idna::bidi::is_rtl_label(&[to]) {
@@ -271,20 +315,42 @@ fn alternatives(
             !matches!(sc, "Latn" | "Cyrl" | "Grek" | "Zyyy" | "Zinh") && !own_scripts.contains(&sc);
         let restricted =
             idnsafe_script::identifier_status(to) != idnsafe_script::IdentifierStatus::Allowed;
-        let extra =
-            if far { FAR_SCRIPT_COST } else { 0 } + if restricted { RESTRICTED_COST } else { 0 };
-        let sig = if kind == SubstituteKind::Diacritic {
-            to.to_string().nfd().nth(1).map_or(to as u32, |m| m as u32)
-        } else {
-            to as u32
+        let decomposed: Vec<char> = to.to_string().nfd().collect();
+        // The target letter plus marks is scored by its marks (or by its
+        // measured glyph distance), never as a mere `loose`-key match,
+        // which would make stacked marks (`ệ`) as cheap as one.
+        if kind == SubstituteKind::Loose && decomposed.first() == Some(&c) {
+            return;
+        }
+        let decomposes = decomposed.len() > 1;
+        let hard = sc == "Latn" && !decomposes && !matches!(to as u32, 0xC0..=0x17F);
+        let extra = if far { FAR_SCRIPT_COST } else { 0 }
+            + if restricted { RESTRICTED_COST } else { 0 }
+            + if hard { HARD_TO_TYPE_COST } else { 0 };
+        // The target letter plus a mark, whichever source found it, repeats
+        // as its (first) mark.
+        // One mark repeats as that mark (`é` then `á`); a stack of marks
+        // only as the same letter.
+        let sig = match decomposed.as_slice() {
+            [b, m] if *b == c => *m as u32,
+            _ => to as u32,
         };
-        out.push(Alt {
+        let alt = Alt {
             to,
             kind,
             cost: cost(kind, to, distance) + extra,
             script: scripts.id(to),
             sig,
-        });
+            digit: to.is_ascii_digit() && !c.is_ascii_digit(),
+        };
+        // A substitute several sources reach takes its cheapest reading
+        // (`à` is both a glyph-table lookalike of `a` and `a` plus a small
+        // grave): each source's cost is a bound on how confusable it is.
+        match out.iter_mut().find(|a| a.to == to) {
+            Some(old) if old.cost > alt.cost => *old = alt,
+            Some(_) => {}
+            None => out.push(alt),
+        }
     };
     type Source<'a> = (&'a FxHashMap<String, Vec<char>>, Level, SubstituteKind, bool);
     let sources: [Source<'_>; 3] = [
@@ -299,6 +365,11 @@ fn alternatives(
         if i == 2 {
             for &(x, d) in s.glyph.get(&c).map(Vec::as_slice).unwrap_or_default() {
                 push(x, SubstituteKind::Glyph, d, &mut out);
+            }
+            for &(x, t, d) in &ASCII_GLYPH_PAIRS {
+                if t == c {
+                    push(x, SubstituteKind::Glyph, d, &mut out);
+                }
             }
             if let Some(v) = s.by_base.get(&c) {
                 for &x in v {
@@ -464,11 +535,30 @@ struct Space<'a> {
     alts: &'a [Vec<Alt>],
     /// Script id of each target character (0 = none).
     own: Vec<u8>,
+    /// The units a choice combines, as indices in `pos`: first each
+    /// position alone, then, for each letter that occurs at least twice, a
+    /// uniform group of all its occurrences, which all take the same
+    /// substitute (`gôôglé` is the group `ôô` and one `é`).
+    units: Vec<Vec<usize>>,
 }
 
 impl Space<'_> {
     fn alt(&self, pi: usize, ai: usize) -> Option<&Alt> {
         self.pos.get(pi).and_then(|&p| self.alts.get(p)).and_then(|v| v.get(ai))
+    }
+
+    /// The indices in `pos` that unit `u` replaces.
+    fn unit(&self, u: usize) -> &[usize] {
+        self.units.get(u).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// Substitute `ai` of unit `u` (that of its first position), with the
+    /// unit's cost.
+    fn unit_alt(&self, u: usize, ai: usize) -> Option<(Alt, u32)> {
+        let ps = self.unit(u);
+        let a = *self.alt(*ps.first()?, ai)?;
+        let extra = if ps.len() > 1 { UNIFORM_EXTRA } else { 0 };
+        Some((a, a.cost + extra))
     }
 
     /// Number of distinct scripts in the label after the substitutions.
@@ -484,15 +574,26 @@ impl Space<'_> {
             }
         };
         for (i, &s) in self.own.iter().enumerate() {
-            let replaced = subs.iter().any(|&(pi, _)| self.pos.get(usize::from(pi)) == Some(&i));
+            let replaced = subs.iter().any(|&(u, _)| {
+                self.unit(usize::from(u)).iter().any(|&pi| self.pos.get(pi) == Some(&i))
+            });
             if !replaced {
                 add(s);
             }
         }
-        for &(pi, ai) in subs {
-            if let Some(a) = self.alt(usize::from(pi), usize::from(ai)) {
+        let (mut digit, mut idn) = (false, false);
+        for &(u, ai) in subs {
+            if let Some((a, _)) = self.unit_alt(usize::from(u), usize::from(ai)) {
                 add(a.script);
+                digit |= a.digit;
+                idn |= !a.to.is_ascii();
             }
+        }
+        // A digit-for-letter swap is an ASCII trick; beside a non-ASCII
+        // substitute it mixes two ways of building a lookalike, which
+        // registrants seldom do, so it counts as one more script.
+        if digit && idn {
+            n += 1;
         }
         u32::try_from(n.max(1)).unwrap_or(u32::MAX)
     }
@@ -522,24 +623,40 @@ impl Space<'_> {
         if depth >= MAX_SUBSTITUTIONS {
             return;
         }
-        for pi in start..self.pos.len() {
-            let Some(alts) = self.pos.get(pi).and_then(|&p| self.alts.get(p)) else { continue };
-            for (ai, a) in alts.iter().enumerate() {
+        for u in start..self.units.len() {
+            let ps = self.unit(u);
+            // A unit overlapping one already chosen (a group and one of its
+            // occurrences) is no new choice.
+            if stack
+                .iter()
+                .take(depth)
+                .any(|&(v, _)| self.unit(usize::from(v)).iter().any(|pi| ps.contains(pi)))
+            {
+                continue;
+            }
+            let Some(alts) =
+                ps.first().and_then(|&pi| self.pos.get(pi)).and_then(|&p| self.alts.get(p))
+            else {
+                continue;
+            };
+            for ai in 0..alts.len() {
+                let Some((a, cost)) = self.unit_alt(u, ai) else { break };
                 // Alternatives are sorted by cost; a repeat costs half, so
                 // half the cost bounds what is left of the list.
-                if base + a.cost / 2 > budget {
+                if base + cost / 2 > budget {
                     *cut = true;
                     break;
                 }
                 let repeat = stack.iter().take(depth).any(|&(p, q)| {
-                    self.alt(usize::from(p), usize::from(q)).is_some_and(|o| o.sig == a.sig)
+                    self.unit_alt(usize::from(p), usize::from(q))
+                        .is_some_and(|(o, _)| o.sig == a.sig)
                 });
-                let b = base + if repeat { a.cost / 2 } else { a.cost };
+                let b = base + if repeat { cost / 2 } else { cost };
                 if b > budget {
                     *cut = true;
                     continue;
                 }
-                let (Ok(p8), Ok(a16)) = (u8::try_from(pi), u16::try_from(ai)) else { break };
+                let (Ok(p8), Ok(a16)) = (u8::try_from(u), u16::try_from(ai)) else { break };
                 if let Some(slot) = stack.get_mut(depth) {
                     *slot = (p8, a16);
                 }
@@ -553,7 +670,7 @@ impl Space<'_> {
                         subs: *stack,
                     });
                 }
-                self.dfs(pi + 1, depth + 1, b, lo, budget, stack, out, cut);
+                self.dfs(u + 1, depth + 1, b, lo, budget, stack, out, cut);
             }
         }
     }
@@ -589,6 +706,31 @@ impl Space<'_> {
                     subs.push((pi, ai));
                 }
             }
+            // The whole label in that script: every position takes its
+            // cheapest same-script substitute of any tier, when each one has
+            // one (registrants swap the whole label, `окех`, `асогпѕ`).
+            let full: Vec<(usize, usize)> = (0..self.pos.len())
+                .filter_map(|pi| {
+                    let alts = self.pos.get(pi).and_then(|&p| self.alts.get(p))?;
+                    Some((pi, alts.iter().position(|a| a.script == s)?))
+                })
+                .collect();
+            let letters = self.own.iter().filter(|&&o| o != 0).count();
+            if full.len() == letters && full.len() >= 2 && full != subs {
+                let pairs: Vec<(u8, u16)> = full
+                    .iter()
+                    .filter_map(|&(p, a)| Some((u8::try_from(p).ok()?, u16::try_from(a).ok()?)))
+                    .collect();
+                if self.scripts(&pairs) == 1 {
+                    let dearest = full
+                        .iter()
+                        .filter_map(|&(p, a)| self.alt(p, a))
+                        .map(|a| a.cost)
+                        .max()
+                        .unwrap_or(0);
+                    out.push((dearest, full));
+                }
+            }
             if subs.len() < 2 {
                 continue;
             }
@@ -611,27 +753,22 @@ impl Space<'_> {
 /// a pattern of real registrations that reads as one decision, not several.
 const UNIFORM_EXTRA: u32 = 3;
 
-/// Uniform candidates: for each letter that occurs at least twice, every
-/// occurrence takes the same substitute. Returned like the whole-script
-/// candidates.
-fn uniform(chars: &[char], space: &Space<'_>) -> Vec<(u32, Vec<(usize, usize)>)> {
-    let mut out = Vec::new();
+/// Uniform groups: for each letter that occurs at least twice, the indices
+/// in `pos` of its occurrences.
+fn uniform_groups(chars: &[char], pos: &[usize]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
     let mut done: Vec<char> = Vec::new();
-    for &pi in &space.pos {
-        let Some(&c) = chars.get(pi) else { continue };
+    for &p in pos {
+        let Some(&c) = chars.get(p) else { continue };
         if done.contains(&c) {
             continue;
         }
         done.push(c);
-        let at: Vec<usize> = (0..space.pos.len())
-            .filter(|&k| space.pos.get(k).and_then(|&p| chars.get(p)) == Some(&c))
+        let at: Vec<usize> = (0..pos.len())
+            .filter(|&k| pos.get(k).and_then(|&q| chars.get(q)) == Some(&c))
             .collect();
-        if at.len() < 2 {
-            continue;
-        }
-        let Some(alts) = space.alts.get(pi) else { continue };
-        for (ai, a) in alts.iter().enumerate() {
-            out.push((a.cost + UNIFORM_EXTRA, at.iter().map(|&k| (k, ai)).collect()));
+        if at.len() >= 2 {
+            out.push(at);
         }
     }
     out
@@ -693,13 +830,12 @@ pub fn generate(
             _ => (true, idnsafe_confusables::key(label, opts.level) == target_key),
         }
     };
-    let space = Space {
-        pos: (0..chars.len()).filter(|&i| alts.get(i).is_some_and(|a| !a.is_empty())).collect(),
-        alts: &alts,
-        own,
-    };
-    let mut wholes = space.whole_script();
-    wholes.extend(uniform(&chars, &space));
+    let pos: Vec<usize> =
+        (0..chars.len()).filter(|&i| alts.get(i).is_some_and(|a| !a.is_empty())).collect();
+    let mut units: Vec<Vec<usize>> = (0..pos.len()).map(|pi| vec![pi]).collect();
+    units.extend(uniform_groups(&chars, &pos));
+    let space = Space { pos, alts: &alts, own, units };
+    let wholes = space.whole_script();
     let mut seen: HashSet<String> = HashSet::new();
     let mut produced = 0usize;
     // Emits one choice; true once `max` is reached.
@@ -784,8 +920,9 @@ pub fn generate(
                 emit(&mut subs.iter().copied(), p.score)
             } else {
                 let n = usize::from(p.n);
-                let mut it =
-                    p.subs.iter().take(n).map(|&(pi, ai)| (usize::from(pi), usize::from(ai)));
+                let mut it = p.subs.iter().take(n).flat_map(|&(u, ai)| {
+                    space.unit(usize::from(u)).iter().map(move |&pi| (pi, usize::from(ai)))
+                });
                 emit(&mut it, p.score)
             };
             if done {

@@ -222,3 +222,44 @@ fn gtld_reference_holes_at_domain_level_are_diacritic_additions_closed_by_loose(
          them glyph lookalikes with another prototype"
     );
 }
+
+#[test]
+fn uniform_groups_combine_with_one_more_substitution() {
+    // Both `p`s of paypal alike, plus a change elsewhere (`y` or `l`).
+    let ls = run("paypal", &opts(3000));
+    let hit = ls.iter().any(|l| {
+        let at = |p: usize| l.substitutions.iter().find(|s| s.position == p).map(|s| s.to);
+        at(0).is_some()
+            && at(0) == at(3)
+            && at(1).is_none()
+            && at(4).is_none()
+            && (at(2).is_some() || at(5).is_some())
+    });
+    assert!(hit, "no uniform `p` group with another substitution in the first 3000");
+}
+
+#[test]
+fn ascii_glyph_swaps_are_substitutes() {
+    let ls = run("ui", &opts(1000));
+    assert!(ls.iter().any(|l| l.ulabel == "ul"), "ul is not a lookalike of ui");
+    let ls = run("ca", &opts(1000));
+    assert!(ls.iter().any(|l| l.ulabel == "oá"), "oá is not a lookalike of ca");
+}
+
+#[test]
+fn whole_label_script_swaps_use_every_tier() {
+    // `к` is only a lookalike-tier twin of `k`; the all-Cyrillic label
+    // still comes early.
+    let ls = run("okex", &opts(50));
+    assert!(ls.iter().any(|l| l.ulabel == "окех"), "окех missing from the first 50");
+}
+
+#[test]
+fn one_script_throughout_comes_before_a_mixture() {
+    let ls = run("paypal", &opts(3000));
+    let score = |u: &str| ls.iter().find(|l| l.ulabel == u).map(|l| l.score);
+    let (Some(latin), Some(mixed)) = (score("páypal"), score("pаypal")) else {
+        panic!("páypal or pаypal missing");
+    };
+    assert!(latin < mixed, "páypal {latin} vs Latin+Cyrillic pаypal {mixed}");
+}
