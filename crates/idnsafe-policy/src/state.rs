@@ -371,7 +371,18 @@ impl RegistryState {
         confirm: impl Fn(u32) -> bool,
     ) -> Vec<u32> {
         let Some(k) = self.keys.get(kind as usize) else { return Vec::new() };
-        k.get_all(fingerprint(kind, key)).filter(|&i| self.is_live(i) && confirm(i)).collect()
+        let mut v: Vec<u32> =
+            k.get_all(fingerprint(kind, key)).filter(|&i| self.is_live(i) && confirm(i)).collect();
+        self.in_label_order(&mut v);
+        v
+    }
+
+    /// Sorts slots by label: a decision lists what it conflicts with in
+    /// one order, whatever order the names were registered or loaded in.
+    fn in_label_order(&self, v: &mut [u32]) {
+        if v.len() > 1 {
+            v.sort_by(|&a, &b| self.label(a).cmp(self.label(b)).then(a.cmp(&b)));
+        }
     }
 
     /// The live names under each of four fingerprints (one per key kind),
@@ -388,11 +399,15 @@ impl RegistryState {
             _ => (0, u32::MAX),
         });
         std::array::from_fn(|i| match (probe(i), spans.get(i), guesses.get(i)) {
-            (Some((k, fp)), Some(&span), Some(&(guess, at))) => k
-                .hits(span, guess, at, fp)
-                .chain(k.added(fp))
-                .filter(|&s| self.dead_count == 0 || self.is_live(s))
-                .collect(),
+            (Some((k, fp)), Some(&span), Some(&(guess, at))) => {
+                let mut v: Vec<u32> = k
+                    .hits(span, guess, at, fp)
+                    .chain(k.added(fp))
+                    .filter(|&s| self.dead_count == 0 || self.is_live(s))
+                    .collect();
+                self.in_label_order(&mut v);
+                v
+            }
             _ => Vec::new(),
         })
     }
