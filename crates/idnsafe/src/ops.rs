@@ -332,3 +332,44 @@ pub fn lgr_variants(
             "error": {"code": e.code(), "message": e.message()}}),
     }
 }
+
+/// An LGR file checked against RFC 7940: serializes to the record of
+/// `idnsafe lgr validate --json` (fields in alphabetical order).
+#[derive(Debug, Clone, Serialize)]
+pub struct LgrValidation {
+    /// Every diagnostic with its line and column.
+    pub diagnostics: Vec<idnsafe_lgr::Diagnostic>,
+    /// The file as named.
+    pub file: String,
+    /// True when the LGR can be loaded and used.
+    pub usable: bool,
+    /// The variant relation, when the LGR is usable.
+    pub variant_relation: Option<idnsafe_lgr::VariantRelation>,
+}
+
+impl LgrValidation {
+    /// Number of diagnostics that are errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == idnsafe_lgr::Severity::Error).count()
+    }
+}
+
+/// Checks an LGR's XML against RFC 7940.
+pub fn lgr_validate(file: &str, xml: &str) -> LgrValidation {
+    let v = idnsafe_lgr::validate_xml(xml);
+    let usable = v.is_usable();
+    // The variant relation (RFC 7940 §5.3.3 asks for symmetry and transitivity).
+    let variant_relation = if usable {
+        idnsafe_lgr::Lgr::from_xml(xml).ok().map(|l| *l.variant_relation())
+    } else {
+        None
+    };
+    LgrValidation { diagnostics: v.diagnostics, file: file.to_owned(), usable, variant_relation }
+}
+
+/// An LGR's metadata and sizes (the record of `idnsafe lgr stats --json`).
+pub fn lgr_stats(file: &str, lgr: &idnsafe_lgr::Lgr) -> serde_json::Value {
+    let s = lgr.stats();
+    serde_json::json!({"file": file, "metadata": lgr.metadata(), "stats": s,
+        "is_equivalence": s.relation.is_equivalence(), "warnings": lgr.diagnostics().len()})
+}

@@ -7,8 +7,7 @@
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::PathBuf;
 
-use idnsafe::lgr::{Lgr, Severity, VariantOptions, validate_xml};
-use serde_json::json;
+use idnsafe::lgr::{Lgr, Severity, VariantOptions};
 
 use super::CliError;
 
@@ -131,21 +130,18 @@ fn inputs(
 pub fn run_validate(args: &ValidateArgs) -> Result<(), CliError> {
     let xml = std::fs::read_to_string(&args.file)
         .map_err(|e| CliError::usage(format!("{}: {e}", args.file.display())))?;
-    let v = validate_xml(&xml);
-    // The variant relation (RFC 7940 §5.3.3 asks for symmetry and transitivity).
-    let relation =
-        if v.is_usable() { Lgr::from_xml(&xml).ok().map(|l| *l.variant_relation()) } else { None };
+    let file = args.file.display().to_string();
+    let v = idnsafe::ops::lgr_validate(&file, &xml);
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {
-        let j = json!({"file": args.file.display().to_string(), "usable": v.is_usable(), "variant_relation": relation, "diagnostics": v.diagnostics});
-        writeln!(out, "{j}")?;
+        serde_json::to_writer(&mut out, &v).map_err(|e| CliError::usage(e.to_string()))?;
+        writeln!(out)?;
     } else {
-        if let Some(r) = relation {
+        if let Some(r) = v.variant_relation {
             let yes = |b: bool| if b { "yes" } else { "NO" };
             writeln!(
                 out,
-                "{}: variant relation: symmetric {}, transitive {}, contextual {}, sequences {}; index keys exact: {}",
-                args.file.display(),
+                "{file}: variant relation: symmetric {}, transitive {}, contextual {}, sequences {}; index keys exact: {}",
                 yes(r.symmetric),
                 yes(r.transitive),
                 yes(r.contextual),
@@ -155,33 +151,16 @@ pub fn run_validate(args: &ValidateArgs) -> Result<(), CliError> {
         }
         for d in &v.diagnostics {
             let sev = if d.severity == Severity::Error { "error" } else { "warning" };
-            writeln!(
-                out,
-                "{}:{}:{}: {sev} {}: {}",
-                args.file.display(),
-                d.line,
-                d.column,
-                d.code,
-                d.message
-            )?;
+            writeln!(out, "{file}:{}:{}: {sev} {}: {}", d.line, d.column, d.code, d.message)?;
         }
-        let errors = v.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        writeln!(
-            out,
-            "{}: {} errors, {} warnings",
-            args.file.display(),
-            errors,
-            v.diagnostics.len() - errors
-        )?;
+        let errors = v.errors();
+        writeln!(out, "{file}: {errors} errors, {} warnings", v.diagnostics.len() - errors)?;
     }
     out.flush()?;
-    if v.is_usable() {
+    if v.usable {
         Ok(())
     } else {
-        Err(CliError::usage(format!(
-            "{}: the LGR has errors and cannot be used",
-            args.file.display()
-        )))
+        Err(CliError::usage(format!("{file}: the LGR has errors and cannot be used")))
     }
 }
 
@@ -269,12 +248,7 @@ pub fn run_stats(args: &StatsArgs) -> Result<(), CliError> {
     let m = lgr.metadata();
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {
-        writeln!(
-            out,
-            "{}",
-            json!({"file": args.file.display().to_string(), "metadata": m, "stats": s,
-            "is_equivalence": s.relation.is_equivalence(), "warnings": lgr.diagnostics().len()})
-        )?;
+        writeln!(out, "{}", idnsafe::ops::lgr_stats(&args.file.display().to_string(), &lgr))?;
     } else {
         writeln!(out, "file:              {}", args.file.display())?;
         writeln!(out, "version:           {}", m.version.as_deref().unwrap_or("-"))?;
