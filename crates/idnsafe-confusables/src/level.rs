@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::error::ConfusablesError;
-use crate::skeleton::{push_ascii_key, skeleton_into};
+use crate::skeleton::skeleton_into;
 
 /// The supplementary homoglyph table, `tables/homoglyphs/homoglyphs.tsv`.
 pub(crate) const HOMOGLYPHS_TSV: &str = include_str!("../../../tables/homoglyphs/homoglyphs.tsv");
@@ -223,6 +223,21 @@ pub fn homoglyphs() -> &'static [Homoglyph] {
     })
 }
 
+/// The key of one LDH byte: one or two ASCII bytes (every LDH byte's key at
+/// every level is, tested), stored inline so that the per-byte path copies
+/// two bytes from one table without following a pointer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AsciiKey {
+    bytes: [u8; 2],
+    len: u8,
+}
+
+/// Keys of the 256 byte values (a `u8` index needs no bounds check).
+type AsciiKeys = [Option<AsciiKey>; 256];
+
+/// Labels up to this many bytes are keyed in a stack buffer.
+const ASCII_FAST_MAX: usize = 64;
+
 /// The rules of one level above `uts39`, in skeleton space.
 pub(crate) struct LevelRules {
     strip_marks: bool,
@@ -234,8 +249,9 @@ pub(crate) struct LevelRules {
     /// a stroke: the stroke would be removed as a diacritic before the
     /// entry could match): applied to the label before its skeleton.
     raw: FxHashMap<char, String>,
-    /// Key of each LDH byte, when LDH labels may use the per-byte fast path.
-    ascii: Option<[Box<str>; 128]>,
+    /// Key of each LDH byte (other bytes `None`), when LDH labels may use
+    /// the per-byte fast path.
+    ascii: Option<Box<AsciiKeys>>,
     /// Bit per code point below [`AFFECTED_LIMIT`]: `transform` may change it.
     affected: Vec<u64>,
     /// Affected code points at or above [`AFFECTED_LIMIT`] (table entries only:
@@ -353,19 +369,24 @@ impl LevelRules {
         // ASCII and no multi-character pattern is pure ASCII (so none can
         // match across a byte boundary).
         let multi_ok = rules.multi.iter().all(|(p, _)| !p.is_ascii());
-        let keys: Vec<Box<str>> = (0u8..128)
-            .map(|b| {
-                if is_ldh(b) {
-                    let mut out = String::new();
-                    rules.key_general(&(b as char).to_string(), &mut out);
-                    out.into_boxed_str()
-                } else {
-                    Box::from("")
+        let mut keys: Box<AsciiKeys> = Box::new([None; 256]);
+        let mut all_short = true;
+        for (b, slot) in (0u8..=255).zip(keys.iter_mut()) {
+            if !is_ldh(b) {
+                continue;
+            }
+            let mut out = String::new();
+            rules.key_general(&char::from(b).to_string(), &mut out);
+            match *out.as_bytes() {
+                [x] if x.is_ascii() => *slot = Some(AsciiKey { bytes: [x, 0], len: 1 }),
+                [x, y] if x.is_ascii() && y.is_ascii() => {
+                    *slot = Some(AsciiKey { bytes: [x, y], len: 2 })
                 }
-            })
-            .collect();
-        if multi_ok && keys.iter().all(|k| k.is_ascii()) {
-            rules.ascii = keys.try_into().ok();
+                _ => all_short = false,
+            }
+        }
+        if multi_ok && all_short {
+            rules.ascii = Some(keys);
         }
         rules
     }
@@ -450,13 +471,8 @@ impl LevelRules {
 
     pub(crate) fn key_into(&self, label: &str, out: &mut String) {
         if let Some(ascii) = &self.ascii
-            && label.bytes().all(is_ldh)
+            && key_ldh(ascii, label, out)
         {
-            out.clear();
-            out.reserve(label.len() + 4);
-            for b in label.bytes() {
-                push_ascii_key(ascii.get(b as usize).map_or("", |k| k), out);
-            }
             return;
         }
         self.key_general(label, out);
@@ -472,6 +488,46 @@ impl LevelRules {
     pub(crate) fn key_slow(&self, label: &str, out: &mut String) {
         self.key_general(label, out);
     }
+}
+
+/// The per-byte path: writes the key of an LDH label into `out` and returns
+/// true, or returns false (`out` unspecified) when a byte is not LDH. Keys of
+/// DNS-sized labels are assembled in a stack buffer, two bytes written per
+/// input byte and the length advanced by the key's, then copied out once.
+#[inline]
+fn key_ldh(ascii: &AsciiKeys, label: &str, out: &mut String) -> bool {
+    let bytes = label.as_bytes();
+    out.clear();
+    if bytes.len() <= ASCII_FAST_MAX {
+        let mut buf = [0u8; 2 * ASCII_FAST_MAX];
+        let mut n = 0;
+        for &b in bytes {
+            let Some(Some(k)) = ascii.get(usize::from(b)) else { return false };
+            if let Some(dst) = buf.get_mut(n..n + 2) {
+                dst.copy_from_slice(&k.bytes);
+            }
+            n += usize::from(k.len);
+        }
+        // Always ASCII (the table holds only ASCII keys).
+        return match std::str::from_utf8(buf.get(..n).unwrap_or_default()) {
+            Ok(s) => {
+                out.push_str(s);
+                true
+            }
+            Err(_) => false,
+        };
+    }
+    if !bytes.iter().all(|&b| is_ldh(b)) {
+        return false;
+    }
+    out.reserve(bytes.len() + 4);
+    for &b in bytes {
+        let Some(Some(k)) = ascii.get(usize::from(b)) else { return false };
+        for &c in k.bytes.get(..usize::from(k.len)).unwrap_or_default() {
+            out.push(char::from(c));
+        }
+    }
+    true
 }
 
 pub(crate) fn rules(level: Level) -> Option<&'static LevelRules> {
@@ -507,7 +563,8 @@ pub fn ldh_keys_agree(label: &str, a: Level, b: Level) -> bool {
         return false;
     };
     label.bytes().all(|c| {
-        is_ldh(c) && ta.get(usize::from(c)).is_some_and(|k| tb.get(usize::from(c)) == Some(k))
+        let (ka, kb) = (ta.get(usize::from(c)), tb.get(usize::from(c)));
+        is_ldh(c) && ka.is_some_and(|k| k.is_some() && Some(k) == kb)
     })
 }
 

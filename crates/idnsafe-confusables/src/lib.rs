@@ -157,6 +157,31 @@ mod unit_tests {
     }
 
     #[test]
+    fn ldh_fast_path_handles_every_length_and_stops_at_other_bytes() {
+        for level in [Level::Identical, Level::Lookalike] {
+            let rules = level::rules(level).unwrap();
+            let (mut a, mut b) = (String::new(), String::new());
+            let unit = "wdm0Il1-Mx";
+            for n in 0..=140 {
+                let s: String = unit.chars().cycle().take(n).collect();
+                rules.key_into(&s, &mut a);
+                rules.key_slow(&s, &mut b);
+                assert_eq!(a, b, "{s} at {level}");
+                for other in ['_', '.', '\u{e9}', '\u{430}', ' '] {
+                    for at in [0, n / 2, n] {
+                        let mut t = s.clone();
+                        t.insert(at, other);
+                        a.push_str("stale");
+                        rules.key_into(&t, &mut a);
+                        rules.key_slow(&t, &mut b);
+                        assert_eq!(a, b, "{t:?} at {level}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn ldh_fast_path_matches_general_path() {
         for level in [Level::Identical, Level::Lookalike] {
             let rules = level::rules(level).unwrap();
