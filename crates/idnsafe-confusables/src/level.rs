@@ -568,6 +568,69 @@ pub fn ldh_keys_agree(label: &str, a: Level, b: Level) -> bool {
     })
 }
 
+/// Writes the keys of `label` at levels `a` and `b` into `out_a` and `out_b`
+/// (each cleared first), as [`key_into`] would, and returns whether they are
+/// equal. An LDH label (of a DNS label's length) is keyed at both levels in
+/// one pass over its bytes, for a caller that needs two keys of every name
+/// (an audit's homograph clusters at one level, protected names at another).
+pub fn keys_into(label: &str, a: Level, b: Level, out_a: &mut String, out_b: &mut String) -> bool {
+    if let (Some(Some(ta)), Some(Some(tb))) =
+        (rules(a).map(|r| r.ascii.as_deref()), rules(b).map(|r| r.ascii.as_deref()))
+        && let Some(same) = key_ldh_pair(ta, tb, label, out_a, out_b)
+    {
+        return same;
+    }
+    key_into(label, a, out_a);
+    if a == b {
+        out_b.clear();
+        out_b.push_str(out_a);
+        return true;
+    }
+    key_into(label, b, out_b);
+    out_a == out_b
+}
+
+/// [`key_ldh`] at two levels at once; `None` (outputs unspecified) when the
+/// label is longer than [`ASCII_FAST_MAX`] or a byte is not LDH.
+#[inline]
+fn key_ldh_pair(
+    ta: &AsciiKeys,
+    tb: &AsciiKeys,
+    label: &str,
+    out_a: &mut String,
+    out_b: &mut String,
+) -> Option<bool> {
+    let bytes = label.as_bytes();
+    if bytes.len() > ASCII_FAST_MAX {
+        return None;
+    }
+    let mut buf_a = [0u8; 2 * ASCII_FAST_MAX];
+    let mut buf_b = [0u8; 2 * ASCII_FAST_MAX];
+    let (mut na, mut nb) = (0, 0);
+    for &c in bytes {
+        let (Some(Some(ka)), Some(Some(kb))) = (ta.get(usize::from(c)), tb.get(usize::from(c)))
+        else {
+            return None;
+        };
+        if let Some(dst) = buf_a.get_mut(na..na + 2) {
+            dst.copy_from_slice(&ka.bytes);
+        }
+        if let Some(dst) = buf_b.get_mut(nb..nb + 2) {
+            dst.copy_from_slice(&kb.bytes);
+        }
+        na += usize::from(ka.len);
+        nb += usize::from(kb.len);
+    }
+    let (ka, kb) = (buf_a.get(..na)?, buf_b.get(..nb)?);
+    // Always ASCII (the tables hold only ASCII keys).
+    let (sa, sb) = (std::str::from_utf8(ka).ok()?, std::str::from_utf8(kb).ok()?);
+    out_a.clear();
+    out_a.push_str(sa);
+    out_b.clear();
+    out_b.push_str(sb);
+    Some(ka == kb)
+}
+
 /// The key of `label` at `level` as a new string.
 pub fn key(label: &str, level: Level) -> String {
     let mut out = String::with_capacity(label.len() + 4);
