@@ -243,6 +243,10 @@ pub(crate) struct LevelRules {
     strip_marks: bool,
     /// Case-folded skeleton of a one-character source -> its replacement.
     single: FxHashMap<char, String>,
+    /// What one round writes for each affected character (diacritic removed,
+    /// lower-cased, `single` applied): one lookup instead of a case-mapping
+    /// search and a lookup per lower-case character.
+    replacement: FxHashMap<char, Box<str>>,
     /// Sources whose skeleton is several characters.
     multi: Vec<(String, String)>,
     /// Curated sources whose skeleton is several characters (a letter with
@@ -303,6 +307,7 @@ impl LevelRules {
         let mut rules = LevelRules {
             strip_marks: level == Level::Lookalike,
             single: FxHashMap::default(),
+            replacement: FxHashMap::default(),
             multi: Vec::new(),
             raw: FxHashMap::default(),
             ascii: None,
@@ -358,6 +363,11 @@ impl LevelRules {
                 marks.push(c);
             }
         }
+        for &c in &marks {
+            let mut r = String::new();
+            rules.replace_into(c, &mut r);
+            rules.replacement.insert(c, r.into_boxed_str());
+        }
         for c in marks {
             let i = c as usize;
             match rules.affected.get_mut(i / 64) {
@@ -400,6 +410,19 @@ impl LevelRules {
         }
     }
 
+    /// Appends what one round makes of the affected character `c`.
+    fn replace_into(&self, c: char, out: &mut String) {
+        if self.strip_marks && is_diacritic(c) {
+            return;
+        }
+        for l in c.to_lowercase() {
+            match self.single.get(&l) {
+                Some(t) => out.push_str(t),
+                None => out.push(l),
+            }
+        }
+    }
+
     /// One round: lower-case, strip marks (loose), apply the table.
     /// Returns whether anything changed.
     fn transform(&self, input: &str, out: &mut String) -> bool {
@@ -413,14 +436,9 @@ impl LevelRules {
                 out.push(c);
                 continue;
             }
-            if self.strip_marks && is_diacritic(c) {
-                continue;
-            }
-            for l in c.to_lowercase() {
-                match self.single.get(&l) {
-                    Some(t) => out.push_str(t),
-                    None => out.push(l),
-                }
+            match self.replacement.get(&c) {
+                Some(r) => out.push_str(r),
+                None => self.replace_into(c, out),
             }
         }
         for (pat, rep) in &self.multi {
