@@ -235,9 +235,6 @@ pub(crate) struct AsciiKey {
 /// Keys of the 256 byte values (a `u8` index needs no bounds check).
 type AsciiKeys = [Option<AsciiKey>; 256];
 
-/// Labels up to this many bytes are keyed in a stack buffer.
-const ASCII_FAST_MAX: usize = 64;
-
 /// The rules of one level above `uts39`, in skeleton space.
 pub(crate) struct LevelRules {
     strip_marks: bool,
@@ -509,43 +506,27 @@ impl LevelRules {
 }
 
 /// The per-byte path: writes the key of an LDH label into `out` and returns
-/// true, or returns false (`out` unspecified) when a byte is not LDH. Keys of
-/// DNS-sized labels are assembled in a stack buffer, two bytes written per
-/// input byte and the length advanced by the key's, then copied out once.
+/// true, or returns false (`out` unspecified) when a byte is not LDH. One
+/// pass checks and keys the bytes; each byte's key is read inline from the
+/// table and pushed as characters (no UTF-8 validation of the result).
 #[inline]
 fn key_ldh(ascii: &AsciiKeys, label: &str, out: &mut String) -> bool {
-    let bytes = label.as_bytes();
     out.clear();
-    if bytes.len() <= ASCII_FAST_MAX {
-        let mut buf = [0u8; 2 * ASCII_FAST_MAX];
-        let mut n = 0;
-        for &b in bytes {
-            let Some(Some(k)) = ascii.get(usize::from(b)) else { return false };
-            if let Some(dst) = buf.get_mut(n..n + 2) {
-                dst.copy_from_slice(&k.bytes);
-            }
-            n += usize::from(k.len);
-        }
-        // Always ASCII (the table holds only ASCII keys).
-        return match std::str::from_utf8(buf.get(..n).unwrap_or_default()) {
-            Ok(s) => {
-                out.push_str(s);
-                true
-            }
-            Err(_) => false,
-        };
-    }
-    if !bytes.iter().all(|&b| is_ldh(b)) {
-        return false;
-    }
-    out.reserve(bytes.len() + 4);
-    for &b in bytes {
+    out.reserve(2 * label.len());
+    for &b in label.as_bytes() {
         let Some(Some(k)) = ascii.get(usize::from(b)) else { return false };
-        for &c in k.bytes.get(..usize::from(k.len)).unwrap_or_default() {
-            out.push(char::from(c));
-        }
+        push_key(k, out);
     }
     true
+}
+
+#[inline(always)]
+fn push_key(k: &AsciiKey, out: &mut String) {
+    let [x, y] = k.bytes;
+    out.push(char::from(x));
+    if k.len == 2 {
+        out.push(char::from(y));
+    }
 }
 
 pub(crate) fn rules(level: Level) -> Option<&'static LevelRules> {
@@ -588,7 +569,7 @@ pub fn ldh_keys_agree(label: &str, a: Level, b: Level) -> bool {
 
 /// Writes the keys of `label` at levels `a` and `b` into `out_a` and `out_b`
 /// (each cleared first), as [`key_into`] would, and returns whether they are
-/// equal. An LDH label (of a DNS label's length) is keyed at both levels in
+/// equal. An LDH label of a DNS label's length is keyed at both levels in
 /// one pass over its bytes, for a caller that needs two keys of every name
 /// (an audit's homograph clusters at one level, protected names at another).
 pub fn keys_into(label: &str, a: Level, b: Level, out_a: &mut String, out_b: &mut String) -> bool {
@@ -608,8 +589,11 @@ pub fn keys_into(label: &str, a: Level, b: Level, out_a: &mut String, out_b: &mu
     out_a == out_b
 }
 
-/// [`key_ldh`] at two levels at once; `None` (outputs unspecified) when the
-/// label is longer than [`ASCII_FAST_MAX`] or a byte is not LDH.
+/// [`key_ldh`] at two levels at once; `None` (outputs unspecified) when a
+/// byte is not LDH. A DNS-sized label is keyed in one pass into two stack
+/// buffers (two bytes written per input byte, lengths advanced by the
+/// keys'), copied out once each; pushing to two strings byte by byte is
+/// slower, and so are two passes.
 #[inline]
 fn key_ldh_pair(
     ta: &AsciiKeys,
@@ -619,11 +603,11 @@ fn key_ldh_pair(
     out_b: &mut String,
 ) -> Option<bool> {
     let bytes = label.as_bytes();
-    if bytes.len() > ASCII_FAST_MAX {
-        return None;
+    if bytes.len() > PAIR_FAST_MAX {
+        return (key_ldh(ta, label, out_a) && key_ldh(tb, label, out_b)).then(|| out_a == out_b);
     }
-    let mut buf_a = [0u8; 2 * ASCII_FAST_MAX];
-    let mut buf_b = [0u8; 2 * ASCII_FAST_MAX];
+    let mut buf_a = [0u8; 2 * PAIR_FAST_MAX];
+    let mut buf_b = [0u8; 2 * PAIR_FAST_MAX];
     let (mut na, mut nb) = (0, 0);
     for &c in bytes {
         let (Some(Some(ka)), Some(Some(kb))) = (ta.get(usize::from(c)), tb.get(usize::from(c)))
@@ -648,6 +632,9 @@ fn key_ldh_pair(
     out_b.push_str(sb);
     Some(ka == kb)
 }
+
+/// Labels up to this many bytes are keyed at two levels in stack buffers.
+const PAIR_FAST_MAX: usize = 64;
 
 /// The key of `label` at `level` as a new string.
 pub fn key(label: &str, level: Level) -> String {
