@@ -569,8 +569,8 @@ pub fn ldh_keys_agree(label: &str, a: Level, b: Level) -> bool {
 
 /// Writes the keys of `label` at levels `a` and `b` into `out_a` and `out_b`
 /// (each cleared first), as [`key_into`] would, and returns whether they are
-/// equal. An LDH label of a DNS label's length is keyed at both levels in
-/// one pass over its bytes, for a caller that needs two keys of every name
+/// equal. An LDH label is keyed at both levels from the per-byte tables
+/// (no general path, no rounds), for a caller that needs two keys of every name
 /// (an audit's homograph clusters at one level, protected names at another).
 pub fn keys_into(label: &str, a: Level, b: Level, out_a: &mut String, out_b: &mut String) -> bool {
     if let (Some(Some(ta)), Some(Some(tb))) =
@@ -589,11 +589,10 @@ pub fn keys_into(label: &str, a: Level, b: Level, out_a: &mut String, out_b: &mu
     out_a == out_b
 }
 
-/// [`key_ldh`] at two levels at once; `None` (outputs unspecified) when a
-/// byte is not LDH. A DNS-sized label is keyed in one pass into two stack
-/// buffers (two bytes written per input byte, lengths advanced by the
-/// keys'), copied out once each; pushing to two strings byte by byte is
-/// slower, and so are two passes.
+/// [`key_ldh`] at two levels, one tight pass each; `None` (outputs
+/// unspecified) when a byte is not LDH. (One pass into two stack buffers
+/// needs two UTF-8 validations to copy them out, which cost more in an
+/// audit than the second pass.)
 #[inline]
 fn key_ldh_pair(
     ta: &AsciiKeys,
@@ -602,39 +601,8 @@ fn key_ldh_pair(
     out_a: &mut String,
     out_b: &mut String,
 ) -> Option<bool> {
-    let bytes = label.as_bytes();
-    if bytes.len() > PAIR_FAST_MAX {
-        return (key_ldh(ta, label, out_a) && key_ldh(tb, label, out_b)).then(|| out_a == out_b);
-    }
-    let mut buf_a = [0u8; 2 * PAIR_FAST_MAX];
-    let mut buf_b = [0u8; 2 * PAIR_FAST_MAX];
-    let (mut na, mut nb) = (0, 0);
-    for &c in bytes {
-        let (Some(Some(ka)), Some(Some(kb))) = (ta.get(usize::from(c)), tb.get(usize::from(c)))
-        else {
-            return None;
-        };
-        if let Some(dst) = buf_a.get_mut(na..na + 2) {
-            dst.copy_from_slice(&ka.bytes);
-        }
-        if let Some(dst) = buf_b.get_mut(nb..nb + 2) {
-            dst.copy_from_slice(&kb.bytes);
-        }
-        na += usize::from(ka.len);
-        nb += usize::from(kb.len);
-    }
-    let (ka, kb) = (buf_a.get(..na)?, buf_b.get(..nb)?);
-    // Always ASCII (the tables hold only ASCII keys).
-    let (sa, sb) = (std::str::from_utf8(ka).ok()?, std::str::from_utf8(kb).ok()?);
-    out_a.clear();
-    out_a.push_str(sa);
-    out_b.clear();
-    out_b.push_str(sb);
-    Some(ka == kb)
+    (key_ldh(ta, label, out_a) && key_ldh(tb, label, out_b)).then(|| out_a == out_b)
 }
-
-/// Labels up to this many bytes are keyed at two levels in stack buffers.
-const PAIR_FAST_MAX: usize = 64;
 
 /// The key of `label` at `level` as a new string.
 pub fn key(label: &str, level: Level) -> String {

@@ -506,16 +506,6 @@ fn fp(zone: &str, key: &str) -> u64 {
     h.finish()
 }
 
-/// A label as text: `String::from_utf8_lossy`, with the validation's ASCII
-/// fast path first (lossy decoding walks UTF-8 chunks even when all is valid).
-#[inline]
-fn text(b: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(b) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(b),
-    }
-}
-
 /// A one-bit-per-slot filter over fingerprints: the homograph check of every
 /// ASCII name reads one bit of it (a few hundred kilobytes, cache-resident)
 /// rather than probing the map of IDN keys (megabytes), and goes on to the
@@ -588,7 +578,7 @@ fn analyse(
         idn_idx
             .par_iter()
             .map(|&i| {
-                let label = text(names.label(i as usize));
+                let label = String::from_utf8_lossy(names.label(i as usize));
                 let ulabel = idnsafe_idna::to_ulabel(&label);
                 let u = ulabel.as_deref().unwrap_or(&label);
                 let key = idnsafe_confusables::key(u, level);
@@ -636,7 +626,7 @@ fn analyse(
                 for i in s..e {
                     let raw = names.label(i);
                     let info = if is_idn(i) { idn_info(i) } else { None };
-                    let label: std::borrow::Cow<'_, str> = text(raw);
+                    let label: std::borrow::Cow<'_, str> = String::from_utf8_lossy(raw);
                     let ulabel: &str = match info {
                         Some(x) => x.ulabel.as_deref().unwrap_or(&label),
                         None => &label,
