@@ -104,17 +104,26 @@ const SECTION_LENS_AT: usize = 28;
 /// A key's fingerprint: a word-at-a-time multiply-rotate hash finished
 /// with SplitMix64's mixer, so that the top bits (the table directories)
 /// are well spread. Stable: it is stored in index files.
+///
+/// Every label a lookup sees is fingerprinted, so whole words are loaded
+/// directly and the last partial word is assembled from its bytes (copying
+/// it into a zeroed buffer called `memcpy`, a third of a lookup's time);
+/// the value is the same: the partial word is read little-endian and
+/// zero-padded.
+#[inline]
 fn fingerprint(key: &str) -> u64 {
-    // Eight bytes a step (a word-at-a-time multiply-rotate, fixed here so
-    // that files stay readable whatever hash crates do), then a full mix.
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let bytes = key.as_bytes();
-    let mut z = 0x9E37_79B9_7F4A_7C15u64 ^ bytes.len() as u64;
-    for chunk in bytes.chunks(8) {
-        let mut w = [0u8; 8];
-        if let Some(dst) = w.get_mut(..chunk.len()) {
-            dst.copy_from_slice(chunk);
-        }
-        z = (z ^ u64::from_le_bytes(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    let mut z = K ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w: [u8; 8] = w.try_into().unwrap_or_default();
+        z = (z ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
+    }
+    let tail = words.remainder();
+    if !tail.is_empty() {
+        let w = tail.iter().rev().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        z = (z ^ w).wrapping_mul(K).rotate_left(29);
     }
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -884,5 +893,46 @@ impl ProtectedIndex {
                 let _ = std::fs::remove_file(&tmp);
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fingerprint as first written (a zero-padded copy of every
+    /// chunk): index files store its values, so the fast one must agree.
+    fn fingerprint_reference(key: &str) -> u64 {
+        let bytes = key.as_bytes();
+        let mut z = 0x9E37_79B9_7F4A_7C15u64 ^ bytes.len() as u64;
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            z = (z ^ u64::from_le_bytes(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+        }
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    #[test]
+    fn fingerprint_is_the_stored_one() {
+        let alphabet: Vec<char> = "ab9-\u{e9}\u{430}\u{4e2d}\u{1f600}".chars().collect();
+        let mut s = String::new();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if s.len() > 70 || x.is_multiple_of(11) {
+                s.clear();
+            }
+            s.push(alphabet[(x >> 32) as usize % alphabet.len()]);
+            assert_eq!(fingerprint(&s), fingerprint_reference(&s), "{s:?}");
+        }
+        assert_eq!(fingerprint(""), fingerprint_reference(""));
+        // A fixed value: files written by earlier builds stay readable.
+        assert_eq!(fingerprint("paypal"), 0x80dc_06b9_ba0c_f820);
+        assert_eq!(fingerprint("xn--80ak6aa92e"), 0xacb6_1595_8920_c5c7);
     }
 }

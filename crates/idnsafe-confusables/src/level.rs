@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::error::ConfusablesError;
-use crate::skeleton::{push_ascii_key, skeleton_into};
+use crate::skeleton::skeleton_into;
 
 /// The supplementary homoglyph table, `tables/homoglyphs/homoglyphs.tsv`.
 pub(crate) const HOMOGLYPHS_TSV: &str = include_str!("../../../tables/homoglyphs/homoglyphs.tsv");
@@ -223,19 +223,36 @@ pub fn homoglyphs() -> &'static [Homoglyph] {
     })
 }
 
+/// The key of one LDH byte: one or two ASCII bytes (every LDH byte's key at
+/// every level is, tested), stored inline so that the per-byte path copies
+/// two bytes from one table without following a pointer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AsciiKey {
+    bytes: [u8; 2],
+    len: u8,
+}
+
+/// Keys of the 256 byte values (a `u8` index needs no bounds check).
+type AsciiKeys = [Option<AsciiKey>; 256];
+
 /// The rules of one level above `uts39`, in skeleton space.
 pub(crate) struct LevelRules {
     strip_marks: bool,
     /// Case-folded skeleton of a one-character source -> its replacement.
     single: FxHashMap<char, String>,
+    /// What one round writes for each affected character (diacritic removed,
+    /// lower-cased, `single` applied): one lookup instead of a case-mapping
+    /// search and a lookup per lower-case character.
+    replacement: FxHashMap<char, Box<str>>,
     /// Sources whose skeleton is several characters.
     multi: Vec<(String, String)>,
     /// Curated sources whose skeleton is several characters (a letter with
     /// a stroke: the stroke would be removed as a diacritic before the
     /// entry could match): applied to the label before its skeleton.
     raw: FxHashMap<char, String>,
-    /// Key of each LDH byte, when LDH labels may use the per-byte fast path.
-    ascii: Option<[Box<str>; 128]>,
+    /// Key of each LDH byte (other bytes `None`), when LDH labels may use
+    /// the per-byte fast path.
+    ascii: Option<Box<AsciiKeys>>,
     /// Bit per code point below [`AFFECTED_LIMIT`]: `transform` may change it.
     affected: Vec<u64>,
     /// Affected code points at or above [`AFFECTED_LIMIT`] (table entries only:
@@ -287,6 +304,7 @@ impl LevelRules {
         let mut rules = LevelRules {
             strip_marks: level == Level::Lookalike,
             single: FxHashMap::default(),
+            replacement: FxHashMap::default(),
             multi: Vec::new(),
             raw: FxHashMap::default(),
             ascii: None,
@@ -342,6 +360,11 @@ impl LevelRules {
                 marks.push(c);
             }
         }
+        for &c in &marks {
+            let mut r = String::new();
+            rules.replace_into(c, &mut r);
+            rules.replacement.insert(c, r.into_boxed_str());
+        }
         for c in marks {
             let i = c as usize;
             match rules.affected.get_mut(i / 64) {
@@ -353,19 +376,24 @@ impl LevelRules {
         // ASCII and no multi-character pattern is pure ASCII (so none can
         // match across a byte boundary).
         let multi_ok = rules.multi.iter().all(|(p, _)| !p.is_ascii());
-        let keys: Vec<Box<str>> = (0u8..128)
-            .map(|b| {
-                if is_ldh(b) {
-                    let mut out = String::new();
-                    rules.key_general(&(b as char).to_string(), &mut out);
-                    out.into_boxed_str()
-                } else {
-                    Box::from("")
+        let mut keys: Box<AsciiKeys> = Box::new([None; 256]);
+        let mut all_short = true;
+        for (b, slot) in (0u8..=255).zip(keys.iter_mut()) {
+            if !is_ldh(b) {
+                continue;
+            }
+            let mut out = String::new();
+            rules.key_general(&char::from(b).to_string(), &mut out);
+            match *out.as_bytes() {
+                [x] if x.is_ascii() => *slot = Some(AsciiKey { bytes: [x, 0], len: 1 }),
+                [x, y] if x.is_ascii() && y.is_ascii() => {
+                    *slot = Some(AsciiKey { bytes: [x, y], len: 2 })
                 }
-            })
-            .collect();
-        if multi_ok && keys.iter().all(|k| k.is_ascii()) {
-            rules.ascii = keys.try_into().ok();
+                _ => all_short = false,
+            }
+        }
+        if multi_ok && all_short {
+            rules.ascii = Some(keys);
         }
         rules
     }
@@ -376,6 +404,19 @@ impl LevelRules {
         match self.affected.get(i / 64) {
             Some(w) => w & (1 << (i % 64)) != 0,
             None => self.affected_astral.contains(&c),
+        }
+    }
+
+    /// Appends what one round makes of the affected character `c`.
+    fn replace_into(&self, c: char, out: &mut String) {
+        if self.strip_marks && is_diacritic(c) {
+            return;
+        }
+        for l in c.to_lowercase() {
+            match self.single.get(&l) {
+                Some(t) => out.push_str(t),
+                None => out.push(l),
+            }
         }
     }
 
@@ -392,14 +433,9 @@ impl LevelRules {
                 out.push(c);
                 continue;
             }
-            if self.strip_marks && is_diacritic(c) {
-                continue;
-            }
-            for l in c.to_lowercase() {
-                match self.single.get(&l) {
-                    Some(t) => out.push_str(t),
-                    None => out.push(l),
-                }
+            match self.replacement.get(&c) {
+                Some(r) => out.push_str(r),
+                None => self.replace_into(c, out),
             }
         }
         for (pat, rep) in &self.multi {
@@ -450,13 +486,8 @@ impl LevelRules {
 
     pub(crate) fn key_into(&self, label: &str, out: &mut String) {
         if let Some(ascii) = &self.ascii
-            && label.bytes().all(is_ldh)
+            && key_ldh(ascii, label, out)
         {
-            out.clear();
-            out.reserve(label.len() + 4);
-            for b in label.bytes() {
-                push_ascii_key(ascii.get(b as usize).map_or("", |k| k), out);
-            }
             return;
         }
         self.key_general(label, out);
@@ -471,6 +502,30 @@ impl LevelRules {
     #[cfg(test)]
     pub(crate) fn key_slow(&self, label: &str, out: &mut String) {
         self.key_general(label, out);
+    }
+}
+
+/// The per-byte path: writes the key of an LDH label into `out` and returns
+/// true, or returns false (`out` unspecified) when a byte is not LDH. One
+/// pass checks and keys the bytes; each byte's key is read inline from the
+/// table and pushed as characters (no UTF-8 validation of the result).
+#[inline]
+fn key_ldh(ascii: &AsciiKeys, label: &str, out: &mut String) -> bool {
+    out.clear();
+    out.reserve(2 * label.len());
+    for &b in label.as_bytes() {
+        let Some(Some(k)) = ascii.get(usize::from(b)) else { return false };
+        push_key(k, out);
+    }
+    true
+}
+
+#[inline(always)]
+fn push_key(k: &AsciiKey, out: &mut String) {
+    let [x, y] = k.bytes;
+    out.push(char::from(x));
+    if k.len == 2 {
+        out.push(char::from(y));
     }
 }
 
@@ -507,8 +562,46 @@ pub fn ldh_keys_agree(label: &str, a: Level, b: Level) -> bool {
         return false;
     };
     label.bytes().all(|c| {
-        is_ldh(c) && ta.get(usize::from(c)).is_some_and(|k| tb.get(usize::from(c)) == Some(k))
+        let (ka, kb) = (ta.get(usize::from(c)), tb.get(usize::from(c)));
+        is_ldh(c) && ka.is_some_and(|k| k.is_some() && Some(k) == kb)
     })
+}
+
+/// Writes the keys of `label` at levels `a` and `b` into `out_a` and `out_b`
+/// (each cleared first), as [`key_into`] would, and returns whether they are
+/// equal. An LDH label is keyed at both levels from the per-byte tables
+/// (no general path, no rounds), for a caller that needs two keys of every name
+/// (an audit's homograph clusters at one level, protected names at another).
+pub fn keys_into(label: &str, a: Level, b: Level, out_a: &mut String, out_b: &mut String) -> bool {
+    if let (Some(Some(ta)), Some(Some(tb))) =
+        (rules(a).map(|r| r.ascii.as_deref()), rules(b).map(|r| r.ascii.as_deref()))
+        && let Some(same) = key_ldh_pair(ta, tb, label, out_a, out_b)
+    {
+        return same;
+    }
+    key_into(label, a, out_a);
+    if a == b {
+        out_b.clear();
+        out_b.push_str(out_a);
+        return true;
+    }
+    key_into(label, b, out_b);
+    out_a == out_b
+}
+
+/// [`key_ldh`] at two levels, one tight pass each; `None` (outputs
+/// unspecified) when a byte is not LDH. (One pass into two stack buffers
+/// needs two UTF-8 validations to copy them out, which cost more in an
+/// audit than the second pass.)
+#[inline]
+fn key_ldh_pair(
+    ta: &AsciiKeys,
+    tb: &AsciiKeys,
+    label: &str,
+    out_a: &mut String,
+    out_b: &mut String,
+) -> Option<bool> {
+    (key_ldh(ta, label, out_a) && key_ldh(tb, label, out_b)).then(|| out_a == out_b)
 }
 
 /// The key of `label` at `level` as a new string.

@@ -109,7 +109,7 @@ pub use evidence::{Difference, Evidence, Source, explain, tier_of};
 pub use glyph::{GLYPH_FONT, glyph_lookalikes, glyph_nearest, glyph_pairs};
 pub use index::{ProtectedIndex, ProtectedIndexBuilder, ProtectedMatch, decode_label};
 pub use level::{
-    Homoglyph, Level, MAX_ROUNDS, NEAR_MIN_LABEL_CHARS, Tier, homoglyphs, key, key_into,
+    Homoglyph, Level, MAX_ROUNDS, NEAR_MIN_LABEL_CHARS, Tier, homoglyphs, key, key_into, keys_into,
     ldh_keys_agree,
 };
 pub use skeleton::{skeleton, skeleton_into};
@@ -153,6 +153,51 @@ mod unit_tests {
     fn every_level_keeps_the_ldh_fast_path() {
         for level in [Level::Identical, Level::Lookalike] {
             assert!(level::rules(level).unwrap().has_ascii_fast_path(), "{level}");
+        }
+    }
+
+    #[test]
+    fn ldh_fast_path_handles_every_length_and_stops_at_other_bytes() {
+        for level in [Level::Identical, Level::Lookalike] {
+            let rules = level::rules(level).unwrap();
+            let (mut a, mut b) = (String::new(), String::new());
+            let unit = "wdm0Il1-Mx";
+            for n in 0..=140 {
+                let s: String = unit.chars().cycle().take(n).collect();
+                rules.key_into(&s, &mut a);
+                rules.key_slow(&s, &mut b);
+                assert_eq!(a, b, "{s} at {level}");
+                for other in ['_', '.', '\u{e9}', '\u{430}', ' '] {
+                    for at in [0, n / 2, n] {
+                        let mut t = s.clone();
+                        t.insert(at, other);
+                        a.push_str("stale");
+                        rules.key_into(&t, &mut a);
+                        rules.key_slow(&t, &mut b);
+                        assert_eq!(a, b, "{t:?} at {level}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_into_gives_both_keys() {
+        let (mut a, mut b) = (String::from("stale"), String::from("stale"));
+        let unit = "wdm0Il1-Mx";
+        let mut labels: Vec<String> =
+            (0..=140).map(|n| unit.chars().cycle().take(n).collect()).collect();
+        labels
+            .extend(["b\u{fc}cher", "p\u{430}ypal", "a_b", "xn--bcher-kva", ""].map(String::from));
+        for s in &labels {
+            for x in Level::ALL {
+                for y in Level::ALL {
+                    let same = keys_into(s, x, y, &mut a, &mut b);
+                    assert_eq!(a, key(s, x), "{s:?} {x} {y}");
+                    assert_eq!(b, key(s, y), "{s:?} {x} {y}");
+                    assert_eq!(same, a == b, "{s:?} {x} {y}");
+                }
+            }
         }
     }
 

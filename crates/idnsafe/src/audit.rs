@@ -506,6 +506,41 @@ fn fp(zone: &str, key: &str) -> u64 {
     h.finish()
 }
 
+/// A one-bit-per-slot filter over fingerprints: the homograph check of every
+/// ASCII name reads one bit of it (a few hundred kilobytes, cache-resident)
+/// rather than probing the map of IDN keys (megabytes), and goes on to the
+/// map only when the bit is set. Sixteen slots per key: about one ASCII name
+/// in sixteen probes the map needlessly.
+struct KeyFilter {
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl KeyFilter {
+    fn new(fps: impl Iterator<Item = u64>, count: usize) -> KeyFilter {
+        let slots = (count.max(1) * 16).next_power_of_two().max(64);
+        let shift = 64 - slots.trailing_zeros();
+        let mut f = KeyFilter { bits: vec![0; slots / 64], shift };
+        for x in fps {
+            let i = f.slot(x);
+            if let Some(w) = f.bits.get_mut(i / 64) {
+                *w |= 1 << (i % 64);
+            }
+        }
+        f
+    }
+    #[inline]
+    fn slot(&self, fp: u64) -> usize {
+        // Fx fingerprints are mixed again so that the top bits are uniform.
+        (fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+    #[inline]
+    fn may_contain(&self, fp: u64) -> bool {
+        let i = self.slot(fp);
+        self.bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
 /// The findings of one chunk of names, and its ASCII names whose key is an
 /// IDN's key (fingerprint, name index).
 type ChunkOut = (Vec<Finding>, Vec<(u64, u32)>);
@@ -516,6 +551,8 @@ struct IdnInfo {
     ulabel: Option<String>,
     valid: bool,
     key: String,
+    /// The key at the protected index's level when it is not `key`'s level.
+    protect_key: Option<String>,
 }
 
 fn analyse(
@@ -534,14 +571,22 @@ fn analyse(
     // Pass 1: IDN names (A-labels): decoded once, checked once, keyed once.
     let idn_idx: &[u32] = &names.idn;
     summary.names_idn = idn_idx.len() as u64;
+    // The protected index keys at its own level; share the key when it is ours.
+    let protect_level = opts.protect.as_ref().map(ProtectedIndex::level);
+    let protect_same_level = protect_level == Some(level);
     let idn: Vec<IdnInfo> = pool.install(|| {
         idn_idx
             .par_iter()
             .map(|&i| {
                 let label = String::from_utf8_lossy(names.label(i as usize));
                 let ulabel = idnsafe_idna::to_ulabel(&label);
-                let key = idnsafe_confusables::key(ulabel.as_deref().unwrap_or(&label), level);
-                IdnInfo { idx: i, valid: idnsafe_idna::is_valid_label(&label), ulabel, key }
+                let u = ulabel.as_deref().unwrap_or(&label);
+                let key = idnsafe_confusables::key(u, level);
+                // Both keys here, so that the pass over every name only reads them.
+                let protect_key =
+                    protect_level.filter(|&l| l != level).map(|l| idnsafe_confusables::key(u, l));
+                let valid = idnsafe_idna::is_valid_label(&label);
+                IdnInfo { idx: i, valid, ulabel, key, protect_key }
             })
             .collect()
     });
@@ -553,10 +598,9 @@ fn analyse(
     for (j, info) in idn.iter().enumerate() {
         idn_keys.entry(fp(names.zone(info.idx as usize), &info.key)).or_default().push(j as u32);
     }
+    let idn_filter = KeyFilter::new(idn_keys.keys().copied(), idn_keys.len());
     summary.phases.insert("idn".to_owned(), t.elapsed().as_secs_f64());
     let t = Instant::now();
-    // The protected index keys at its own level; share the key when it is ours.
-    let protect_same_level = opts.protect.as_ref().is_some_and(|p| p.level() == level);
     // Pass 2: every name, in parallel chunks, findings in input order.
     let chunks: Vec<(usize, usize)> =
         (0..n).step_by(CHUNK).map(|s| (s, (s + CHUNK).min(n))).collect();
@@ -609,35 +653,39 @@ fn analyse(
                             out.push(invalid(full, reasons));
                         }
                     }
-                    // The name's key: stored for IDNs, computed once for the others.
-                    let key_ref: &str = match info {
-                        Some(x) => &x.key,
-                        None => {
-                            key.clear();
-                            idnsafe_confusables::key_into(ulabel, level, &mut key);
-                            &key
-                        }
+                    // The name's keys (at the zone's level, and at the
+                    // protected index's when it differs): stored for IDNs,
+                    // computed here for the others, both in one pass.
+                    let (key_ref, protect_key): (&str, &str) = match info {
+                        Some(x) => (&x.key, x.protect_key.as_deref().unwrap_or(&x.key)),
+                        None => match protect_level {
+                            Some(pl) if !protect_same_level => {
+                                idnsafe_confusables::keys_into(
+                                    ulabel,
+                                    level,
+                                    pl,
+                                    &mut key,
+                                    &mut key_buf,
+                                );
+                                (&key, &key_buf)
+                            }
+                            _ => {
+                                idnsafe_confusables::key_into(ulabel, level, &mut key);
+                                (&key, &key)
+                            }
+                        },
                     };
                     // ASCII names join a homograph cluster when their key is an IDN's key.
                     if info.is_none() && !idn_keys.is_empty() {
                         let f = fp(names.zone(i), key_ref);
-                        if idn_keys.contains_key(&f) {
+                        if idn_filter.may_contain(f) && idn_keys.contains_key(&f) {
                             homograph_members.push((f, i as u32));
                         }
                     }
                     // Lookalikes of protected names.
                     if let Some(p) = &opts.protect {
                         matches.clear();
-                        // The zone's key serves the index too when the levels
-                        // agree on this label (most LDH names at identical and
-                        // lookalike).
-                        if protect_same_level
-                            || idnsafe_confusables::ldh_keys_agree(ulabel, level, p.level())
-                        {
-                            p.lookalikes_with_key(ulabel, key_ref, &mut matches);
-                        } else {
-                            p.lookalikes_into(ulabel, &mut key_buf, &mut matches);
-                        }
+                        p.lookalikes_with_key(ulabel, protect_key, &mut matches);
                         if tier == Tier::Near {
                             matches.extend(p.near_lookalikes(ulabel));
                         }
