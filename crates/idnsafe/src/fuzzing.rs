@@ -196,7 +196,7 @@ pub fn policy_screen(data: &[u8]) -> Result<(), String> {
 }
 
 /// Most operations the registry-state target runs on one input.
-const STATE_MAX_OPS: usize = 64;
+const STATE_MAX_OPS: usize = 16;
 
 /// A registry state kept current one registration and release at a time
 /// (lines of `data`: `+NAME` registers NAME under the br policy to the
