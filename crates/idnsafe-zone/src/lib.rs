@@ -54,6 +54,7 @@ mod error;
 mod lines;
 mod master;
 mod name;
+mod names;
 mod plain;
 mod reader;
 mod registered;
@@ -62,6 +63,7 @@ mod rtype;
 use serde::Serialize;
 
 pub use error::{ErrorCode, ReadError};
+pub use names::{FileNames, NameSink, NamesOptions, read_names};
 pub use reader::{Format, IncludePolicy, Item, ItemRef, Reader, ReaderOptions, Record, RecordRef};
 pub use registered::{RegisteredCollector, RegisteredNames, distinct_registered};
 pub use rtype::RecordType;

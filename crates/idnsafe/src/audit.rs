@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use idnsafe_confusables::{Level, ProtectedIndex, Tier};
 use idnsafe_policy::{Policy, RegistryState, Request, Verdict};
-use idnsafe_zone::{Format, ItemRef, ReaderOptions, RegisteredCollector};
+use idnsafe_zone::{NameSink, NamesOptions, read_names};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
@@ -258,7 +258,7 @@ pub fn audit(
     let mut names = Names::default();
     for file in files {
         let threads = if opts.threads > 0 { opts.threads } else { pool.current_num_threads() };
-        read_file(file, opts, threads, &mut names, &mut summary, &mut |f| count(f, &mut sink))?;
+        read_file(file, opts, threads, &mut names, &mut summary, &mut |f| count(f, &mut sink));
     }
     // Distinct across files (each file is already distinct within itself
     // unless it is a list with repeats): sorted check, else a hash set.
@@ -289,13 +289,37 @@ fn read_error_finding(e: &idnsafe_zone::ReadError, file: &Path) -> Finding {
     }
 }
 
-fn is_gzip(path: &Path) -> bool {
-    use std::io::Read;
-    let mut magic = [0u8; 2];
-    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok()
-        && magic == [0x1f, 0x8b]
+/// The audit's names as the zone readers' sink; read errors become
+/// findings.
+struct Sink<'a> {
+    names: &'a mut Names,
+    file: &'a Path,
+    emit: &'a mut dyn FnMut(&Finding),
 }
 
+impl NameSink for Sink<'_> {
+    fn zone_id(&mut self, zone: &str) -> u16 {
+        self.names.zone_id(zone)
+    }
+    fn push(&mut self, label: &[u8], zone: u16) {
+        self.names.push(label, zone);
+    }
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+    fn last_is(&self, label: &[u8], zone: u16) -> bool {
+        let n = self.names.len();
+        n > 0 && self.names.zone_of.last() == Some(&zone) && self.names.label(n - 1) == label
+    }
+    fn truncate(&mut self, n: usize) {
+        self.names.truncate(n);
+    }
+    fn error(&mut self, e: &idnsafe_zone::ReadError) {
+        (self.emit)(&read_error_finding(e, self.file));
+    }
+}
+
+/// Reads one file's names (the zone readers choose their fastest path).
 fn read_file(
     file: &Path,
     opts: &AuditOptions,
@@ -303,181 +327,13 @@ fn read_file(
     names: &mut Names,
     summary: &mut AuditSummary,
     emit: &mut dyn FnMut(&Finding),
-) -> Result<(), AuditError> {
-    // Fast paths for strict CZDS files: uncompressed ones are scanned in
-    // parallel byte ranges; gzip ones are inflated on one core and scanned
-    // on another.
-    if is_gzip(file) {
-        if let Some(done) = read_czds_gzip(file, opts, names, summary) {
-            summary.readers.push("czds-fast-gzip".to_owned());
-            return done;
-        }
-    } else if let Some(done) = read_czds_fast(file, opts, threads, names, summary) {
-        summary.readers.push("czds-fast".to_owned());
-        return done;
-    }
-    let mut ro = ReaderOptions::new().decompress_in_background(true);
-    if let Some(o) = &opts.origin {
-        ro = ro.origin(o);
-    }
-    let mut reader = match ro.open(file) {
-        Ok(r) => r,
-        Err(e) => {
-            summary.read_errors += 1;
-            emit(&read_error_finding(&e, file));
-            summary.readers.push("unreadable".to_owned());
-            return Ok(());
-        }
-    };
-    let format = reader.format();
-    summary.readers.push(format!("{format:?}").to_lowercase());
-    if format == Format::Zone {
-        let mut collector = RegisteredCollector::new(opts.origin.as_deref());
-        while let Some(item) = reader.next_item() {
-            match item {
-                ItemRef::Record(r) => {
-                    collector.push(&r);
-                }
-                ItemRef::Error(e) => {
-                    summary.read_errors += 1;
-                    emit(&read_error_finding(e, file));
-                }
-            }
-        }
-        summary.lines += reader.stats().lines;
-        match collector.finish() {
-            Ok(reg) => {
-                let zone = names.zone_id(reg.origin());
-                summary.names_read += reg.len() as u64;
-                for l in reg.labels() {
-                    names.push(l.as_bytes(), zone);
-                }
-            }
-            Err(e) => {
-                summary.read_errors += 1;
-                emit(&read_error_finding(&e, file));
-            }
-        }
-    } else {
-        while let Some(item) = reader.next_item() {
-            match item {
-                ItemRef::Record(r) => {
-                    summary.names_read += 1;
-                    let name = r.name;
-                    let (label, zone) = name.split_once('.').unwrap_or((name, ""));
-                    let z = names.zone_id(zone);
-                    names.push(label.as_bytes(), z);
-                }
-                ItemRef::Error(e) => {
-                    summary.read_errors += 1;
-                    emit(&read_error_finding(e, file));
-                }
-            }
-        }
-        summary.lines += reader.stats().lines;
-    }
-    Ok(())
-}
-
-/// The origin of a CZDS file: `--origin`, else the owner of its first-line
-/// SOA; `None` when neither is there (not strict CZDS).
-fn czds_origin(
-    opts: &AuditOptions,
-    from_soa: impl FnOnce() -> std::io::Result<Option<String>>,
-) -> Option<String> {
-    match &opts.origin {
-        Some(o) => Some(o.trim_matches('.').to_ascii_lowercase()),
-        None => from_soa().ok().flatten(),
-    }
-}
-
-/// The parallel CZDS scan; `None` when the file is not strict CZDS (the
-/// caller then uses the general reader).
-fn read_czds_fast(
-    file: &Path,
-    opts: &AuditOptions,
-    threads: usize,
-    names: &mut Names,
-    summary: &mut AuditSummary,
-) -> Option<Result<(), AuditError>> {
-    use idnsafe_zone::czds;
-    let origin = czds_origin(opts, || czds::origin_from_soa(file))?;
-    let len = std::fs::metadata(file).ok()?.len();
-    let ranges = czds::split_ranges(len, threads.max(1));
-    let results: Vec<_> = std::thread::scope(|s| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .map(|&(a, b)| {
-                let origin = origin.as_str();
-                s.spawn(move || {
-                    let mut arena: Vec<u8> = Vec::new();
-                    let mut ends: Vec<u32> = Vec::new();
-                    let r = czds::scan_range(file, a, b, origin, |l| {
-                        arena.extend_from_slice(l);
-                        ends.push(u32::try_from(arena.len()).unwrap_or(u32::MAX));
-                    });
-                    (r, arena, ends)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().ok()).collect()
-    });
-    let zone = names.zone_id(&origin);
-    let mut lines = 0u64;
-    let mut read = 0u64;
-    let mut parts = Vec::new();
-    for r in results {
-        let (res, arena, ends) = r?;
-        let stats = res.ok()?.ok()?;
-        lines += stats.lines;
-        parts.push((arena, ends));
-        let _ = stats.delegations;
-    }
-    for (arena, ends) in parts {
-        let mut start = 0usize;
-        for e in ends {
-            let l = arena.get(start..e as usize).unwrap_or(&[]);
-            // A name split over two ranges arrives twice in a row.
-            let n = names.len();
-            if n > 0 && names.zone_of.last() == Some(&zone) && names.label(n - 1) == l {
-                start = e as usize;
-                continue;
-            }
-            names.push(l, zone);
-            read += 1;
-            start = e as usize;
-        }
-    }
-    summary.lines += lines;
-    summary.names_read += read;
-    Some(Ok(()))
-}
-
-/// The streaming CZDS scan of a gzip file; `None` when it is not strict
-/// CZDS (nothing is kept from a partial scan).
-fn read_czds_gzip(
-    file: &Path,
-    opts: &AuditOptions,
-    names: &mut Names,
-    summary: &mut AuditSummary,
-) -> Option<Result<(), AuditError>> {
-    use idnsafe_zone::czds;
-    let origin = czds_origin(opts, || czds::origin_from_gzip_soa(file))?;
-    let blocks = czds::gzip_blocks(file).ok()?;
-    let zone = names.zone_id(&origin);
-    let before = names.len();
-    let scanned = czds::scan_blocks(blocks, &origin, |l| names.push(l, zone));
-    let stats = match scanned {
-        Ok(Ok(stats)) => stats,
-        _ => {
-            // Not strict CZDS (or unreadable): forget the partial scan.
-            names.truncate(before);
-            return None;
-        }
-    };
-    summary.lines += stats.lines;
-    summary.names_read += (names.len() - before) as u64;
-    Some(Ok(()))
+) {
+    let ro = NamesOptions { origin: opts.origin.clone(), threads };
+    let r = read_names(file, &ro, &mut Sink { names, file, emit });
+    summary.readers.push(r.reader);
+    summary.lines += r.lines;
+    summary.names_read += r.names;
+    summary.read_errors += r.errors;
 }
 
 /// Removes repeated (zone, label) pairs, keeping the first; cheap when the
