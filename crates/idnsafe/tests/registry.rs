@@ -3,16 +3,12 @@
 
 use std::sync::{Arc, Barrier};
 
-use idnsafe::policy::{Policy, SearchPath, Verdict};
+mod common;
+
+use common::{policy, registered};
+use idnsafe::policy::Verdict;
 use idnsafe::registry::{PolicyChange, RegisterOutcome, Registry, ReviewOutcome};
 use idnsafe::store::{SqliteStore, Store};
-
-fn policy(name: &str) -> Policy {
-    let path = idnsafe_tests::repo_file(&format!("tables/policies/{name}.toml"));
-    let mut search = SearchPath::for_policy(&path);
-    search.push(idnsafe_tests::data_file("lgr"));
-    Policy::load_with(&path, &search).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
 
 fn open(name: &str, dir: &std::path::Path) -> Result<Registry, idnsafe::registry::RegistryError> {
     let w = SqliteStore::open(dir).unwrap();
@@ -20,39 +16,10 @@ fn open(name: &str, dir: &std::path::Path) -> Result<Registry, idnsafe::registry
     Registry::open(policy(name), Box::new(w), Box::new(r), PolicyChange::Refuse)
 }
 
-fn registered(o: &RegisterOutcome) -> bool {
-    matches!(o, RegisterOutcome::Registered { .. })
-}
-
 #[test]
 fn variant_bundles_belong_to_one_holder_and_leave_together() {
     let dir = tempfile::tempdir().unwrap();
-    let reg = open("cn", dir.path()).unwrap();
-    let a = reg.register("中国.cn", Some("alice"), "test").unwrap();
-    let RegisterOutcome::Registered { registration, decision } = &a else { panic!("{a:?}") };
-    assert_eq!(registration.label, "中国");
-    assert_eq!(decision.decision, Verdict::Accept);
-    assert!(registration.bundle.to_string().contains("中國"), "{}", registration.bundle);
-    // bob is refused the traditional variant; alice may have it.
-    let b = reg.register("中國.cn", Some("bob"), "test").unwrap();
-    let RegisterOutcome::Blocked { decision } = &b else { panic!("{b:?}") };
-    assert!(decision.reasons.iter().any(|r| r.code == "VARIANT_OF_REGISTERED"));
-    let a2 = reg.register("xn--fiqz9s.cn", Some("alice"), "test").unwrap();
-    let RegisterOutcome::Registered { registration, .. } = &a2 else { panic!("{a2:?}") };
-    assert_eq!(registration.primary.as_deref(), Some("中国"));
-    assert_eq!(reg.len(), 2);
-    // Releasing the name releases its bundle; then bob may have the variant.
-    let released = reg.release("中国.cn", "test").unwrap();
-    assert_eq!(released, ["中国", "中國"]);
-    assert!(reg.is_empty());
-    assert!(registered(&reg.register("中國.cn", Some("bob"), "test").unwrap()));
-    assert_eq!(reg.release("中国.cn", "test").unwrap_err().code, "NOT_REGISTERED");
-    let shown = reg.registration("XN--FIQZ9S.cn").unwrap().unwrap();
-    assert_eq!(shown.registrant.as_deref(), Some("bob"));
-    let log = reg.log(Some("中國.cn"), 10).unwrap();
-    let actions: Vec<&str> = log.iter().map(|l| l.action.as_str()).collect();
-    assert_eq!(actions, ["register", "release", "register", "register"]);
-    assert_eq!(log[3].decision.as_deref(), Some("reject"));
+    common::bundles_belong_to_one_holder_and_leave_together(&|| open("cn", dir.path()).unwrap());
 }
 
 #[test]
@@ -169,52 +136,10 @@ fn a_state_is_refused_under_another_policy_unless_accepted() {
     assert_eq!(s.meta().unwrap().unwrap().policy, "gtld-reference");
 }
 
-/// Two registries on one state (as two service processes would be) learn
-/// of each other's commits through the store's feed: of names that block
-/// each other, registered through both at once, exactly one wins.
+/// Two registries on one SQLite state (as two processes would be) learn of
+/// each other's commits through the store's feed.
 #[test]
 fn two_registries_on_one_state_never_both_accept_blocking_names() {
     let dir = tempfile::tempdir().unwrap();
-    let regs =
-        [Arc::new(open("cn", dir.path()).unwrap()), Arc::new(open("cn", dir.path()).unwrap())];
-    let groups: Vec<[String; 2]> =
-        (0..60).map(|i| [format!("中国{i}.cn"), format!("中國{i}.cn")]).collect();
-    let barrier = Arc::new(Barrier::new(16));
-    let handles: Vec<_> = (0..16)
-        .map(|t| {
-            let reg = Arc::clone(&regs[t % 2]);
-            let groups = groups.clone();
-            let barrier = Arc::clone(&barrier);
-            std::thread::spawn(move || {
-                barrier.wait();
-                let mut won = Vec::new();
-                for (g, names) in groups.iter().enumerate() {
-                    let o = reg.register(&names[(t + g) % 2], Some(&format!("r{t}")), "t").unwrap();
-                    if registered(&o) {
-                        won.push(g);
-                    }
-                }
-                won
-            })
-        })
-        .collect();
-    let mut wins = vec![0; groups.len()];
-    for h in handles {
-        for g in h.join().unwrap() {
-            wins[g] += 1;
-        }
-    }
-    assert!(wins.iter().all(|&w| w == 1), "{wins:?}");
-    // A release through one is seen by the other at its next transaction.
-    let name = ["中国0.cn", "中國0.cn"]
-        .iter()
-        .find_map(|n| regs[0].registration(n).unwrap())
-        .unwrap()
-        .name;
-    regs[0].release(&name, "t").unwrap();
-    assert!(registered(&regs[1].register("中國0.cn", Some("zed"), "t").unwrap()));
-    assert!(matches!(
-        regs[0].register("中国0.cn", Some("other"), "t").unwrap(),
-        RegisterOutcome::Blocked { .. }
-    ));
+    common::two_registries_have_one_winner_per_group(&|| open("cn", dir.path()).unwrap());
 }
