@@ -1,8 +1,6 @@
 //! The live registry on a real SQLite state: registrations with their
 //! bundles, release, review, races between concurrent requests, restarts.
 
-use std::sync::{Arc, Barrier};
-
 mod common;
 
 use common::{policy, registered};
@@ -57,66 +55,6 @@ fn review_keeps_an_application_and_approval_registers_if_still_free() {
     let ReviewOutcome::Blocked { decision } = o else { panic!("{o:?}") };
     assert!(decision.reasons.iter().any(|r| r.code == "ALREADY_REGISTERED"), "{decision:?}");
     assert_eq!(reg.application(third).unwrap().unwrap().status, "pending");
-}
-
-/// 64 threads register names that block each other in pairs and triples:
-/// exactly one of each group wins, and a restart rebuilds the same state.
-#[test]
-fn concurrent_registrations_of_blocking_names_have_one_winner_per_group() {
-    let dir = tempfile::tempdir().unwrap();
-    let reg = Arc::new(open("cn", dir.path()).unwrap());
-    // Groups: a simplified/traditional pair (variants), an exact duplicate
-    // triple, and (per thread) a unique name.
-    let groups: Vec<Vec<String>> = (0..40)
-        .flat_map(|i| {
-            [
-                vec![format!("中国{i}.cn"), format!("中國{i}.cn")],
-                vec![format!("dup{i}.cn"), format!("DUP{i}.cn"), format!("dup{i}.中国")],
-            ]
-        })
-        .collect();
-    let threads = 64;
-    let barrier = Arc::new(Barrier::new(threads));
-    let handles: Vec<_> = (0..threads)
-        .map(|t| {
-            let reg = Arc::clone(&reg);
-            let groups = groups.clone();
-            let barrier = Arc::clone(&barrier);
-            std::thread::spawn(move || {
-                barrier.wait();
-                let mut won = Vec::new();
-                for (g, names) in groups.iter().enumerate() {
-                    let name = &names[(t + g) % names.len()];
-                    let o = reg.register(name, Some(&format!("r{t}")), "t").unwrap();
-                    if registered(&o) {
-                        won.push(g);
-                    }
-                }
-                won
-            })
-        })
-        .collect();
-    let mut wins = vec![0; groups.len()];
-    for h in handles {
-        for g in h.join().unwrap() {
-            wins[g] += 1;
-        }
-    }
-    assert!(wins.iter().all(|&w| w == 1), "{wins:?}");
-    assert_eq!(reg.len(), groups.len());
-    let mut in_memory: Vec<(String, Option<String>)> = reg
-        .with_state(|s| s.iter().map(|(_, l, r)| (l.to_owned(), r.map(str::to_owned))).collect());
-    in_memory.sort();
-    drop(reg);
-    let reg = open("cn", dir.path()).unwrap();
-    let mut rebuilt: Vec<(String, Option<String>)> = reg
-        .with_state(|s| s.iter().map(|(_, l, r)| (l.to_owned(), r.map(str::to_owned))).collect());
-    rebuilt.sort();
-    assert_eq!(in_memory, rebuilt);
-    let mut stored = Vec::new();
-    reg.registrations(&mut |r| stored.push((r.label, r.registrant))).unwrap();
-    stored.sort();
-    assert_eq!(stored, rebuilt);
 }
 
 #[test]
