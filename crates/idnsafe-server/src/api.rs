@@ -409,14 +409,22 @@ fn render(app: &Inner, kind: &Kind, lines: &[Line]) -> Vec<u8> {
                 without_bundle: q.no_bundle,
             };
             let policy = app.registry.policy();
-            let ds: Vec<Decision> = app.registry.with_state(|s| {
+            // Decided and written out in parallel; only the verdict and the
+            // reason codes come back for the metrics.
+            let done: Vec<(Vec<u8>, &'static str, Vec<String>)> = app.registry.with_state(|s| {
                 lines
                     .par_iter()
-                    .map(|l| policy.screen(s, &String::from_utf8_lossy(&l.bytes), req))
+                    .map(|l| {
+                        let d = policy.screen(s, &String::from_utf8_lossy(&l.bytes), req);
+                        let codes = d.reasons.iter().map(|r| r.code.clone()).collect();
+                        (serde_json::to_vec(&d).unwrap_or_default(), d.decision.as_str(), codes)
+                    })
                     .collect()
             });
-            count_decisions(app, &ds);
-            ds.iter().map(|d| serde_json::to_vec(d).unwrap_or_default()).collect()
+            app.metrics.decisions(
+                done.iter().map(|(_, v, codes)| (*v, codes.iter().map(String::as_str).collect())),
+            );
+            done.into_iter().map(|(json, _, _)| json).collect()
         }
     };
     let mut out = Vec::with_capacity(records.iter().map(|r| r.len() + 1).sum());
