@@ -341,7 +341,7 @@ struct BatchQuery {
 async fn check(State(app): Shared, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
     app.authorize(&headers, Role::Read)?;
     if is_ndjson(&headers) {
-        return Ok(batch(app, body, Kind::Check));
+        return batch(app, body, Kind::Check);
     }
     let b: NameBody = parse(&app, body).await?;
     // A name longer than the limit gets the engine's record, as on the CLI.
@@ -369,7 +369,7 @@ async fn screen(
 ) -> Result<Response, ApiError> {
     app.authorize(&headers, Role::Read)?;
     if is_ndjson(&headers) {
-        return Ok(batch(app, body, Kind::Screen(q)));
+        return batch(app, body, Kind::Screen(q));
     }
     let b: ScreenBody = parse(&app, body).await?;
     too_long("name", &b.name)?;
@@ -444,10 +444,20 @@ fn error_line(code: &str, message: &str) -> Bytes {
 
 /// An NDJSON batch: lines read as they arrive, decided a batch at a time
 /// on the blocking pool, written as they are decided.
-fn batch(app: Arc<Inner>, body: Body, kind: Kind) -> Response {
+fn batch(app: Arc<Inner>, body: Body, kind: Kind) -> Result<Response, ApiError> {
+    // The stream outlives the handler (and the permit the guard holds for
+    // it): it takes a place of its own among the requests in flight.
+    let Ok(permit) = Arc::clone(&app.busy).try_acquire_owned() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVER_BUSY",
+            "The service is handling as many requests as it may; retry shortly.",
+        ));
+    };
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let kind = Arc::new(kind);
     tokio::spawn(async move {
+        let _permit = permit;
         let mut stream = body.into_data_stream();
         let mut split = Splitter::new(MAX_INPUT_BYTES);
         let mut lines: Vec<Line> = Vec::new();
@@ -508,7 +518,7 @@ fn batch(app: Arc<Inner>, body: Body, kind: Kind) -> Response {
         );
     let mut r = Response::new(Body::from_stream(stream));
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-ndjson"));
-    r
+    Ok(r)
 }
 
 async fn send_rendered(
