@@ -273,7 +273,7 @@ impl Registry {
                     return Err(RegistryError::new(
                         "STATE_POLICY_CHANGED",
                         format!(
-                            "the state was built under policy {} ({}), not this one ({} {}); run `idnsafe state rescreen` to see what the new policy would reject, then start with --accept-policy-change",
+                            "the state was built under policy {} ({}), not this one ({} {}); run `idnsafe state rescreen --policy FILE --state STATE` to see what the new policy would reject, then again with --accept to record it",
                             m.policy,
                             short(&m.policy_digest),
                             meta.policy,
