@@ -101,6 +101,18 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict of a set of reasons: a `reject` reason wins over
+    /// `review`; none of either is `accept`.
+    pub fn of(reasons: &[Reason]) -> Verdict {
+        if reasons.iter().any(|r| r.action == Verdict::Reject) {
+            Verdict::Reject
+        } else if reasons.iter().any(|r| r.action == Verdict::Review) {
+            Verdict::Review
+        } else {
+            Verdict::Accept
+        }
+    }
+
     /// `accept`, `reject` or `review`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -689,13 +701,7 @@ impl Policy {
         let mut bundle = Bundle::default();
         let mut bundle_truncated = false;
         let decided = |reasons: Vec<Reason>, bundle: Bundle, bundle_truncated: bool| {
-            let decision = if reasons.iter().any(|r| r.action == Verdict::Reject) {
-                Verdict::Reject
-            } else if reasons.iter().any(|r| r.action == Verdict::Review) {
-                Verdict::Review
-            } else {
-                Verdict::Accept
-            };
+            let decision = Verdict::of(&reasons);
             Decision { input: candidate.to_owned(), decision, reasons, bundle, bundle_truncated }
         };
         // IDNA2008 first: a label that is not valid is refused whatever else

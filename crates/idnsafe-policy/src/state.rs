@@ -150,10 +150,16 @@ impl KeyIndex {
         self.delta.entry(fp).or_default().push(idx);
         self.delta_len += 1;
         if self.delta_len > 4096 + self.entries.len() / 8 {
-            let mut all = std::mem::take(&mut self.entries);
-            all.extend(self.delta.drain().flat_map(|(fp, v)| v.into_iter().map(move |i| (fp, i))));
-            *self = KeyIndex::build(all);
+            *self = KeyIndex::build(self.take_all());
         }
+    }
+
+    /// Every pair, the added ones included, leaving the index empty.
+    fn take_all(&mut self) -> Vec<(u32, u32)> {
+        let mut all = std::mem::take(&mut self.entries);
+        all.extend(self.delta.drain().flat_map(|(fp, v)| v.into_iter().map(move |i| (fp, i))));
+        self.delta_len = 0;
+        all
     }
 
     /// Every name with fingerprint `fp`: the sorted array's, then the
@@ -168,8 +174,7 @@ impl KeyIndex {
 
     /// Drops the pairs of names `dead` says are gone (at a rebuild).
     fn retain(&mut self, live: impl Fn(u32) -> bool) {
-        let mut all = std::mem::take(&mut self.entries);
-        all.extend(self.delta.drain().flat_map(|(fp, v)| v.into_iter().map(move |i| (fp, i))));
+        let mut all = self.take_all();
         all.retain(|&(_, i)| live(i));
         *self = KeyIndex::build(all);
     }

@@ -319,7 +319,7 @@ struct NameBody {
     name: String,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ScreenBody {
     name: String,
@@ -329,7 +329,7 @@ struct ScreenBody {
     no_bundle: bool,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BatchQuery {
     registrant: Option<String>,
@@ -556,13 +556,7 @@ async fn variants(
     let r = tokio::task::spawn_blocking(move || {
         let policy = app.registry.policy();
         let label = b.label.strip_suffix('.').unwrap_or(&b.label);
-        let ulabel = if label.is_ascii() && !idnsafe::idna::has_ace_prefix(label) {
-            label.to_ascii_lowercase()
-        } else {
-            idnsafe::idna::check_label(label)
-                .ulabel()
-                .map_or_else(|| label.to_owned(), str::to_owned)
-        };
+        let ulabel = idnsafe::idna::to_ulabel(label).unwrap_or_else(|| label.to_owned());
         let Some((table, lgr)) = policy.table_for(&ulabel, b.language.as_deref()) else {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -768,7 +762,7 @@ async fn release(
     Ok(json(StatusCode::OK, &serde_json::json!({"released": released})))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     #[serde(default)]

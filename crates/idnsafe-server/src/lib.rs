@@ -133,12 +133,11 @@ pub fn prepare(config: &ServeConfig) -> Result<api::App, ServeError> {
     let tier = policy.protected_tier();
     let mut checker = Checker::new();
     if let Some(p) = &config.protect {
+        // Read once; the checker and the policy share the index's bytes.
         let index = idnsafe::ops::load_protected_at(p, Some(tier.level()))
             .map_err(|e| ServeError::new("PROTECT_INVALID", e.to_string()))?;
+        checker = checker.with_tier(tier).with_protected(index.clone());
         policy.set_protected(index);
-        let list = idnsafe::ops::load_protected_list_at(p, tier.level())
-            .map_err(|e| ServeError::new("PROTECT_INVALID", e.to_string()))?;
-        checker = checker.with_tier(tier).with_protected(list);
     }
     let policy_time = started.elapsed();
     let (writer, reader) =

@@ -199,6 +199,35 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// The state's record of what it was built with, checked against `policy`:
+/// a new state records it; a state made under a different policy is
+/// refused (`STATE_POLICY_CHANGED`) unless `change` accepts it, when it is
+/// recorded instead. Returns the policy's record.
+fn check_meta(
+    policy: &Policy,
+    store: &mut dyn Store,
+    change: PolicyChange,
+) -> Result<Meta, RegistryError> {
+    let meta = state_meta(policy);
+    match store.meta()? {
+        Some(m) if m.policy_digest == meta.policy_digest => {}
+        Some(m) if change == PolicyChange::Refuse => {
+            return Err(RegistryError::new(
+                "STATE_POLICY_CHANGED",
+                format!(
+                    "the state was built under policy {} ({}), not this one ({} {}); run `idnsafe state rescreen --policy FILE --state STATE` to see what the new policy would reject, then again with --accept to record it",
+                    m.policy,
+                    short(&m.policy_digest),
+                    meta.policy,
+                    short(&meta.policy_digest)
+                ),
+            ));
+        }
+        _ => store.set_meta(&meta)?,
+    }
+    Ok(meta)
+}
+
 /// Loads every registration of a store into a registry state; returns it
 /// with the store's feed position it reflects.
 pub fn load_state(
@@ -264,26 +293,7 @@ impl Registry {
         reader: Box<dyn Store>,
         change: PolicyChange,
     ) -> Result<Registry, RegistryError> {
-        let meta = state_meta(&policy);
-        match writer.meta()? {
-            None => writer.set_meta(&meta)?,
-            Some(m) if m.policy_digest == meta.policy_digest => {}
-            Some(m) => {
-                if change == PolicyChange::Refuse {
-                    return Err(RegistryError::new(
-                        "STATE_POLICY_CHANGED",
-                        format!(
-                            "the state was built under policy {} ({}), not this one ({} {}); run `idnsafe state rescreen --policy FILE --state STATE` to see what the new policy would reject, then again with --accept to record it",
-                            m.policy,
-                            short(&m.policy_digest),
-                            meta.policy,
-                            short(&meta.policy_digest)
-                        ),
-                    ));
-                }
-                writer.set_meta(&meta)?;
-            }
-        }
+        let meta = check_meta(&policy, writer.as_mut(), change)?;
         let (state, seen) = load_state(&policy, writer.as_mut())?;
         let policy = Arc::new(policy);
         let state = Arc::new(RwLock::new(state));
@@ -325,19 +335,6 @@ impl Registry {
             Ok(s) => self.policy.screen(&s, candidate, req),
             Err(p) => self.policy.screen(&p.into_inner(), candidate, req),
         }
-    }
-
-    /// Screens many candidates under one read lock.
-    pub fn screen_many<'a>(
-        &self,
-        candidates: impl IntoIterator<Item = &'a str>,
-        req: Request<'_>,
-    ) -> Vec<Decision> {
-        let s = match self.state.read() {
-            Ok(s) => s,
-            Err(p) => p.into_inner(),
-        };
-        candidates.into_iter().map(|c| self.policy.screen(&s, c, req)).collect()
     }
 
     /// Runs `f` on the state under its read lock.
@@ -487,7 +484,7 @@ impl Registry {
     /// The name the audit log files a request under: the label the state
     /// keeps, or the input when it is not under the policy's zones.
     pub fn log_key(&self, name: &str) -> String {
-        self.policy.registered_label(name).unwrap_or_else(|| name.to_owned())
+        log_name(&self.policy, name)
     }
 
     /// Every registration in the store (for an export or a comparison with
@@ -769,7 +766,7 @@ impl Ctx<'_> {
                     without_bundle: false,
                 };
                 let d = self.policy.screen(state, &name, req);
-                let key = self.policy.registered_label(&name).unwrap_or_else(|| name.clone());
+                let key = log_name(self.policy, &name);
                 let mut changes = vec![self.log(&actor.0, "register", &key, Some(&d))];
                 let outcome = match d.decision {
                     Verdict::Reject => Ok(RegisterOutcome::Blocked { decision: d }),
@@ -874,7 +871,7 @@ impl Ctx<'_> {
                 format!("Application {id} was already {}.", app.status),
             )));
         }
-        let key = self.policy.registered_label(&app.name).unwrap_or_else(|| app.name.clone());
+        let key = log_name(self.policy, &app.name);
         let decided = |status: &str| Change::Decide {
             id,
             status: status.to_owned(),
@@ -918,17 +915,15 @@ impl Ctx<'_> {
 fn canonical_name(name: &str) -> String {
     let name = name.strip_suffix('.').unwrap_or(name);
     name.split('.')
-        .map(|l| {
-            if l.is_ascii() && !idnsafe_idna::has_ace_prefix(l) {
-                l.to_ascii_lowercase()
-            } else {
-                idnsafe_idna::check_label(l)
-                    .ulabel()
-                    .map_or_else(|| l.to_ascii_lowercase(), str::to_owned)
-            }
-        })
+        .map(|l| idnsafe_idna::to_ulabel(l).unwrap_or_else(|| l.to_ascii_lowercase()))
         .collect::<Vec<_>>()
         .join(".")
+}
+
+/// The name the audit log files a request under: the label the state keeps
+/// it under, or the input when it is not under the policy's zones.
+fn log_name(policy: &Policy, name: &str) -> String {
+    policy.registered_label(name).unwrap_or_else(|| name.to_owned())
 }
 
 /// What an import did.
@@ -958,21 +953,7 @@ pub fn import(
     names: &[(String, Option<String>)],
     actor: &str,
 ) -> Result<ImportReport, RegistryError> {
-    let meta = state_meta(policy);
-    match store.meta()? {
-        None => store.set_meta(&meta)?,
-        Some(m) if m.policy_digest == meta.policy_digest => {}
-        Some(m) => {
-            return Err(RegistryError::new(
-                "STATE_POLICY_CHANGED",
-                format!(
-                    "the state was built under policy {} ({})",
-                    m.policy,
-                    short(&m.policy_digest)
-                ),
-            ));
-        }
-    }
+    let meta = check_meta(policy, store, PolicyChange::Refuse)?;
     let (mut state, _) = load_state(policy, store)?;
     let empty = RegistryState::default();
     let policy_id = format!("{} {}", meta.policy, short(&meta.policy_digest));
@@ -1049,9 +1030,12 @@ pub fn rescreen(
     store: &mut dyn Store,
     accept: bool,
 ) -> Result<Vec<Rescreened>, RegistryError> {
-    let (state, _) = load_state(policy, store)?;
+    // One read of the store: the registrations are both the state and what
+    // is screened against it.
     let mut regs = Vec::new();
     store.registrations(&mut |r| regs.push((r.name, r.label, r.registrant)))?;
+    let state =
+        RegistryState::build(policy, regs.iter().map(|(_, l, r)| (l.as_str(), r.as_deref())));
     let out: Vec<Rescreened> = {
         use rayon::prelude::*;
         regs.par_iter()
@@ -1059,13 +1043,7 @@ pub fn rescreen(
                 let req = Request { registrant: registrant.as_deref(), ..Request::default() };
                 let mut d = policy.screen(&state, name, req);
                 d.reasons.retain(|r| r.conflicting.as_deref() != Some(label.as_str()));
-                d.decision = if d.reasons.iter().any(|r| r.action == Verdict::Reject) {
-                    Verdict::Reject
-                } else if d.reasons.iter().any(|r| r.action == Verdict::Review) {
-                    Verdict::Review
-                } else {
-                    Verdict::Accept
-                };
+                d.decision = Verdict::of(&d.reasons);
                 (d.decision != Verdict::Accept).then(|| Rescreened {
                     name: name.clone(),
                     registrant: registrant.clone(),
