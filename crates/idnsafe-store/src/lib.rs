@@ -70,6 +70,35 @@ pub struct Meta {
     pub versions: String,
 }
 
+impl Meta {
+    /// The (key, value) rows of the `meta` table a store keeps it in.
+    pub fn rows(&self) -> [(&'static str, &str); 3] {
+        [
+            ("policy", &self.policy),
+            ("policy_digest", &self.policy_digest),
+            ("versions", &self.versions),
+        ]
+    }
+
+    /// From a store's `meta` rows, read by key; `None` until all are there
+    /// (a new state).
+    pub fn from_rows(
+        mut value: impl FnMut(&str) -> Result<Option<String>, StoreError>,
+    ) -> Result<Option<Meta>, StoreError> {
+        let (Some(policy), Some(policy_digest), Some(versions)) =
+            (value("policy")?, value("policy_digest")?, value("versions")?)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Meta { policy, policy_digest, versions }))
+    }
+}
+
+/// A row limit as SQL takes it.
+pub(crate) fn limit_of(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
 /// One registered name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Registration {

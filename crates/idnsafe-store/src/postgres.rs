@@ -41,7 +41,9 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, NoTls, Row, Statement, Transaction};
 
-use crate::{Application, Change, FeedEntry, LogEntry, Meta, Registration, Store, StoreError, Tx};
+use crate::{
+    Application, Change, FeedEntry, LogEntry, Meta, Registration, Store, StoreError, Tx, limit_of,
+};
 
 /// The schema version this code reads and writes (the SQLite store's).
 const SCHEMA_VERSION: i64 = 1;
@@ -253,10 +255,6 @@ fn log_entry(r: &Row) -> Result<LogEntry, StoreError> {
     })
 }
 
-fn limit_of(limit: usize) -> i64 {
-    i64::try_from(limit).unwrap_or(i64::MAX)
-}
-
 fn rows<T>(rows: Vec<Row>, f: fn(&Row) -> Result<T, StoreError>) -> Result<Vec<T>, StoreError> {
     rows.iter().map(f).collect()
 }
@@ -270,27 +268,16 @@ fn feed_position(tx: &mut Transaction<'_>) -> Result<i64, StoreError> {
 
 impl Store for PostgresStore {
     fn meta(&mut self) -> Result<Option<Meta>, StoreError> {
-        let (Some(policy), Some(policy_digest), Some(versions)) = (
-            self.meta_value("policy")?,
-            self.meta_value("policy_digest")?,
-            self.meta_value("versions")?,
-        ) else {
-            return Ok(None);
-        };
-        Ok(Some(Meta { policy, policy_digest, versions }))
+        Meta::from_rows(|k| self.meta_value(k))
     }
 
     fn set_meta(&mut self, meta: &Meta) -> Result<(), StoreError> {
         let mut tx = self.client.transaction().map_err(io)?;
-        for (k, v) in [
-            ("policy", &meta.policy),
-            ("policy_digest", &meta.policy_digest),
-            ("versions", &meta.versions),
-        ] {
+        for (k, v) in meta.rows() {
             tx.execute(
                 "INSERT INTO meta(key, value) VALUES ($1, $2) \
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                &[&k, v],
+                &[&k, &v],
             )
             .map_err(io)?;
         }

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
 
-use crate::{Application, Change, FeedEntry, LogEntry, Meta, Registration, Store, StoreError, Tx};
+use crate::{
+    Application, Change, FeedEntry, LogEntry, Meta, Registration, Store, StoreError, Tx, limit_of,
+};
 
 /// The schema version this code reads and writes.
 const SCHEMA_VERSION: i64 = 1;
@@ -205,29 +207,14 @@ fn log_entry(r: &Row<'_>) -> rusqlite::Result<LogEntry> {
 
 const LOG_COLUMNS: &str = "id, at_ms, actor, action, name, decision, reasons, versions";
 
-fn limit_of(limit: usize) -> i64 {
-    i64::try_from(limit).unwrap_or(i64::MAX)
-}
-
 impl Store for SqliteStore {
     fn meta(&mut self) -> Result<Option<Meta>, StoreError> {
-        let (Some(policy), Some(policy_digest), Some(versions)) = (
-            self.meta_value("policy")?,
-            self.meta_value("policy_digest")?,
-            self.meta_value("versions")?,
-        ) else {
-            return Ok(None);
-        };
-        Ok(Some(Meta { policy, policy_digest, versions }))
+        Meta::from_rows(|k| self.meta_value(k))
     }
 
     fn set_meta(&mut self, meta: &Meta) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(io)?;
-        for (k, v) in [
-            ("policy", &meta.policy),
-            ("policy_digest", &meta.policy_digest),
-            ("versions", &meta.versions),
-        ] {
+        for (k, v) in meta.rows() {
             tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", params![k, v])
                 .map_err(io)?;
         }
