@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 pub mod http;
 pub mod postgres;
+pub mod webdriver;
 
 /// The environment variable that overrides the data directory.
 pub const ENV_VAR: &str = "IDNSAFE_SHARED_DATA";

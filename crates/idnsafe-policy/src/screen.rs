@@ -514,6 +514,11 @@ impl Policy {
             .collect()
     }
 
+    /// The loaded tables: id, file and LGR, in the policy's order.
+    pub fn tables(&self) -> impl Iterator<Item = (&str, &Path, &Lgr)> {
+        self.tables.iter().map(|t| (t.id.as_str(), t.file.as_path(), &t.lgr))
+    }
+
     /// Splits a name into its label and zone under this policy (U-label
     /// forms). A bare label is placed under the first zone.
     /// The label a registered name is kept under in the registry state

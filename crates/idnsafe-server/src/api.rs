@@ -42,8 +42,9 @@ const MAX_LIST: usize = 10_000;
 pub struct Inner {
     /// The live registry.
     pub registry: Arc<Registry>,
-    checker: Checker,
-    tokens: Option<Tokens>,
+    pub(crate) checker: Checker,
+    pub(crate) tokens: Option<Tokens>,
+    pub(crate) ui: crate::ui::Ui,
     limits: Limits,
     busy: Arc<Semaphore>,
     metrics: Metrics,
@@ -65,7 +66,11 @@ impl App {
         policy_time: Duration,
         state_time: Duration,
     ) -> App {
+        // The review page shows the policy as it was when the service
+        // started (the file may change on disk; the running policy does not).
+        let toml = std::fs::read_to_string(registry.policy().path()).unwrap_or_default();
         App(Arc::new(Inner {
+            ui: crate::ui::Ui::new(toml),
             registry,
             checker,
             busy: Arc::new(Semaphore::new(limits.max_in_flight)),
@@ -105,7 +110,10 @@ impl App {
             .route("/readyz", get(readyz))
             .route("/metrics", get(metrics))
             .route("/openapi.json", get(openapi))
+            .route("/v1/explore", get(explore))
+            .merge(crate::ui::router())
             .route_layer(axum::middleware::from_fn_with_state(self.0.clone(), guard))
+            .layer(crate::ui::upload_limit(self.0.limits.max_batch_body))
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed)
             .with_state(self.0.clone())
@@ -117,9 +125,9 @@ type Shared = State<Arc<Inner>>;
 /// An error answer: a status and `{"code", "message"}`.
 #[derive(Debug)]
 pub struct ApiError {
-    status: StatusCode,
-    code: String,
-    message: String,
+    pub(crate) status: StatusCode,
+    pub(crate) code: String,
+    pub(crate) message: String,
 }
 
 impl ApiError {
@@ -672,7 +680,7 @@ struct RegisterBody {
 }
 
 /// Waits for the writer's answer.
-async fn answer<T: Send + 'static>(
+pub(crate) async fn answer<T: Send + 'static>(
     ask: impl FnOnce(idnsafe::registry::Reply<T>),
 ) -> Result<T, ApiError> {
     let (tx, rx) = oneshot::channel();
@@ -870,6 +878,28 @@ async fn log(
         })
         .collect();
     Ok(json(StatusCode::OK, &serde_json::json!({"entries": entries})))
+}
+
+async fn explore(
+    State(app): Shared,
+    headers: HeaderMap,
+    Query(q): Query<NameQuery>,
+) -> Result<Response, ApiError> {
+    app.authorize(&headers, Role::Read)?;
+    too_long("name", &q.name)?;
+    let a = Arc::clone(&app);
+    let e = tokio::task::spawn_blocking(move || {
+        idnsafe::explore::explore(&a.checker, &a.registry, &q.name)
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "explore failed"))?;
+    Ok(json(StatusCode::OK, &e))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NameQuery {
+    name: String,
 }
 
 async fn healthz() -> Response {

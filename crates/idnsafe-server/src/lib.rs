@@ -9,7 +9,9 @@
 //! - `POST /v1/variants`, `/v1/confusable`, `/v1/generate`;
 //! - `POST /v1/registrations`, `GET|DELETE /v1/registrations/{name}`;
 //! - `GET /v1/reviews`, `POST /v1/reviews/{id}`; `GET /v1/log?name=`;
-//! - `GET /healthz`, `/readyz`, `/metrics`, `/openapi.json`.
+//! - `GET /v1/explore?name=`: everything the name explorer shows, as JSON;
+//! - `GET /healthz`, `/readyz`, `/metrics`, `/openapi.json`;
+//! - the review page for people at `/` ([`ui`]).
 //!
 //! See `docs/SERVICE.md` for the whole contract.
 #![cfg_attr(
@@ -22,6 +24,7 @@ pub mod api;
 pub mod auth;
 mod lines;
 mod metrics;
+pub mod ui;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

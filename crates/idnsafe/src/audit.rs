@@ -679,3 +679,94 @@ fn cluster_finding(kind: FindingKind, names: &Names, members: &[u32], level: Lev
         )],
     }
 }
+
+/// Most findings a [`FindingsReport`] keeps for browsing; beyond it, they
+/// are counted (by kind and cluster size) but not kept, and the report says
+/// how many were left out.
+pub const REPORT_MAX_KEPT: usize = 100_000;
+
+/// Longest line of `audit --json` output read into a report.
+pub const REPORT_MAX_LINE: usize = 1 << 20;
+
+/// One finding read back from `idnsafe audit --json`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub struct ReportFinding {
+    /// `invalid`, `homograph_cluster`, ...
+    pub kind: String,
+    /// The names concerned.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// The protected name, for `confusable_with_protected`.
+    #[serde(default)]
+    pub protected: Option<String>,
+    /// Codes and messages.
+    #[serde(default)]
+    pub reasons: Vec<serde_json::Value>,
+}
+
+/// The findings of an audit (its JSON Lines), read a line at a time:
+/// counts by kind, a histogram of cluster sizes, and the findings kept for
+/// browsing. A line that is not a finding becomes a counted error with its
+/// line number; the reading goes on.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FindingsReport {
+    /// Lines read (blank lines included).
+    pub lines: u64,
+    /// Findings by kind.
+    pub by_kind: std::collections::BTreeMap<String, u64>,
+    /// Clusters (`homograph_cluster`, `variant_cluster`) by size.
+    pub cluster_sizes: std::collections::BTreeMap<usize, u64>,
+    /// Lines that are not findings: (line number, why); the first 100.
+    pub errors: Vec<(u64, String)>,
+    /// How many lines were not findings.
+    pub error_count: u64,
+    /// The findings kept, in input order (at most [`REPORT_MAX_KEPT`]).
+    pub findings: Vec<ReportFinding>,
+    /// Findings counted but not kept.
+    pub not_kept: u64,
+}
+
+impl FindingsReport {
+    fn fail(&mut self, why: String) {
+        self.error_count += 1;
+        if self.errors.len() < 100 {
+            self.errors.push((self.lines, why));
+        }
+    }
+
+    /// Counts a line longer than [`REPORT_MAX_LINE`] that the caller did
+    /// not keep: an error with its line number.
+    pub fn push_overlong(&mut self) {
+        self.lines += 1;
+        self.fail(format!("longer than {REPORT_MAX_LINE} bytes"));
+    }
+
+    /// Reads one line (without its newline).
+    pub fn push_line(&mut self, line: &[u8]) {
+        if line.len() > REPORT_MAX_LINE {
+            self.push_overlong();
+            return;
+        }
+        self.lines += 1;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        let f: ReportFinding = match serde_json::from_slice(line) {
+            Ok(f) => f,
+            Err(e) => {
+                self.fail(format!("not a finding of `idnsafe audit --json`: {e}"));
+                return;
+            }
+        };
+        *self.by_kind.entry(f.kind.clone()).or_default() += 1;
+        if f.kind.ends_with("_cluster") {
+            *self.cluster_sizes.entry(f.names.len()).or_default() += 1;
+        }
+        if self.findings.len() < REPORT_MAX_KEPT {
+            self.findings.push(f);
+        } else {
+            self.not_kept += 1;
+        }
+    }
+}

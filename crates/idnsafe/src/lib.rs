@@ -23,6 +23,7 @@ pub use idnsafe_zone as zone;
 
 pub mod audit;
 mod check;
+pub mod explore;
 pub mod fuzzing;
 pub mod generate;
 pub mod ops;
