@@ -13,7 +13,11 @@
 # 3. `POST /v1/screen`, single ASCII names, keep-alive, 64 connections
 #    (wrk, Debian's package, installed when missing): requests/s and p99.
 # 4. NDJSON batch screening of 1,000,000 names in one request (curl).
-# 5. Durable registrations on SQLite with 64 concurrent clients (wrk):
+# 5. The review page's name explorer, rendered server-side (GET
+#    /names/{name}), one connection at a time (wrk): latency per page for a
+#    registered ASCII name, a Cyrillic lookalike of one (CONFUSABLE_
+#    REGISTERED, with its evidence) and an IDN name.
+# 6. Durable registrations on SQLite with 64 concurrent clients (wrk):
 #    each answered 201 only once fsync'd.
 # Files go to $BENCH_DIR (default bench/out, git-ignored).
 set -euo pipefail
@@ -120,6 +124,13 @@ t=$(curl -s -o "$OUT/serve-batch.out" -w '%{time_total}' -H 'Content-Type: appli
   --data-binary @"$BATCH" "http://$ADDR/v1/screen?no_bundle=true")
 lines=$(wc -l < "$OUT/serve-batch.out")
 printf '%d records in %.2f s: %.0f names/s\n' "$lines" "$t" "$(echo "$lines / $t" | bc -l)"
+
+echo "== GET /names/{name}: the review page's explorer, 1 connection, ${DURATION}s per name"
+for n in cand2.example c%D0%B0nd2.example b%C3%BCcher.example; do
+  printf '%s: ' "$n"
+  wrk -t1 -c1 -d"${DURATION}s" --latency "http://$ADDR/names/$n" \
+    | awk '/Requests\/sec/ {r=$2} /^ +Latency +[0-9]/ {avg=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$0} END {printf "mean %s, p99 %s, %s pages/s %s\n", avg, p99, r, bad}'
+done
 
 echo "== POST /v1/registrations (durable, SQLite), 64 connections, ${DURATION}s"
 wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/wrk-register.lua "http://$ADDR" | grep -E 'Requests/sec|Latency|99%|50%|non-2xx|Socket errors'
