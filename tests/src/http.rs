@@ -146,6 +146,25 @@ fn dechunk(mut b: &[u8]) -> std::io::Result<Vec<u8>> {
     }
 }
 
+/// The `sha256:HEX` line part a tokens file holds for `token`, from
+/// `bin token hash` (the real command, as an operator would make it).
+pub fn token_hash(bin: &Path, token: &str) -> String {
+    let mut c = Command::new(bin)
+        .args(["token", "hash"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+    c.stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{token}\n").as_bytes())
+        .expect("token written");
+    let out = c.wait_with_output().expect("token hash ran");
+    assert!(out.status.success(), "token hash failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
 /// A running `idnsafe serve`, killed when dropped.
 pub struct Server {
     pub addr: SocketAddr,

@@ -287,19 +287,7 @@ fn url_path(s: &str) -> String {
 fn hostile_requests_get_their_error_and_the_server_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
     let tokens = dir.path().join("tokens");
-    let hash = |t: &str| {
-        let mut c = std::process::Command::new(bin())
-            .args(["token", "hash"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        c.stdin.take().unwrap().write_all(format!("{t}\n").as_bytes()).unwrap();
-        let out = c.wait_with_output().unwrap();
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    };
+    let hash = |t: &str| idnsafe_tests::http::token_hash(bin(), t);
     std::fs::write(
         &tokens,
         format!(

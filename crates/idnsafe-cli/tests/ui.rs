@@ -19,17 +19,7 @@ fn bin() -> &'static Path {
 }
 
 fn hash(t: &str) -> String {
-    let mut c = std::process::Command::new(bin())
-        .args(["token", "hash"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    c.stdin.take().unwrap().write_all(format!("{t}\n").as_bytes()).unwrap();
-    let out = c.wait_with_output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    idnsafe_tests::http::token_hash(bin(), t)
 }
 
 /// A cn-policy server with paypal.com protected and two tokens: rita

@@ -214,6 +214,25 @@ impl Inner {
         self.tokens.is_none()
     }
 
+    /// The visit of a form sent by POST: its CSRF token must be this
+    /// session's, and, when `role` is given, the session must have it.
+    /// Otherwise the page that says why.
+    fn form_visit(
+        &self,
+        h: &HeaderMap,
+        csrf: &str,
+        role: Option<Role>,
+    ) -> Result<Visit, Box<Response>> {
+        let v = self.visit(h);
+        if !v.csrf_ok(csrf) {
+            return Err(Box::new(v.bad_csrf()));
+        }
+        match role {
+            Some(r) if !v.may(r) => Err(Box::new(v.refuse(r))),
+            _ => Ok(v),
+        }
+    }
+
     fn keep_report(&self, id: &str, r: Arc<FindingsReport>) {
         let mut map = lock(&self.ui.reports);
         if map.len() >= MAX_REPORTS
@@ -786,13 +805,10 @@ async fn review_post(
     Path(id): Path<String>,
     axum::Form(f): axum::Form<ReviewForm>,
 ) -> Response {
-    let v = app.visit(&h);
-    if !v.csrf_ok(&f.csrf) {
-        return v.bad_csrf();
-    }
-    if !v.may(Role::Review) {
-        return v.refuse(Role::Review);
-    }
+    let v = match app.form_visit(&h, &f.csrf, Some(Role::Review)) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
     let Ok(id) = id.parse::<i64>() else {
         return error_page(
             &v,
@@ -938,13 +954,10 @@ async fn release_post(
     Path(n): Path<String>,
     axum::Form(f): axum::Form<CsrfForm>,
 ) -> Response {
-    let v = app.visit(&h);
-    if !v.csrf_ok(&f.csrf) {
-        return v.bad_csrf();
-    }
-    if !v.may(Role::Register) {
-        return v.refuse(Role::Register);
-    }
+    let v = match app.form_visit(&h, &f.csrf, Some(Role::Register)) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
     let reg = Arc::clone(&app.registry);
     let actor = idnsafe::registry::Actor(v.s.actor.clone());
     match crate::api::answer(|reply| reg.release_with(n.clone(), actor, reply)).await {
@@ -1252,10 +1265,10 @@ async fn login_post(
     h: HeaderMap,
     axum::Form(f): axum::Form<LoginForm>,
 ) -> Response {
-    let v = app.visit(&h);
-    if !v.csrf_ok(&f.csrf) {
-        return v.bad_csrf();
-    }
+    let v = match app.form_visit(&h, &f.csrf, None) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
     let Some(tokens) = &app.tokens else { return v.redirect("/") };
     let Some((actor, roles)) = tokens.find(f.token.trim()) else {
         let body = html! {
@@ -1288,10 +1301,10 @@ async fn logout_post(
     h: HeaderMap,
     axum::Form(f): axum::Form<CsrfForm>,
 ) -> Response {
-    let v = app.visit(&h);
-    if !v.csrf_ok(&f.csrf) {
-        return v.bad_csrf();
-    }
+    let v = match app.form_visit(&h, &f.csrf, None) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
     lock(&app.ui.logins).remove(&v.id);
     lock(&app.ui.reports).remove(&v.id);
     let mut r = v.redirect("/login");
