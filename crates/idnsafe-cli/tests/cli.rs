@@ -244,3 +244,33 @@ fn audit_writes_findings_and_summary() {
     assert!(s["data_versions"].as_array().unwrap().len() >= 4);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `variants` leaves invalid variant labels out by default, as ICANN's
+/// reference engine does, and says how many; `--include-invalid` lists them.
+#[test]
+fn variants_leave_invalid_labels_out_unless_asked() {
+    let lgr = idnsafe_tests::data_file("lgr/root-zone/lgr-5/lgr-5-arabic-script-26may22-en.xml");
+    let lgr = lgr.display().to_string();
+    let (code, out, err) = run(&["variants", "--lgr", &lgr, "--json", "ذهيبة"], b"");
+    assert_eq!(code, 0, "{err}");
+    let default = &json_lines(&out)[0];
+    let (code, out, err) =
+        run(&["variants", "--lgr", &lgr, "--json", "--include-invalid", "ذهيبة"], b"");
+    assert_eq!(code, 0, "{err}");
+    let all = &json_lines(&out)[0];
+    let dispositions = |r: &serde_json::Value| -> Vec<String> {
+        r["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["disposition"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let invalid = dispositions(all).iter().filter(|d| *d == "invalid").count();
+    assert!(invalid > 0, "{all}");
+    assert!(!dispositions(default).iter().any(|d| d == "invalid"));
+    assert_eq!(default["invalid_omitted"], invalid);
+    assert_eq!(all["invalid_omitted"], 0);
+    assert_eq!(default["total"].as_u64().unwrap() + invalid as u64, all["total"].as_u64().unwrap());
+    assert_eq!(default["count"], all["count"], "the exact count covers every disposition");
+}

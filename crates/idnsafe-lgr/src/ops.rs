@@ -1123,6 +1123,39 @@ impl Lgr {
         Ok(cnt.first().copied().unwrap_or(0).saturating_sub(1))
     }
 
+    /// The estimated number of variant labels of `label`, as ICANN's
+    /// reference engine (lgr-core's `estimate_variant_number`) and its LGR
+    /// tools report it: the label is split greedily (longest repertoire
+    /// element whose own context holds; a code point without one is
+    /// skipped), and the estimate is the product, over the elements, of
+    /// one plus the number of their non-reflexive variant mappings,
+    /// whatever their contexts. The label itself is counted. It bounds
+    /// nothing; [`Lgr::variant_count`] is the exact count.
+    pub fn variant_estimate(&self, label: &str) -> Result<u128, LabelError> {
+        let cps = Self::label_cps(label)?;
+        let mut cands = Vec::new();
+        let mut n: u128 = 1;
+        let mut i = 0;
+        while i < cps.len() {
+            self.candidates_at(&cps, i, &mut cands);
+            match cands.iter().find(|&&(e, len)| self.elem_fits(e, &cps, (i, len))) {
+                Some(&(e, len)) => {
+                    if let ElemRef::Elem(id) = e
+                        && let Some(el) = self.elems.get(id as usize)
+                    {
+                        let k = el.vars.iter().filter(|v| v.cps != el.cps).count();
+                        n = n.saturating_mul(
+                            u128::try_from(k).unwrap_or(u128::MAX).saturating_add(1),
+                        );
+                    }
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        Ok(n)
+    }
+
     /// The variant index key of a label (RFC 7940 §8.5), in time linear in
     /// the label: each element is replaced by the smallest member of its
     /// variant class. Exact when [`VariantRelation::is_equivalence`] holds;

@@ -551,6 +551,8 @@ struct VariantsBody {
     max: Option<u64>,
     #[serde(default)]
     allocatable_only: bool,
+    #[serde(default)]
+    include_invalid: bool,
 }
 
 async fn variants(
@@ -576,7 +578,7 @@ async fn variants(
             limit: b.max.unwrap_or(10_000).min(MAX_VARIANTS),
             allocatable_only: b.allocatable_only,
         };
-        let mut v = idnsafe::ops::lgr_variants(lgr, &b.label, opts);
+        let mut v = idnsafe::ops::lgr_variants(lgr, &b.label, opts, b.include_invalid);
         if let Some(o) = v.as_object_mut() {
             o.insert("table".into(), table.into());
         }

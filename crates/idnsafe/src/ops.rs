@@ -298,12 +298,17 @@ pub fn lgr_check(lgr: &idnsafe_lgr::Lgr, input: &str) -> serde_json::Value {
 }
 
 /// The variant labels of one label under an LGR, streamed up to the
-/// options' limit, with the exact count (the JSON record of `idnsafe
-/// variants --json`).
+/// options' limit, with the exact count of variant labels of every
+/// disposition (`count`), lgr-core's estimate (`estimate`) and how many
+/// invalid ones were left out (`invalid_omitted`): the JSON record of
+/// `idnsafe variants --json`. Variant labels whose disposition is
+/// `invalid` are left out unless `include_invalid`, as ICANN's reference
+/// engine does by default (RFC 7940 leaves the choice open).
 pub fn lgr_variants(
     lgr: &idnsafe_lgr::Lgr,
     input: &str,
     opts: idnsafe_lgr::VariantOptions,
+    include_invalid: bool,
 ) -> serde_json::Value {
     use serde_json::json;
     let u = match forms(input) {
@@ -317,15 +322,22 @@ pub fn lgr_variants(
     match (lgr.variants(&u, opts), lgr.variant_count(&u)) {
         (Ok(mut it), Ok(count)) => {
             let mut vs = Vec::new();
+            let mut omitted = 0u64;
             for v in it.by_ref() {
+                if !include_invalid && v.disposition == idnsafe_lgr::Disposition::Invalid {
+                    omitted += 1;
+                    continue;
+                }
                 let a = forms(&v.label).map(|f| f.1).ok();
                 vs.push(
                     json!({"ulabel": v.label, "alabel": a, "disposition": v.disposition.as_str(),
                     "types": lgr.type_names(v.types)}),
                 );
             }
+            let estimate = lgr.variant_estimate(&u).ok().map(|e| e.to_string());
             json!({"input": input, "disposition": disposition.as_str(), "total": vs.len(),
-                "variants": vs, "truncated": it.truncated(), "count": count.to_string()})
+                "variants": vs, "truncated": it.truncated(), "count": count.to_string(),
+                "estimate": estimate, "invalid_omitted": omitted})
         }
         (Err(e), _) | (_, Err(e)) => json!({"input": input, "disposition": disposition.as_str(),
             "variants": [], "total": 0, "truncated": false, "count": null,

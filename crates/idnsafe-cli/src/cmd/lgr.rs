@@ -76,6 +76,10 @@ pub struct VariantsArgs {
     /// List only allocatable (or activated) variant labels.
     #[arg(long)]
     allocatable_only: bool,
+    /// Also list variant labels whose disposition is `invalid` (left out by
+    /// default, as ICANN's reference engine does; `invalid_omitted` counts them).
+    #[arg(long)]
+    include_invalid: bool,
     /// Labels (U-label or A-label); read from standard input when none are given.
     labels: Vec<String>,
 }
@@ -205,17 +209,21 @@ pub fn run_variants(args: &VariantsArgs) -> Result<(), CliError> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     let opts = VariantOptions { limit: args.limit, allocatable_only: args.allocatable_only };
     inputs(&args.labels, |input| {
-        let rec = idnsafe::ops::lgr_variants(&lgr, input, opts.clone());
+        let rec = idnsafe::ops::lgr_variants(&lgr, input, opts.clone(), args.include_invalid);
         if args.json {
             writeln!(out, "{rec}")?;
         } else {
             writeln!(
                 out,
-                "{}\t{}\t{} variants (count {}{})",
+                "{}\t{}\t{} variants (count {}{}{})",
                 input,
                 rec["disposition"].as_str().unwrap_or(""),
                 rec["total"],
                 rec["count"].as_str().unwrap_or("-"),
+                match rec["invalid_omitted"].as_u64() {
+                    Some(n) if n > 0 => format!(", {n} invalid not listed"),
+                    _ => String::new(),
+                },
                 if rec["truncated"].as_bool() == Some(true) { ", truncated" } else { "" }
             )?;
             for v in rec["variants"].as_array().into_iter().flatten() {
