@@ -124,6 +124,10 @@ pub fn lgr_labels(data: &[u8]) -> Result<(), String> {
         return Err("the root-zone LGR could not be loaded".to_owned());
     };
     let _ = lgr.disposition(label);
+    // lgr-core's estimate counts the label itself: never below one.
+    if lgr.variant_estimate(label).is_ok_and(|n| n == 0) {
+        return Err(format!("{label:?}: a variant estimate of 0"));
+    }
     let Ok(vs) = lgr.variants(label, VariantOptions { limit: 32, allocatable_only: false }) else {
         return Ok(());
     };
