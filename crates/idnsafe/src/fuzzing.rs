@@ -124,6 +124,11 @@ pub fn lgr_labels(data: &[u8]) -> Result<(), String> {
         return Err("the root-zone LGR could not be loaded".to_owned());
     };
     let _ = lgr.disposition(label);
+    // The reference's index label: computed or refused, never a panic; a
+    // label that has one is made of repertoire elements, so it has a key.
+    if lgr.index_label(label).is_ok() && lgr.index_key(label).is_err() {
+        return Err(format!("{label:?}: an index label but no index key"));
+    }
     // lgr-core's estimate counts the label itself: never below one.
     if lgr.variant_estimate(label).is_ok_and(|n| n == 0) {
         return Err(format!("{label:?}: a variant estimate of 0"));

@@ -275,13 +275,15 @@ fn forms(input: &str) -> Result<(String, String), String> {
 }
 
 /// One label under an LGR: its forms, disposition with every reason, and
-/// variant index key (the JSON record of `idnsafe lgr check --json`).
+/// index label (RZ-LGR §5.5.4, as ICANN's reference engine computes it:
+/// variants whose context does not hold are ignored), the JSON record of
+/// `idnsafe lgr check --json`.
 pub fn lgr_check(lgr: &idnsafe_lgr::Lgr, input: &str) -> serde_json::Value {
     use serde_json::json;
     match forms(input) {
         Ok((u, a)) => {
             let o = lgr.disposition(&u);
-            let index = lgr.index_key(&u).ok().map(|k| k.as_str().to_owned());
+            let index = lgr.index_label(&u).ok();
             let reasons: Vec<_> = o
                 .reasons
                 .iter()

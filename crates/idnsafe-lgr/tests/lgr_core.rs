@@ -1,0 +1,170 @@
+//! Differential test against ICANN's reference LGR engine, lgr-core 6.1.3:
+//! its answers for every Root Zone LGR (RZ-LGR-5 script LGRs) and every
+//! second-level Reference LGR of the shared data, on real words, random
+//! repertoire strings and sampled variant labels, are kept in
+//! `tests/data/lgr-core.jsonl.gz` (made by `scripts/lgr-oracle.py`; the
+//! header line names the lgr-core version). The engine must give the same
+//! eligibility and disposition, the same index label, the same variant
+//! count estimate and the same variant set (lgr-core's default: invalid
+//! variant labels left out) for every label, except where CONFORMANCE.md
+//! lists a deliberate deviation: one, in lgr-core's index label (a
+//! variant's context checked against the wrong remainder of the label),
+//! recognised here by reproducing that slip exactly.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::BufRead;
+
+use idnsafe_lgr::{Disposition, Lgr, VariantOptions};
+use serde_json::Value;
+
+#[derive(Default)]
+struct Tally {
+    labels: usize,
+    disposition: usize,
+    index: usize,
+    index_asked: usize,
+    estimate: usize,
+    estimate_asked: usize,
+    variants: usize,
+    variants_asked: usize,
+    index_deviation: usize,
+    examples: Vec<String>,
+    deviations: Vec<String>,
+}
+
+fn note(t: &mut Tally, what: String) {
+    if t.examples.len() < 3 {
+        t.examples.push(what);
+    }
+}
+
+fn our_variants(lgr: &Lgr, label: &str) -> Option<BTreeSet<(String, String)>> {
+    let opts = VariantOptions { limit: 1_000_000, allocatable_only: false };
+    let v = lgr.variants(label, opts).ok()?;
+    Some(
+        v.filter(|x| x.label != label && x.disposition != Disposition::Invalid)
+            .map(|x| (x.label, x.disposition.as_str().to_owned()))
+            .collect(),
+    )
+}
+
+#[test]
+fn the_engine_agrees_with_lgr_core() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lgr-core.jsonl.gz");
+    let file = std::fs::File::open(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (made by scripts/lgr-oracle.py)", path.display()));
+    let mut lines = std::io::BufReader::new(flate2::read::GzDecoder::new(file)).lines();
+    let header: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert!(header["oracle"].as_str().unwrap().starts_with("lgr-core 6.1.3"), "{header}");
+    let root = idnsafe_tests::data_file("lgr");
+    let mut lgrs: HashMap<String, Lgr> = HashMap::new();
+    let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
+    for line in lines {
+        let r: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        let rel = r["lgr"].as_str().unwrap().to_owned();
+        let label = r["label"].as_str().unwrap();
+        let lgr = lgrs.entry(rel.clone()).or_insert_with(|| {
+            Lgr::from_path(root.join(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+        });
+        let t = tally.entry(rel.clone()).or_default();
+        t.labels += 1;
+        let theirs = r["disposition"].as_str().unwrap();
+        let ours = lgr.disposition(label).disposition;
+        if ours.as_str() != theirs {
+            t.disposition += 1;
+            note(t, format!("{label:?}: disposition {} (lgr-core {theirs})", ours.as_str()));
+        }
+        if let Some(idx) = r["index"].as_str() {
+            t.index_asked += 1;
+            let mine = lgr.index_label(label);
+            if mine.as_deref().ok() != Some(idx) {
+                // The one deliberate deviation (CONFORMANCE.md, RFC 7940
+                // §8.5 / RZ-LGR §5.5.4 step 2.c): lgr-core checks a
+                // variant's context against the wrong remainder of the
+                // label. Such a label must give lgr-core's answer exactly
+                // when we reproduce that slip, and differ only then.
+                let as_lgr_core = lgr.index_label_as_lgr_core(label);
+                if as_lgr_core.as_deref().ok() == Some(idx) {
+                    t.index_deviation += 1;
+                    if t.deviations.len() < 2 {
+                        t.deviations.push(format!("{label:?}: index {mine:?}, lgr-core {idx:?}"));
+                    }
+                } else {
+                    t.index += 1;
+                    note(t, format!("{label:?}: index {mine:?} (lgr-core {idx:?})"));
+                }
+            }
+        }
+        if let Some(est) = r["estimate"].as_u64() {
+            t.estimate_asked += 1;
+            let mine = lgr.variant_estimate(label).ok();
+            if mine != Some(u128::from(est)) {
+                t.estimate += 1;
+                note(t, format!("{label:?}: estimate {mine:?} (lgr-core {est})"));
+            }
+        }
+        if let Some(vs) = r["variants"].as_array() {
+            t.variants_asked += 1;
+            let theirs: BTreeSet<(String, String)> = vs
+                .iter()
+                .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_str().unwrap().to_owned()))
+                .collect();
+            let mine = our_variants(lgr, label);
+            if mine.as_ref() != Some(&theirs) {
+                t.variants += 1;
+                let (extra, missing) = match &mine {
+                    Some(m) => (
+                        m.difference(&theirs).take(2).cloned().collect::<Vec<_>>(),
+                        theirs.difference(m).take(2).cloned().collect::<Vec<_>>(),
+                    ),
+                    None => (Vec::new(), Vec::new()),
+                };
+                note(
+                    t,
+                    format!("{label:?}: variants: ours also {extra:?}, lgr-core also {missing:?}"),
+                );
+            }
+        }
+    }
+    let mut total = (0, 0);
+    let mut deviations = 0;
+    for (rel, t) in &tally {
+        let bad = t.disposition + t.index + t.estimate + t.variants;
+        total.0 += t.labels;
+        total.1 += bad;
+        println!(
+            "{rel}: {} labels; disagreements: disposition {}, index {}/{}, estimate {}/{}, variants {}/{}",
+            t.labels,
+            t.disposition,
+            t.index,
+            t.index_asked,
+            t.estimate,
+            t.estimate_asked,
+            t.variants,
+            t.variants_asked
+        );
+        for e in &t.examples {
+            println!("    {e}");
+        }
+        if t.index_deviation > 0 {
+            deviations += t.index_deviation;
+            println!(
+                "  deliberate deviation (lgr-core's variant-context slip), index: {}",
+                t.index_deviation
+            );
+            for e in &t.deviations {
+                println!("    {e}");
+            }
+        }
+    }
+    println!(
+        "{} labels over {} LGRs, {} disagreements, {} index labels of the documented deviation",
+        total.0,
+        tally.len(),
+        total.1,
+        deviations
+    );
+    assert!(tally.len() >= 80, "answers for {} LGRs only", tally.len());
+    assert_eq!(total.1, 0, "the engine disagrees with lgr-core (see above)");
+}
