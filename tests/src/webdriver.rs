@@ -15,6 +15,9 @@ use serde_json::{Value, json};
 
 use crate::http::request;
 
+/// The Enter key, in text typed with [`Browser::type_into`].
+pub const ENTER: &str = "\u{E007}";
+
 /// The key of an element reference in WebDriver answers.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -177,6 +180,19 @@ impl Browser {
     pub fn click_to_load(&self, e: &Element) {
         self.run("window.idnsafeOldPage = true; return null;");
         self.click(e);
+        self.wait_for_new_page();
+    }
+
+    /// Types into an element keys that submit its form (ending with
+    /// [`ENTER`]) and waits, as [`Browser::click_to_load`] does, for the
+    /// page that loads.
+    pub fn type_to_load(&self, e: &Element, keys: &str) {
+        self.run("window.idnsafeOldPage = true; return null;");
+        self.type_into(e, keys);
+        self.wait_for_new_page();
+    }
+
+    fn wait_for_new_page(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let done = self.run(

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use idnsafe_tests::http::{Response, Server, request};
-use idnsafe_tests::webdriver::Browser;
+use idnsafe_tests::webdriver::{Browser, ENTER};
 use serde_json::json;
 
 const RITA: &str = "rita-token-0123456789abcdef";
@@ -89,6 +89,21 @@ fn all_controls_labelled(b: &Browser) {
     assert_eq!(unlabelled, json!([]), "controls without a label on {}", b.url());
 }
 
+/// Every link, button and form control can be reached with the Tab key
+/// (none is taken out of the tab order), and the page starts with a link
+/// that skips to its content.
+fn keyboard_reachable(b: &Browser) {
+    let unreachable = b.run(
+        "return [...document.querySelectorAll('a[href],button,input:not([type=hidden]),textarea,select,summary')]\
+         .filter(e => e.tabIndex < 0).map(e => e.outerHTML);",
+    );
+    assert_eq!(unreachable, json!([]), "controls out of the tab order on {}", b.url());
+    assert_eq!(
+        b.run("return document.querySelector('body > a.skip').getAttribute('href');"),
+        json!("#main")
+    );
+}
+
 /// The page fits the window: nothing wider than the viewport.
 fn fits(b: &Browser) {
     let v = b.run("return [document.documentElement.scrollWidth, window.innerWidth];");
@@ -122,6 +137,11 @@ fn review_page_in_a_real_browser() {
     login(&b, &base, RITA);
     assert_eq!(b.text(&b.find(".who .roles")), "read, register, review");
     b.screenshot(&shots().join("home.png"));
+    // From the keyboard: type a name in the search box and press Enter.
+    b.type_to_load(&b.find("#q"), &format!("xn--pypal-4ve.com{ENTER}"));
+    assert_eq!(b.url(), format!("{base}/names/xn--pypal-4ve.com"));
+    assert!(b.text(&b.find("ul.resembles")).contains("paypal.com"), "an A-label is explored too");
+    keyboard_reachable(&b);
 
     // pаypal.com (Cyrillic а) resembles the protected paypal.com at position 2.
     b.goto(&format!("{base}/names/{}", esc("pаypal.com")));
@@ -151,6 +171,7 @@ fn review_page_in_a_real_browser() {
     let article = format!("article[aria-label=\"Application {app_id}\"]");
     assert!(b.text(&b.find(&article)).contains("paypa1.cn"));
     all_controls_labelled(&b);
+    keyboard_reachable(&b);
     b.screenshot(&shots().join("reviews.png"));
     let c = b.find(&format!("#comment-{app_id}"));
     b.type_into(&c, "a distinct brand");
@@ -178,6 +199,7 @@ fn review_page_in_a_real_browser() {
     assert!(text.contains("homograph_cluster"), "{text}");
     b.goto(&format!("{base}/audit"));
     all_controls_labelled(&b);
+    keyboard_reachable(&b);
     b.type_into(&b.find("#file"), &findings.display().to_string());
     b.click_to_load(&b.find("form.upload button[type=submit]"));
     let kinds = b.text(&b.find("table.kinds"));
