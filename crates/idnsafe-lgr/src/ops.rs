@@ -74,13 +74,6 @@ impl VariantKey {
     }
 }
 
-/// A label split into repertoire elements: (element, start, length).
-type Split = Vec<(ElemRef, usize, usize)>;
-
-/// Most splits of one label into repertoire elements that
-/// [`Lgr::index_label`] compares.
-pub const MAX_INDEX_SPLITS: usize = 4096;
-
 /// Top bit of a position's range start in [`ChoiceTree::at`]: the range
 /// is in the LGR's shared [`Lgr::fixed_opts`], not the label's own.
 const IN_FIXED: u32 = 1 << 31;
@@ -1173,8 +1166,8 @@ impl Lgr {
     /// [`Lgr::index_key`], which is a collision key (equal keys are
     /// necessary for two labels to be variants, so it ignores contexts),
     /// this is the reference's index label, shown by `idnsafe lgr check`.
-    /// At most [`MAX_INDEX_SPLITS`] splits are tried
-    /// (`LGR_INDEX_TOO_COMPLEX` beyond).
+    /// Every split counts, in time polynomial in the label's length (no
+    /// split is listed).
     pub fn index_label(&self, label: &str) -> Result<String, LabelError> {
         self.index_label_with(label, false)
     }
@@ -1194,36 +1187,58 @@ impl Lgr {
 
     fn index_label_with(&self, label: &str, lgr_core_suffix: bool) -> Result<String, LabelError> {
         let cps = Self::label_cps(label)?;
-        let mut best: Option<Vec<u32>> = None;
-        // Depth-first over the splits: (position, elements chosen so far).
-        let mut stack: Vec<(usize, Split)> = vec![(0, Vec::new())];
+        let n = cps.len();
+        // The elements that may stand at each position (their own context
+        // holding there), longest first.
         let mut cands = Vec::new();
-        let mut splits = 0usize;
-        while let Some((i, chosen)) = stack.pop() {
-            if i >= cps.len() {
-                splits += 1;
-                if splits > MAX_INDEX_SPLITS {
-                    return Err(LabelError::new(
-                        "LGR_INDEX_TOO_COMPLEX",
-                        format!("the label splits into more than {MAX_INDEX_SPLITS} ways"),
-                    ));
-                }
-                let idx = self.index_of_split(&cps, &chosen, lgr_core_suffix);
-                if best.as_ref().is_none_or(|b| idx < *b) {
-                    best = Some(idx);
-                }
-                continue;
-            }
+        let mut at: Vec<Vec<(ElemRef, usize)>> = Vec::with_capacity(n);
+        for i in 0..n {
             self.candidates_at(&cps, i, &mut cands);
-            for &(e, len) in cands.iter().rev() {
-                if self.elem_fits(e, &cps, (i, len)) {
-                    let mut next = chosen.clone();
-                    next.push((e, i, len));
-                    stack.push((i + len, next));
+            at.push(
+                cands
+                    .iter()
+                    .copied()
+                    .filter(|&(e, len)| self.elem_fits(e, &cps, (i, len)))
+                    .collect(),
+            );
+        }
+        // The smallest index over every split, without listing splits: for
+        // a fixed first piece the smallest completion is the smallest index
+        // of the rest, so best[i] = min over the elements e at i of
+        // index(e) + best[i + len(e)], from the end (time polynomial in the
+        // label whatever the number of splits). lgr-core's slip makes an
+        // element's index depend on the first element's length, so that
+        // mode runs the recurrence once per first element.
+        let firsts: Vec<(ElemRef, usize)> = at.first().cloned().unwrap_or_default();
+        let mut overall: Option<Vec<u32>> = None;
+        for &(e0, len0) in &firsts {
+            let mut best: Vec<Option<Vec<u32>>> = vec![None; n + 1];
+            if let Some(b) = best.get_mut(n) {
+                *b = Some(Vec::new());
+            }
+            for i in (len0.min(n)..n).rev() {
+                let mut here: Option<Vec<u32>> = None;
+                for &(e, len) in at.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+                    let Some(Some(rest)) = best.get(i + len) else { continue };
+                    let mut c = self.element_index(&cps, e, (i, len), len0, lgr_core_suffix);
+                    c.extend_from_slice(rest);
+                    if here.as_ref().is_none_or(|h| c < *h) {
+                        here = Some(c);
+                    }
+                }
+                if let Some(b) = best.get_mut(i) {
+                    *b = here;
+                }
+            }
+            if let Some(Some(rest)) = best.get(len0) {
+                let mut c = self.element_index(&cps, e0, (0, len0), len0, lgr_core_suffix);
+                c.extend_from_slice(rest);
+                if overall.as_ref().is_none_or(|o| c < *o) {
+                    overall = Some(c);
                 }
             }
         }
-        match best {
+        match overall {
             Some(b) => Ok(b.iter().filter_map(|&c| char::from_u32(c)).collect()),
             None => {
                 // Let the tree builder name the offending code point.
@@ -1237,43 +1252,41 @@ impl Lgr {
         }
     }
 
-    /// One split's index label: each element replaced by the smallest of
-    /// itself and its variants whose context holds in the label with the
-    /// variant in its place.
-    fn index_of_split(
+    /// One element's index at `at` (start, length): the smallest of itself
+    /// and its variants whose context holds in the label with the variant
+    /// in its place (with lgr-core's slip, the label's remainder is taken
+    /// from `first` code points after the variant's start instead).
+    fn element_index(
         &self,
         cps: &[u32],
-        split: &[(ElemRef, usize, usize)],
+        e: ElemRef,
+        (i, len): (usize, usize),
+        first: usize,
         lgr_core_suffix: bool,
     ) -> Vec<u32> {
-        let mut out = Vec::with_capacity(cps.len());
-        let first = split.first().map_or(0, |x| x.2);
-        for &(e, i, len) in split {
-            let own = cps.get(i..i + len).unwrap_or(&[]);
-            let mut min: &[u32] = own;
-            if let ElemRef::Elem(id) = e
-                && let Some(el) = self.elems.get(id as usize)
-            {
-                for v in &el.vars {
-                    if *v.cps >= *min {
-                        continue;
-                    }
-                    let holds = (v.when.is_none() && v.not_when.is_none()) || {
-                        let mut with: Vec<u32> = Vec::with_capacity(cps.len() + v.cps.len());
-                        with.extend_from_slice(cps.get(..i).unwrap_or(&[]));
-                        with.extend_from_slice(&v.cps);
-                        let rest = if lgr_core_suffix { i + first } else { i + len };
-                        with.extend_from_slice(cps.get(rest..).unwrap_or(&[]));
-                        self.context_ok(v.when, v.not_when, &with, (i, v.cps.len()), &[], &mut None)
-                    };
-                    if holds {
-                        min = &v.cps;
-                    }
+        let own = cps.get(i..i + len).unwrap_or(&[]);
+        let mut min: &[u32] = own;
+        if let ElemRef::Elem(id) = e
+            && let Some(el) = self.elems.get(id as usize)
+        {
+            for v in &el.vars {
+                if *v.cps >= *min {
+                    continue;
+                }
+                let holds = (v.when.is_none() && v.not_when.is_none()) || {
+                    let rest = if lgr_core_suffix { i + first } else { i + len };
+                    let mut with: Vec<u32> = Vec::with_capacity(cps.len() + v.cps.len());
+                    with.extend_from_slice(cps.get(..i).unwrap_or(&[]));
+                    with.extend_from_slice(&v.cps);
+                    with.extend_from_slice(cps.get(rest..).unwrap_or(&[]));
+                    self.context_ok(v.when, v.not_when, &with, (i, v.cps.len()), &[], &mut None)
+                };
+                if holds {
+                    min = &v.cps;
                 }
             }
-            out.extend_from_slice(min);
         }
-        out
+        min.to_vec()
     }
 
     /// The variant index key of a label (RFC 7940 §8.5), in time linear in

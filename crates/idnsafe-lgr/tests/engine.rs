@@ -355,3 +355,33 @@ fn a_surrogate_in_a_variant_does_not_shift_later_evaluations() {
         common::assert_walks_agree(&l, "ab", limit);
     }
 }
+
+/// The reference's index label (RZ-LGR §5.5.4): the smallest over every
+/// split, variants counted only where their context holds, and the number
+/// of splits costs nothing (here Fibonacci(63), about 10^13).
+#[test]
+fn index_labels_take_the_smallest_split_and_respect_variant_contexts() {
+    let l = lgr(r#"
+      <data>
+        <char cp="0061"/>
+        <char cp="0061 0061"><var cp="0030" type="blocked"/></char>
+        <char cp="0030"><var cp="0061 0061" type="blocked"/></char>
+        <char cp="0062"><var cp="0063" type="blocked"/></char>
+        <char cp="0063"><var cp="0062" type="blocked" not-when="at-end"/></char>
+      </data>
+      <rules>
+        <rule name="at-end"><anchor/><look-ahead><end/></look-ahead></rule>
+      </rules>"#);
+    let t = std::time::Instant::now();
+    let want = format!("{}a", "0".repeat(31));
+    assert_eq!(l.index_label(&"a".repeat(63)).unwrap(), want);
+    assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
+    // c -> b only where c is not last (not-when at-end).
+    assert_eq!(l.index_label("ca").unwrap(), "ba");
+    assert_eq!(l.index_label("ac").unwrap(), "ac");
+    assert_eq!(l.index_label("cc").unwrap(), "bc");
+    // The collision key ignores contexts (equal keys are necessary, not
+    // sufficient, for variants).
+    assert_eq!(l.index_key("ac").unwrap().as_str(), "ab");
+    assert_eq!(l.index_label("x").unwrap_err().code(), "LGR_NOT_IN_REPERTOIRE");
+}
