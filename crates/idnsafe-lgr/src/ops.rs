@@ -1076,6 +1076,9 @@ impl Lgr {
     /// tree (per segmentation, the product of the choices at each
     /// position), saturating at `u128::MAX`. Exact when the label has one
     /// segmentation into repertoire elements; an upper bound otherwise.
+    /// It counts the strings longer than 63 code points that mappings to
+    /// longer sequences can make of a long label, which `variants` does
+    /// not list (no such string is a DNS label).
     pub fn variant_count(&self, label: &str) -> Result<u128, LabelError> {
         let cps = Self::label_cps(label)?;
         let n = cps.len();
@@ -1708,12 +1711,20 @@ impl Iterator for Variants<'_> {
     type Item = VariantLabel;
 
     fn next(&mut self) -> Option<VariantLabel> {
-        let (types, disposition) = self.advance(true)?;
-        Some(VariantLabel {
-            label: self.buf_label(),
-            disposition: disposition.unwrap_or(Disposition::Invalid),
-            types: VariantTypes(types),
-        })
+        loop {
+            let (types, disposition) = self.advance(true)?;
+            // A string of more than 63 code points is no DNS label (its
+            // A-label would pass 63 octets): a mapping to a longer sequence
+            // (`ß` to `ss`) can make one from a long label. Not listed.
+            if self.text.chars().nth(MAX_LABEL_CPS).is_some() {
+                continue;
+            }
+            return Some(VariantLabel {
+                label: self.buf_label(),
+                disposition: disposition.unwrap_or(Disposition::Invalid),
+                types: VariantTypes(types),
+            });
+        }
     }
 }
 
@@ -1742,9 +1753,15 @@ impl Bundle<'_> {
     /// returns whether it is allocatable, or `None` at the end (`out`
     /// untouched).
     pub fn next_into(&mut self, out: &mut String) -> Option<bool> {
-        let (_, disposition) = self.0.advance(false)?;
-        out.push_str(&self.0.text);
-        Some(disposition.is_some_and(|d| d.is_allocatable()))
+        loop {
+            let (_, disposition) = self.0.advance(false)?;
+            // Longer than a label can be: not one (see `Variants::next`).
+            if self.0.text.chars().nth(MAX_LABEL_CPS).is_some() {
+                continue;
+            }
+            out.push_str(&self.0.text);
+            return Some(disposition.is_some_and(|d| d.is_allocatable()));
+        }
     }
 }
 
@@ -1752,11 +1769,9 @@ impl Iterator for Bundle<'_> {
     type Item = BundleLabel;
 
     fn next(&mut self) -> Option<BundleLabel> {
-        let (_, disposition) = self.0.advance(false)?;
-        Some(BundleLabel {
-            label: self.0.buf_label(),
-            allocatable: disposition.is_some_and(|d| d.is_allocatable()),
-        })
+        let mut label = String::new();
+        let allocatable = self.next_into(&mut label)?;
+        Some(BundleLabel { label, allocatable })
     }
 }
 
