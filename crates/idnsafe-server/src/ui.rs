@@ -708,17 +708,15 @@ async fn name_page(State(app): Shared, h: HeaderMap, Path(n): Path<String>) -> R
     }
     let a = Arc::clone(&app);
     let n2 = n.clone();
-    let Ok((e, registered)) = tokio::task::spawn_blocking(move || {
+    let got = off_thread(&v, "This name", move || {
         let e = idnsafe::explore::explore(&a.checker, &a.registry, &n2);
-        let registered = a.registry.registration(&n2).ok().flatten().is_some();
-        (e, registered)
+        let registered = a.registry.registration(&n2)?.is_some();
+        Ok((e, registered))
     })
-    .await
-    else {
-        return v.respond(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            page("Error", &v, html! { h1 { "The explorer failed on this name." } }),
-        );
+    .await;
+    let (e, registered) = match got {
+        Ok(x) => x,
+        Err(r) => return *r,
     };
     let body = html! {
         h1 { "Name explorer: " (name(&n)) }
@@ -736,7 +734,7 @@ async fn reviews_page(State(app): Shared, h: HeaderMap) -> Response {
         return v.refuse(Role::Review);
     }
     let a = Arc::clone(&app);
-    let got = tokio::task::spawn_blocking(move || {
+    let got = off_thread(&v, "The review queue", move || {
         let apps = a.registry.applications(true, MAX_PENDING_LISTED)?;
         let total = apps.len();
         let shown: Vec<_> = apps
@@ -747,22 +745,12 @@ async fn reviews_page(State(app): Shared, h: HeaderMap) -> Response {
                 (x, e)
             })
             .collect();
-        Ok::<_, idnsafe::registry::RegistryError>((total, shown))
+        Ok((total, shown))
     })
     .await;
     let (total, shown) = match got {
-        Ok(Ok(x)) => x,
-        Ok(Err(e)) => {
-            return error_page(&v, StatusCode::INTERNAL_SERVER_ERROR, &e.code, &e.message);
-        }
-        Err(_) => {
-            return error_page(
-                &v,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "The review queue could not be read.",
-            );
-        }
+        Ok(x) => x,
+        Err(r) => return *r,
     };
     let body = html! {
         h1 { "Review queue" }
@@ -860,6 +848,27 @@ async fn review_post(
     v.respond(StatusCode::OK, page("Review", &v, body))
 }
 
+/// Runs `f` on the blocking pool; a registry error, or a task that failed,
+/// becomes the page that says so (`what` could not be read).
+async fn off_thread<T: Send + 'static>(
+    v: &Visit,
+    what: &str,
+    f: impl FnOnce() -> Result<T, idnsafe::registry::RegistryError> + Send + 'static,
+) -> Result<T, Box<Response>> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(Ok(x)) => Ok(x),
+        Ok(Err(e)) => {
+            Err(Box::new(error_page(v, StatusCode::INTERNAL_SERVER_ERROR, &e.code, &e.message)))
+        }
+        Err(_) => Err(Box::new(error_page(
+            v,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            &format!("{what} could not be read."),
+        ))),
+    }
+}
+
 fn error_page(v: &Visit, status: StatusCode, code: &str, message: &str) -> Response {
     let body = html! {
         h1 { "Not done" }
@@ -877,25 +886,15 @@ async fn registration_page(State(app): Shared, h: HeaderMap, Path(n): Path<Strin
     }
     let a = Arc::clone(&app);
     let n2 = n.clone();
-    let got = tokio::task::spawn_blocking(move || {
+    let got = off_thread(&v, "The registration", move || {
         let r = a.registry.registration(&n2)?;
         let log = a.registry.log(Some(&n2), LOG_ENTRIES)?;
-        Ok::<_, idnsafe::registry::RegistryError>((r, log))
+        Ok((r, log))
     })
     .await;
     let (reg, log) = match got {
-        Ok(Ok(x)) => x,
-        Ok(Err(e)) => {
-            return error_page(&v, StatusCode::INTERNAL_SERVER_ERROR, &e.code, &e.message);
-        }
-        Err(_) => {
-            return error_page(
-                &v,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "The registration could not be read.",
-            );
-        }
+        Ok(x) => x,
+        Err(r) => return *r,
     };
     let body = html! {
         h1 { "Registration: " (name(&n)) }
