@@ -82,7 +82,7 @@ struct Login {
 
 /// Most audit reports held (one per visitor who uploaded one); the oldest
 /// goes first beyond it.
-const MAX_REPORTS: usize = 64;
+const MAX_REPORTS: usize = 16;
 
 /// The review page's own state: logged-in sessions, uploaded audit
 /// reports, the CSRF key and the policy text. Anonymous visitors keep
