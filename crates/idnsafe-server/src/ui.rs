@@ -70,7 +70,6 @@ struct Session {
     actor: String,
     roles: Vec<Role>,
     csrf: String,
-    audit: Option<Arc<FindingsReport>>,
 }
 
 /// A logged-in session, kept on the server.
@@ -205,8 +204,7 @@ impl Inner {
                 (String::new(), Vec::new())
             }
         });
-        let audit = lock(&self.ui.reports).get(&id).map(|(_, r)| Arc::clone(r));
-        let s = Session { actor, roles, csrf: self.ui.csrf(&id), audit };
+        let s = Session { actor, roles, csrf: self.ui.csrf(&id) };
         Visit { id, s, set_cookie, secure }
     }
 
@@ -231,6 +229,12 @@ impl Inner {
             Some(r) if !v.may(r) => Err(Box::new(v.refuse(r))),
             _ => Ok(v),
         }
+    }
+
+    /// The audit report this visitor uploaded, if the server still keeps it
+    /// (read by the audit pages only, not on every visit).
+    fn report(&self, id: &str) -> Option<Arc<FindingsReport>> {
+        lock(&self.ui.reports).get(id).map(|(_, r)| Arc::clone(r))
     }
 
     fn keep_report(&self, id: &str, r: Arc<FindingsReport>) {
@@ -979,6 +983,7 @@ async fn audit_page(State(app): Shared, h: HeaderMap) -> Response {
     if !v.may(Role::Read) {
         return v.refuse(Role::Read);
     }
+    let report = app.report(&v.id);
     let body = html! {
         h1 { "Audit report" }
         form.upload method="post" action="/audit" enctype="multipart/form-data" {
@@ -987,7 +992,7 @@ async fn audit_page(State(app): Shared, h: HeaderMap) -> Response {
             input #file type="file" name="file" accept=".jsonl,.ndjson,.json,.txt" required;
             button type="submit" { "Load" }
         }
-        @if let Some(r) = &v.s.audit { (report_summary(r)) }
+        @if let Some(r) = &report { (report_summary(r)) }
     };
     v.respond(StatusCode::OK, page("Audit report", &v, body))
 }
@@ -1143,7 +1148,7 @@ async fn findings_page(
     if !v.may(Role::Read) {
         return v.refuse(Role::Read);
     }
-    let Some(r) = v.s.audit.clone() else { return v.redirect("/audit") };
+    let Some(r) = app.report(&v.id) else { return v.redirect("/audit") };
     let kind = q.kind.unwrap_or_default();
     let page_no = q.page.unwrap_or(1).max(1);
     let matching: Vec<_> = r.findings.iter().filter(|f| f.kind == kind).collect();
@@ -1285,12 +1290,7 @@ async fn login_post(
         let login = Login { actor: actor.to_owned(), roles: roles.to_vec(), last: Instant::now() };
         insert_login(&mut map, id.clone(), login);
     }
-    let s = Session {
-        actor: actor.to_owned(),
-        roles: roles.to_vec(),
-        csrf: app.ui.csrf(&id),
-        audit: None,
-    };
+    let s = Session { actor: actor.to_owned(), roles: roles.to_vec(), csrf: app.ui.csrf(&id) };
     let v2 = Visit { id: id.clone(), s, set_cookie: Some(id), secure: v.secure };
     v2.redirect("/")
 }
