@@ -1209,21 +1209,19 @@ impl Lgr {
         // a fixed first piece the smallest completion is the smallest index
         // of the rest, so best[i] = min over the elements e at i of
         // index(e) + best[i + len(e)], from the end (time polynomial in the
-        // label whatever the number of splits). lgr-core's slip makes an
-        // element's index depend on the first element's length, so that
-        // mode runs the recurrence once per first element.
-        let firsts: Vec<(ElemRef, usize)> = at.first().cloned().unwrap_or_default();
-        let mut overall: Option<Vec<u32>> = None;
-        for &(e0, len0) in &firsts {
+        // label whatever the number of splits).
+        // The smallest index of cps[from..], with `first` the length of the
+        // split's first element (read only in lgr-core's mode).
+        let smallest_from = |from: usize, first: usize| -> Option<Vec<u32>> {
             let mut best: Vec<Option<Vec<u32>>> = vec![None; n + 1];
             if let Some(b) = best.get_mut(n) {
                 *b = Some(Vec::new());
             }
-            for i in (len0.min(n)..n).rev() {
+            for i in (from.min(n)..n).rev() {
                 let mut here: Option<Vec<u32>> = None;
                 for &(e, len) in at.get(i).map(Vec::as_slice).unwrap_or(&[]) {
                     let Some(Some(rest)) = best.get(i + len) else { continue };
-                    let mut c = self.element_index(&cps, e, (i, len), len0, lgr_core_suffix);
+                    let mut c = self.element_index(&cps, e, (i, len), first, lgr_core_suffix);
                     c.extend_from_slice(rest);
                     if here.as_ref().is_none_or(|h| c < *h) {
                         here = Some(c);
@@ -1233,14 +1231,25 @@ impl Lgr {
                     *b = here;
                 }
             }
-            if let Some(Some(rest)) = best.get(len0) {
-                let mut c = self.element_index(&cps, e0, (0, len0), len0, lgr_core_suffix);
-                c.extend_from_slice(rest);
-                if overall.as_ref().is_none_or(|o| c < *o) {
-                    overall = Some(c);
+            best.get_mut(from).and_then(Option::take)
+        };
+        let overall = if lgr_core_suffix {
+            // lgr-core's slip makes an element's index depend on the first
+            // element's length: one pass per first element.
+            let mut overall: Option<Vec<u32>> = None;
+            for &(e0, len0) in at.first().map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(rest) = smallest_from(len0, len0) {
+                    let mut c = self.element_index(&cps, e0, (0, len0), len0, true);
+                    c.extend_from_slice(&rest);
+                    if overall.as_ref().is_none_or(|o| c < *o) {
+                        overall = Some(c);
+                    }
                 }
             }
-        }
+            overall
+        } else {
+            smallest_from(0, 0)
+        };
         match overall {
             Some(b) => Ok(b.iter().filter_map(|&c| char::from_u32(c)).collect()),
             None => {
