@@ -26,7 +26,7 @@ pub struct Browser {
     driver: Child,
     addr: SocketAddr,
     session: String,
-    _profile: tempfile_dir::Dir,
+    _profile: tempfile::TempDir,
 }
 
 /// An element found on the page.
@@ -79,7 +79,8 @@ impl Browser {
             assert!(Instant::now() < deadline, "chromedriver did not become ready in 60 s");
             std::thread::sleep(Duration::from_millis(100));
         }
-        let profile = tempfile_dir::Dir::new();
+        let profile =
+            tempfile::Builder::new().prefix("idnsafe-chromium-").tempdir().expect("profile folder");
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -266,36 +267,6 @@ fn decode_base64(s: &str) -> Vec<u8> {
         }
     }
     out
-}
-
-/// A temporary directory removed when dropped (Chromium's profile).
-mod tempfile_dir {
-    use std::path::{Path, PathBuf};
-
-    pub struct Dir(PathBuf);
-
-    impl Dir {
-        pub fn new() -> Dir {
-            use std::sync::atomic::{AtomicU64, Ordering};
-            static N: AtomicU64 = AtomicU64::new(0);
-            let p = std::env::temp_dir().join(format!(
-                "idnsafe-chromium-{}-{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::Relaxed)
-            ));
-            std::fs::create_dir_all(&p).expect("profile folder");
-            Dir(p)
-        }
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 #[cfg(test)]
