@@ -35,7 +35,8 @@ mkdir -p corpus/registry_state
 names | cut -d. -f1 | head -n 400 | awk '{print "+" $0; if (NR % 3 == 0) print "-" NR}' \
   | split -l 8 - corpus/registry_state/seed- 2>/dev/null || true
 mkdir -p corpus/lgr_parse corpus/zone_reader
-for f in "$SHARED"/lgr/second-level/{de,ru,ko}.xml; do cp "$f" corpus/lgr_parse/; done
+mkdir -p corpus/lgr_write
+for f in "$SHARED"/lgr/second-level/{de,ru,ko}.xml "$SHARED"/lgr/registries/dotse/*.xml; do cp "$f" corpus/lgr_parse/; cp "$f" corpus/lgr_write/; done
 for f in "$SHARED"/zones/records__{FJ,GP,MP}.zone.gz; do zcat "$f" | head -c 20000 > "corpus/zone_reader/$(basename "$f" .gz)"; done
 printf '%-24s %12s %8s\n' target executions crashes
 for t in $(cargo fuzz list); do

@@ -72,6 +72,7 @@ mod props;
 mod rules;
 mod set;
 mod variants;
+mod write;
 
 pub use cpset::CpSet;
 pub use error::{Diagnostic, LabelError, LoadError, Reason, Severity};
@@ -84,6 +85,7 @@ pub use ops::{
     Variants, code_points,
 };
 pub use set::{LgrSet, SetOutcome};
+pub use write::WriteOptions;
 
 /// Checks an LGR like ICANN's lgr-core `validate`: XML, undefined
 /// references, duplicate code points, variant symmetry and transitivity,

@@ -484,7 +484,8 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
     let mut meta = Metadata::default();
     if let Some(m) = section("meta") {
         for c in m.children().filter(|c| c.is_element()) {
-            let text = || c.text().map(|t| t.trim().to_owned());
+            // Whitespace-only text is no text (as an empty element is).
+            let text = || c.text().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
             match local(&c) {
                 "version" => {
                     meta.version = text();
@@ -695,7 +696,14 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
                             for t in &tags {
                                 l.tags.entry(t.clone()).or_default().push((first, last));
                             }
-                            ranges.push(RangeElem { first, last, when, not_when, first_mask: 0 });
+                            ranges.push(RangeElem {
+                                first,
+                                last,
+                                tags: tags.clone(),
+                                when,
+                                not_when,
+                                first_mask: 0,
+                            });
                         }
                         _ => l.err(
                             "LGR_BAD_RANGE",

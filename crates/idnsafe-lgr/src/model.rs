@@ -350,6 +350,7 @@ impl Elem {
 pub(crate) struct RangeElem {
     pub first: u32,
     pub last: u32,
+    pub tags: Vec<String>,
     pub when: Option<u32>,
     pub not_when: Option<u32>,
     /// See `Elem::first_mask`.

@@ -14,6 +14,7 @@ pub const TARGETS: &[&str] = &[
     "idna_validate",
     "skeleton_differential",
     "lgr_parse",
+    "lgr_write",
     "lgr_labels",
     "zone_reader",
     "policy_screen",
@@ -28,6 +29,7 @@ pub fn check(name: &str, data: &[u8]) -> Result<(), String> {
         "idna_validate" => idna_validate(data),
         "skeleton_differential" => skeleton_differential(data),
         "lgr_parse" => lgr_parse(data),
+        "lgr_write" => lgr_write(data),
         "lgr_labels" => lgr_labels(data),
         "zone_reader" => zone_reader(data),
         "policy_screen" => policy_screen(data),
@@ -100,6 +102,63 @@ pub fn lgr_parse(data: &[u8]) -> Result<(), String> {
         let _ = lgr.variant_count("abc");
     }
     let _ = idnsafe_lgr::legacy::from_text(s);
+    Ok(())
+}
+
+/// Arbitrary bytes as an LGR (XML or a legacy table): when it loads, the
+/// XML `Lgr::to_xml` writes (with and without prose) loads too, decides
+/// labels made of its repertoire as the original does, and writes to the
+/// same text again.
+pub fn lgr_write(data: &[u8]) -> Result<(), String> {
+    let Ok(s) = std::str::from_utf8(data) else { return Ok(()) };
+    let loaded = if s.trim_start().starts_with('<') {
+        Lgr::from_xml(s)
+    } else {
+        idnsafe_lgr::legacy::from_text(s)
+    };
+    let Ok(lgr) = loaded else { return Ok(()) };
+    // Probe labels: the first code points of the repertoire and its sequences.
+    let mut cps: Vec<u32> =
+        lgr.repertoire().ranges().iter().flat_map(|&(a, b)| (a..=b).take(3)).take(6).collect();
+    cps.extend(lgr.sequences().take(2).flatten());
+    let probe: String = cps.iter().filter_map(|&c| char::from_u32(c)).collect();
+    let mut labels = vec![probe.clone(), "abc".to_owned()];
+    labels.extend(probe.chars().take(4).map(String::from));
+    labels.extend(probe.chars().rev().take(3).map(|c| format!("{c}{c}")));
+    for facts_only in [false, true] {
+        let opts = idnsafe_lgr::WriteOptions { facts_only, source_note: Some("fuzz --".into()) };
+        let w1 = lgr.to_xml(&opts);
+        let back =
+            Lgr::from_xml(&w1).map_err(|e| format!("the written XML does not load: {e}\n{w1}"))?;
+        let w2 = back.to_xml(&opts);
+        if w1 != w2 {
+            return Err(format!("writing the written LGR changes it:\n{w1}\n---\n{w2}"));
+        }
+        if lgr.repertoire() != back.repertoire() {
+            return Err("the written LGR has another repertoire".to_owned());
+        }
+        for l in &labels {
+            let (a, b) = (lgr.disposition(l), back.disposition(l));
+            if a.disposition != b.disposition {
+                return Err(format!(
+                    "{l:?}: {} in the original, {} written",
+                    a.disposition, b.disposition
+                ));
+            }
+            let vopts = || VariantOptions { limit: 64, allocatable_only: false };
+            let va: Option<Vec<_>> = lgr
+                .variants(l, vopts())
+                .ok()
+                .map(|v| v.map(|x| (x.label, x.disposition)).collect());
+            let vb: Option<Vec<_>> = back
+                .variants(l, vopts())
+                .ok()
+                .map(|v| v.map(|x| (x.label, x.disposition)).collect());
+            if va != vb {
+                return Err(format!("{l:?}: variants {va:?} in the original, {vb:?} written"));
+            }
+        }
+    }
     Ok(())
 }
 

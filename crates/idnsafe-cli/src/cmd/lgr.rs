@@ -26,6 +26,8 @@ enum LgrCommand {
     Check(CheckArgs),
     /// Size and shape of an LGR.
     Stats(StatsArgs),
+    /// Write an LGR (RFC 7940 XML or a legacy table) as RFC 7940 XML on standard output.
+    Write(WriteArgs),
 }
 
 /// Runs `idnsafe lgr ...`.
@@ -34,6 +36,7 @@ pub fn run(args: &LgrArgs) -> Result<(), CliError> {
         LgrCommand::Validate(a) => run_validate(a),
         LgrCommand::Check(a) => run_check(a),
         LgrCommand::Stats(a) => run_stats(a),
+        LgrCommand::Write(a) => run_write(a),
     }
 }
 
@@ -90,6 +93,19 @@ pub struct StatsArgs {
     #[arg(long)]
     json: bool,
     /// The LGR file.
+    file: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct WriteArgs {
+    /// Leave out the description and every comment: keep the repertoire,
+    /// variants, classes, rules, actions and identifying metadata.
+    #[arg(long)]
+    facts_only: bool,
+    /// Print one JSON object (source, sizes and the XML) instead of the XML.
+    #[arg(long)]
+    json: bool,
+    /// The LGR file (RFC 7940 XML, or a legacy table).
     file: PathBuf,
 }
 
@@ -279,6 +295,33 @@ pub fn run_stats(args: &StatsArgs) -> Result<(), CliError> {
             s.relation.is_equivalence()
         )?;
         writeln!(out, "warnings:          {}", lgr.diagnostics().len())?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub fn run_write(args: &WriteArgs) -> Result<(), CliError> {
+    let lgr = load(&args.file)?;
+    let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let opts = idnsafe::lgr::WriteOptions {
+        facts_only: args.facts_only,
+        source_note: Some(format!("Written by idnsafe lgr write from {name}")),
+    };
+    let xml = lgr.to_xml(&opts);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        let v = serde_json::json!({
+            "source": args.file.display().to_string(),
+            "facts_only": args.facts_only,
+            "version": lgr.metadata().version,
+            "bytes": xml.len(),
+            "repertoire": lgr.repertoire().len(),
+            "sequences": lgr.sequences().count(),
+            "xml": xml,
+        });
+        writeln!(out, "{v}")?;
+    } else {
+        out.write_all(xml.as_bytes())?;
     }
     out.flush()?;
     Ok(())
