@@ -38,8 +38,10 @@ enum Command {
     Idna(cmd::idna::IdnaArgs),
     /// Protected-name indexes: `idnsafe index build --protect FILE -o FILE.idx`.
     Index(cmd::index::IndexArgs),
-    /// Label Generation Rulesets (RFC 7940): validate, check labels, stats.
+    /// Label Generation Rulesets (RFC 7940): validate, check labels, stats, write.
     Lgr(cmd::lgr::LgrArgs),
+    /// The registry policies built into idnsafe: `policy list`, `policy show NAME`.
+    Policy(cmd::policy::PolicyArgs),
     /// Variant labels of labels under an LGR (RFC 8228), with the exact count.
     Variants(cmd::lgr::VariantsArgs),
     /// Screen candidate names under a registry policy: accept, reject or review, with every reason and the bundle.
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Command::Idna(a) => cmd::idna::run(&a),
         Command::Index(a) => cmd::index::run(&a),
         Command::Lgr(a) => cmd::lgr::run(&a),
+        Command::Policy(a) => cmd::policy::run(&a),
         Command::Screen(a) => cmd::screen::run(&a),
         Command::Serve(a) => cmd::serve::run(&a),
         Command::State(a) => cmd::state::run(&a),

@@ -131,10 +131,25 @@ impl Lgr {
         let text = std::fs::read_to_string(p).map_err(|e| {
             LoadError::new("LGR_IO", format!("cannot read {}: {e}", p.display()), 0, 0)
         })?;
+        Lgr::from_text(&text)
+    }
+
+    /// Loads an LGR from its text: RFC 7940 XML, or a legacy table when it
+    /// does not start with `<`.
+    pub fn from_text(text: &str) -> Result<Lgr, LoadError> {
+        let limit = LoadOptions::default().size_limit;
+        if text.len() > limit {
+            return Err(LoadError::new(
+                "LGR_TOO_LARGE",
+                format!("the LGR is over {limit} bytes"),
+                0,
+                0,
+            ));
+        }
         if text.trim_start_matches('\u{FEFF}').trim_start().starts_with('<') {
-            Lgr::from_xml(&text)
+            Lgr::from_xml(text)
         } else {
-            legacy::from_text(&text)
+            legacy::from_text(text)
         }
     }
 

@@ -19,6 +19,7 @@
 )]
 #![forbid(unsafe_code)]
 
+mod bundled;
 mod model;
 mod screen;
 mod seqkey;
@@ -27,10 +28,15 @@ mod state;
 pub use model::{
     Action, ConfusableRules, EquivalenceRules, LengthRules, MAX_POLICY_BYTES, MixedScript,
     PolicyError, PolicyFile, PolicyInfo, ReservedCategory, ReservedList, RomanizedRules,
-    ScriptRules, SearchPath, TableSpec, VariantPolicy, VariantRules,
+    ScriptRules, SearchPath, Source, TableSpec, VariantPolicy, VariantRules,
 };
 pub use screen::{
     Bundle, BundleEntry, BundleIter, BundleStatus, Decision, MAX_LIST_LINES,
     MAX_VARIANT_ENUMERATION, Policy, Reason, Request, Verdict,
 };
 pub use state::RegistryState;
+
+/// The files compiled into the crate: bundled policy names and every file.
+pub mod bundle {
+    pub use crate::bundled::{files, lgr_sources, policy_names, policy_text, read};
+}

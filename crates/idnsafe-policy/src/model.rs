@@ -491,13 +491,42 @@ impl PolicyFile {
 }
 
 /// Where table and list files named in a policy are found, in order: the
-/// policy file's directory, `tables/` (and `tables/policies/`) under the
-/// current directory, each directory in `$IDNSAFE_TABLES` (colon-separated),
-/// then any extra directories given by the caller. Absolute paths are used
-/// as they are. Nothing is fetched from the network.
-#[derive(Debug, Clone, Default)]
+/// policy file's directory, `tables/`, `tables/policies/` and `tables/lgr/`
+/// under the current directory, each directory in `$IDNSAFE_TABLES`
+/// (colon-separated), any extra directories given by the caller, and last
+/// the files compiled into the binary (`tables/policies/` and `tables/lgr/`
+/// as they were at build time). Absolute paths are used as they are.
+/// Nothing is fetched from the network.
+#[derive(Debug, Clone)]
 pub struct SearchPath {
     dirs: Vec<PathBuf>,
+    bundled: bool,
+}
+
+impl Default for SearchPath {
+    fn default() -> Self {
+        SearchPath { dirs: Vec::new(), bundled: true }
+    }
+}
+
+/// Where a file named in a policy was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file on disk.
+    File(PathBuf),
+    /// A file compiled into the binary, by key (`policies/<path>` or
+    /// `lgr/<path>`).
+    Bundled(&'static str),
+}
+
+impl Source {
+    /// A path for messages and reports (`(bundled)/lgr/...` for bundled files).
+    pub fn display_path(&self) -> PathBuf {
+        match self {
+            Source::File(p) => p.clone(),
+            Source::Bundled(k) => PathBuf::from(format!("(bundled)/{k}")),
+        }
+    }
 }
 
 impl SearchPath {
@@ -509,25 +538,61 @@ impl SearchPath {
         }
         dirs.push(PathBuf::from("tables"));
         dirs.push(PathBuf::from("tables/policies"));
-        if let Some(v) = std::env::var_os("IDNSAFE_TABLES") {
-            dirs.extend(std::env::split_paths(&v));
-        }
-        SearchPath { dirs }
+        dirs.push(PathBuf::from("tables/lgr"));
+        dirs.extend(Self::env_dirs());
+        SearchPath { dirs, bundled: true }
     }
-    /// Adds a directory at the end.
+    /// The search path of a bundled policy: `$IDNSAFE_TABLES`, then the
+    /// bundled files.
+    pub fn for_bundled() -> SearchPath {
+        SearchPath { dirs: Self::env_dirs(), bundled: true }
+    }
+    fn env_dirs() -> Vec<PathBuf> {
+        std::env::var_os("IDNSAFE_TABLES")
+            .map(|v| std::env::split_paths(&v).collect())
+            .unwrap_or_default()
+    }
+    /// Adds a directory at the end (before the bundled files).
     pub fn push(&mut self, dir: impl Into<PathBuf>) {
         self.dirs.push(dir.into());
+    }
+    /// Leaves the bundled files out (only directories are searched).
+    pub fn without_bundled(mut self) -> SearchPath {
+        self.bundled = false;
+        self
     }
     /// The directories, in order.
     pub fn dirs(&self) -> &[PathBuf] {
         &self.dirs
     }
-    /// Finds `name`.
+    /// Finds `name` on disk.
     pub fn find(&self, name: &str) -> Option<PathBuf> {
         let p = Path::new(name);
         if p.is_absolute() {
             return p.exists().then(|| p.to_path_buf());
         }
         self.dirs.iter().map(|d| d.join(p)).find(|c| c.exists())
+    }
+    /// Finds `name` on disk, then among the bundled files.
+    pub fn locate(&self, name: &str) -> Option<Source> {
+        if let Some(p) = self.find(name) {
+            return Some(Source::File(p));
+        }
+        if !self.bundled || Path::new(name).is_absolute() {
+            return None;
+        }
+        let rel = name.trim_start_matches("./");
+        ["policies/", "lgr/"].iter().find_map(|prefix| {
+            let key = format!("{prefix}{rel}");
+            crate::bundled::FILES.iter().find(|(k, _)| *k == key).map(|(k, _)| Source::Bundled(k))
+        })
+    }
+    /// Where the search looks, for messages.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = self.dirs.iter().map(|d| d.display().to_string()).collect();
+        if self.bundled {
+            parts.push("the bundled tables".to_owned());
+        }
+        parts.join(", ")
     }
 }

@@ -13,7 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::model::{
     Action, EquivalenceRules, MixedScript, PolicyError, PolicyFile, ReservedCategory, SearchPath,
-    VariantPolicy,
+    Source, VariantPolicy,
 };
 use crate::state::{KeyKind, RegistryState, fingerprint};
 
@@ -304,15 +304,15 @@ pub struct Request<'a> {
     pub without_bundle: bool,
 }
 
-fn read_list(path: &Path) -> Result<Vec<String>, PolicyError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| PolicyError::new("POLICY_LIST_INVALID", path, format!("cannot read: {e}")))?;
+fn read_list(src: &Source) -> Result<Vec<String>, PolicyError> {
+    let text = read_source(src, "POLICY_LIST_INVALID")?;
+    let path = src.display_path();
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if i >= MAX_LIST_LINES {
             return Err(PolicyError::new(
                 "POLICY_LIST_INVALID",
-                path,
+                &path,
                 format!("more than {MAX_LIST_LINES} lines"),
             ));
         }
@@ -322,6 +322,17 @@ fn read_list(path: &Path) -> Result<Vec<String>, PolicyError> {
         }
     }
     Ok(out)
+}
+
+/// The text of a file named in a policy.
+fn read_source(src: &Source, code: &'static str) -> Result<String, PolicyError> {
+    match src {
+        Source::File(p) => std::fs::read_to_string(p)
+            .map_err(|e| PolicyError::new(code, p, format!("cannot read: {e}"))),
+        Source::Bundled(k) => crate::bundled::read(k).ok_or_else(|| {
+            PolicyError::new(code, &src.display_path(), "the bundled file cannot be read")
+        }),
+    }
 }
 
 /// A name without its root dot, its first label, and the labels after it
@@ -369,14 +380,49 @@ impl Policy {
     /// Loads a policy with an explicit search path for its tables and lists.
     pub fn load_with(path: &Path, search: &SearchPath) -> Result<Policy, PolicyError> {
         let file = PolicyFile::load(path)?;
+        Policy::build(file, path, search)
+    }
+
+    /// Loads the bundled policy `name` (`idnsafe policy list` shows them),
+    /// its tables from `$IDNSAFE_TABLES` when set there, else bundled too.
+    pub fn bundled(name: &str) -> Result<Policy, PolicyError> {
+        let key = format!("policies/{name}.toml");
+        let shown = PathBuf::from(format!("(bundled)/{key}"));
+        let text = crate::bundled::read(&key).ok_or_else(|| {
+            PolicyError::new(
+                "POLICY_NOT_FOUND",
+                Path::new(name),
+                format!(
+                    "there is no bundled policy {name:?}; the bundled policies are {}, or give a policy file's path",
+                    crate::bundled::policy_names().join(", ")
+                ),
+            )
+        })?;
+        let file = PolicyFile::parse(&text, &shown)?;
+        Policy::build(file, &shown, &SearchPath::for_bundled())
+    }
+
+    /// Loads a policy given as a bundled policy's name (a bare word such as
+    /// `cn`, when no file of that name exists) or as a file's path.
+    pub fn open(spec: &str) -> Result<Policy, PolicyError> {
+        let bare = !spec.is_empty()
+            && spec.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if bare && !Path::new(spec).exists() {
+            Policy::bundled(spec)
+        } else {
+            Policy::load(Path::new(spec))
+        }
+    }
+
+    fn build(file: PolicyFile, path: &Path, search: &SearchPath) -> Result<Policy, PolicyError> {
         let find = |name: &str, key: &str| {
-            search.find(name).ok_or_else(|| {
+            search.locate(name).ok_or_else(|| {
                 PolicyError::new(
                     "POLICY_TABLE_NOT_FOUND",
                     path,
                     format!(
                         "{name:?} was not found in {} (set IDNSAFE_TABLES to the directory that holds it)",
-                        search.dirs().iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+                        search.describe()
                     ),
                 )
                 .with_key(key.to_owned())
@@ -384,8 +430,13 @@ impl Policy {
         };
         let mut tables = Vec::new();
         for t in &file.tables {
-            let p = find(&t.file, "table.file")?;
-            let lgr = Lgr::from_path(&p).map_err(|e| {
+            let src = find(&t.file, "table.file")?;
+            let p = src.display_path();
+            let loaded = match &src {
+                Source::File(f) => Lgr::from_path(f),
+                Source::Bundled(_) => Lgr::from_text(&read_source(&src, "POLICY_TABLE_INVALID")?),
+            };
+            let lgr = loaded.map_err(|e| {
                 PolicyError::new(
                     "POLICY_TABLE_INVALID",
                     &p,
@@ -411,8 +462,8 @@ impl Policy {
         }
         let mut reserved = FxHashMap::default();
         for r in &file.reserved {
-            let p = find(&r.file, "reserved.file")?;
-            for name in read_list(&p)? {
+            let src = find(&r.file, "reserved.file")?;
+            for name in read_list(&src)? {
                 reserved.insert(ulabel_of(&name), r.category);
             }
         }
@@ -428,10 +479,9 @@ impl Policy {
         if !file.confusables.protected_files.is_empty() {
             let mut b = idnsafe_confusables::ProtectedIndexBuilder::new(protected_tier.level());
             for f in &file.confusables.protected_files {
-                let p = find(f, "confusables.protected_files")?;
-                let text = std::fs::read_to_string(&p).map_err(|e| {
-                    PolicyError::new("POLICY_LIST_INVALID", &p, format!("cannot read: {e}"))
-                })?;
+                let src = find(f, "confusables.protected_files")?;
+                let p = src.display_path();
+                let text = read_source(&src, "POLICY_LIST_INVALID")?;
                 b.add_list(&text).map_err(|e| {
                     PolicyError::new(
                         "POLICY_LIST_INVALID",

@@ -217,9 +217,10 @@ pub fn build_protected_index(
     Ok(index)
 }
 
-/// Loads a registry policy (TOML) with its IDN tables and lists.
+/// Loads a registry policy with its IDN tables and lists: a bundled
+/// policy by name (`cn`, see `idnsafe policy list`) or a TOML file by path.
 pub fn load_policy(path: &Path) -> Result<idnsafe_policy::Policy, Error> {
-    idnsafe_policy::Policy::load(path).map_err(|e| Error(e.to_string()))
+    idnsafe_policy::Policy::open(&path.to_string_lossy()).map_err(|e| Error(e.to_string()))
 }
 
 /// Registered names with their registrants.

@@ -17,7 +17,7 @@ pub struct AuditArgs {
     /// Protected names: a list (one per line, # comments) or an index built by `idnsafe index build`.
     #[arg(long, value_name = "FILE")]
     protect: Option<PathBuf>,
-    /// A registry policy (TOML): its rules join the `invalid` check, its IDN tables give variant clusters.
+    /// A registry policy (a bundled name such as `cn`, or a TOML file): its rules join the `invalid` check, its IDN tables give variant clusters.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// The zone's origin (e.g. `com`) when the files do not name it in an SOA record.

@@ -16,7 +16,7 @@ pub struct GenerateArgs {
     /// Print one JSON object per lookalike.
     #[arg(long)]
     json: bool,
-    /// A registry policy: `registrable` follows its rules, `flagged` its screen.
+    /// A registry policy (a bundled name or a TOML file): `registrable` follows its rules, `flagged` its screen.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Only lookalikes the policy (or IDNA2008, without one) would accept.

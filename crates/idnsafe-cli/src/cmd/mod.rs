@@ -8,6 +8,7 @@ pub mod generate;
 pub mod idna;
 pub mod index;
 pub mod lgr;
+pub mod policy;
 pub mod screen;
 pub mod serve;
 pub mod state;

@@ -14,7 +14,7 @@ use crate::io::BoundedLines;
 
 #[derive(clap::Args)]
 pub struct ScreenArgs {
-    /// The registry policy (TOML; see tables/policies/README.md).
+    /// The registry policy: a bundled policy by name (`idnsafe policy list`) or a TOML file (see tables/policies/README.md).
     #[arg(long, value_name = "FILE")]
     policy: PathBuf,
     /// Names already registered: a name list, a zone file, or CSV `name,registrant` with a header.

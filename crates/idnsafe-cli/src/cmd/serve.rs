@@ -11,7 +11,7 @@ use super::CliError;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
-    /// The registry policy (TOML; see tables/policies/README.md).
+    /// The registry policy: a bundled policy by name (`idnsafe policy list`) or a TOML file (see tables/policies/README.md).
     #[arg(long, value_name = "FILE")]
     policy: PathBuf,
     /// The registry state: a directory (SQLite `state.db`, created when missing) or a

@@ -17,7 +17,7 @@ enum StateCommand {
     /// Seeds a state with existing registrations from a name list, a zone file or CSV
     /// `name,registrant` (with a header); the names are recorded, not screened.
     Import {
-        /// The registry policy.
+        /// The registry policy: a bundled name (`idnsafe policy list`) or a TOML file.
         #[arg(long, value_name = "FILE")]
         policy: PathBuf,
         /// The state: a directory or a postgres:// URL.
@@ -36,7 +36,7 @@ enum StateCommand {
     /// would now reject or send to review, one JSON object a line; deletes nothing. With
     /// --accept, the state is then recorded as built under this policy, so `serve` starts.
     Rescreen {
-        /// The registry policy.
+        /// The registry policy: a bundled name (`idnsafe policy list`) or a TOML file.
         #[arg(long, value_name = "FILE")]
         policy: PathBuf,
         /// The state: a directory or a postgres:// URL.
