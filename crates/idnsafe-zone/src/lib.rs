@@ -65,7 +65,7 @@ use serde::Serialize;
 pub use error::{ErrorCode, ReadError};
 pub use names::{FileNames, NameSink, NamesOptions, read_names};
 pub use reader::{Format, IncludePolicy, Item, ItemRef, Reader, ReaderOptions, Record, RecordRef};
-pub use registered::{RegisteredCollector, RegisteredNames, distinct_registered};
+pub use registered::{RegisteredCollector, RegisteredNames, ZoneAccount, distinct_registered};
 pub use rtype::RecordType;
 
 /// Counters of a run. Once the reader is exhausted,

@@ -43,6 +43,11 @@ pub struct NamesOptions {
     pub origin: Option<String>,
     /// Threads for the parallel CZDS scan (at least 1).
     pub threads: usize,
+    /// Every record's owner name instead of the delegations under the
+    /// origin (split at its first dot, as list entries are): for dig
+    /// output, passive DNS and certificate name lists, whose owners the
+    /// caller maps to registrable domains.
+    pub all_owners: bool,
 }
 
 /// What [`read_names`] did with one file.
@@ -57,6 +62,8 @@ pub struct FileNames {
     pub names: u64,
     /// Error records given to the sink.
     pub errors: u64,
+    /// For a zone file read for its delegations: where every record went.
+    pub zone: Option<crate::ZoneAccount>,
 }
 
 fn is_gzip(path: &Path) -> bool {
@@ -69,7 +76,9 @@ fn is_gzip(path: &Path) -> bool {
 /// Reads the registered names of `file` into `sink` (see the module's
 /// documentation). Never fails: an unreadable file is one error record.
 pub fn read_names(file: &Path, opts: &NamesOptions, sink: &mut impl NameSink) -> FileNames {
-    if is_gzip(file) {
+    if opts.all_owners {
+        // The fast CZDS scans keep delegations only.
+    } else if is_gzip(file) {
         if let Some(done) = czds_gzip(file, opts, sink) {
             return done;
         }
@@ -92,7 +101,7 @@ pub fn read_names(file: &Path, opts: &NamesOptions, sink: &mut impl NameSink) ->
     };
     let format = reader.format();
     out.reader = format!("{format:?}").to_lowercase();
-    if format == Format::Zone {
+    if format == Format::Zone && !opts.all_owners {
         let mut collector = RegisteredCollector::new(opts.origin.as_deref());
         while let Some(item) = reader.next_item() {
             match item {
@@ -106,7 +115,9 @@ pub fn read_names(file: &Path, opts: &NamesOptions, sink: &mut impl NameSink) ->
             }
         }
         out.lines = reader.stats().lines;
-        match collector.finish() {
+        let (names, account) = collector.finish_with_account();
+        out.zone = Some(account);
+        match names {
             Ok(reg) => {
                 let zone = sink.zone_id(reg.origin());
                 out.names = reg.len() as u64;
@@ -213,6 +224,7 @@ fn czds_gzip(file: &Path, opts: &NamesOptions, sink: &mut impl NameSink) -> Opti
             lines: stats.lines,
             names: (sink.len() - before) as u64,
             errors: 0,
+            zone: None,
         }),
         _ => {
             // Not strict CZDS (or unreadable): forget the partial scan.
@@ -276,7 +288,11 @@ mod tests {
             f.write_all(bytes).unwrap();
         }
         let mut sink = Vecs::default();
-        let r = read_names(f.path(), &NamesOptions { origin: None, threads }, &mut sink);
+        let r = read_names(
+            f.path(),
+            &NamesOptions { origin: None, threads, all_owners: false },
+            &mut sink,
+        );
         (r, sink)
     }
 
@@ -312,7 +328,7 @@ mod tests {
         let mut sink = Vecs::default();
         let r = read_names(
             Path::new("/nonexistent/idnsafe"),
-            &NamesOptions { origin: None, threads: 1 },
+            &NamesOptions { origin: None, threads: 1, all_owners: false },
             &mut sink,
         );
         assert_eq!((r.reader.as_str(), r.errors), ("unreadable", 1));

@@ -75,6 +75,41 @@ impl RegisteredNames {
     }
 }
 
+/// Owners of records other than NS kept, before the origin is known, to be
+/// classified once it is (beyond this they are counted as unclassified).
+const EARLY_OTHER_LIMIT: usize = 100_000;
+/// Examples of owner names outside the origin kept for reports.
+const OUTSIDE_EXAMPLES: usize = 5;
+
+/// Where every record of a zone file went, so that a zone that yields few
+/// or no registered names says why: `records == apex + delegations + hosts
+/// + below + outside + unclassified`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ZoneAccount {
+    /// The origin the names were taken under (`None`: none was known).
+    pub origin: Option<String>,
+    /// `given` (by the caller) or `soa` (the owner of the first SOA record).
+    pub origin_from: String,
+    /// Records read.
+    pub records: u64,
+    /// Records owned by the origin itself (its SOA, NS, A ...).
+    pub apex: u64,
+    /// NS records one label below the origin: the registrations.
+    pub delegations: u64,
+    /// Other records one label below the origin (hosts, not delegations).
+    pub hosts: u64,
+    /// Records more than one label below the origin (glue, hosts inside
+    /// delegated or local subdomains): below the delegation level.
+    pub below: u64,
+    /// Records whose owner is not under the origin at all.
+    pub outside: u64,
+    /// A few distinct owners outside the origin.
+    pub outside_examples: Vec<String>,
+    /// Records seen before the origin was known, beyond what is kept to
+    /// classify later, or in a file whose origin never became known.
+    pub unclassified: u64,
+}
+
 /// Collects registered names from records fed one at a time; for callers
 /// that also want to see every record (or the error records) on the way.
 #[derive(Debug, Default)]
@@ -84,39 +119,110 @@ pub struct RegisteredCollector {
     spans: Vec<u64>,
     /// NS owners seen before the origin was known (SOA not first).
     early: Vec<Box<str>>,
+    /// Owners of other records seen before the origin was known.
+    early_other: Vec<Box<str>>,
     last: Option<u64>,
+    account: ZoneAccount,
+}
+
+/// Where an owner name sits relative to the origin.
+enum Place {
+    Apex,
+    OneBelow,
+    Below,
+    Outside,
+}
+
+fn place(origin: &[u8], owner: &[u8]) -> Place {
+    if owner == origin {
+        return Place::Apex;
+    }
+    let head = if origin.is_empty() {
+        owner
+    } else {
+        match owner.strip_suffix(origin).and_then(|h| h.strip_suffix(b".")) {
+            Some(h) if !ends_with_escape(h) => h,
+            _ => return Place::Outside,
+        }
+    };
+    if head.is_empty() {
+        Place::Outside
+    } else if has_unescaped_dot(head) {
+        Place::Below
+    } else {
+        Place::OneBelow
+    }
 }
 
 impl RegisteredCollector {
     /// `origin`: the zone's origin (trailing dot optional, `.` or `""` for
     /// the root); `None` takes it from the first SOA record's owner.
     pub fn new(origin: Option<&str>) -> Self {
+        let given = origin.is_some();
         RegisteredCollector {
             origin: origin.map(|o| {
                 let o = o.strip_suffix('.').unwrap_or(o);
                 o.as_bytes().to_ascii_lowercase()
             }),
+            account: ZoneAccount {
+                origin_from: if given { "given" } else { "soa" }.to_owned(),
+                ..ZoneAccount::default()
+            },
             ..Self::default()
         }
     }
 
     /// Feeds one record.
     pub fn push(&mut self, rec: &RecordRef<'_>) {
-        match rec.rtype {
-            Some(RecordType::SOA) if self.origin.is_none() => {
+        self.account.records += 1;
+        let is_ns = rec.rtype == Some(RecordType::NS);
+        if self.origin.is_none() {
+            if rec.rtype == Some(RecordType::SOA) {
                 self.origin = Some(rec.name.as_bytes().to_vec());
+                self.count(rec.name.as_bytes(), false);
                 for name in std::mem::take(&mut self.early) {
+                    self.count(name.as_bytes(), true);
                     self.add(name.as_bytes());
                 }
+                for name in std::mem::take(&mut self.early_other) {
+                    self.count(name.as_bytes(), false);
+                }
+            } else if is_ns {
+                self.early.push(rec.name.into());
+            } else if self.early_other.len() < EARLY_OTHER_LIMIT {
+                self.early_other.push(rec.name.into());
+            } else {
+                self.account.unclassified += 1;
             }
-            Some(RecordType::NS) => {
-                if self.origin.is_some() {
-                    self.add(rec.name.as_bytes());
-                } else {
-                    self.early.push(rec.name.into());
+            return;
+        }
+        self.count(rec.name.as_bytes(), is_ns);
+        if is_ns {
+            self.add(rec.name.as_bytes());
+        }
+    }
+
+    /// Counts one record by where its owner sits (the origin is known).
+    fn count(&mut self, owner: &[u8], is_ns: bool) {
+        let Some(origin) = &self.origin else {
+            self.account.unclassified += 1;
+            return;
+        };
+        let a = &mut self.account;
+        match place(origin, owner) {
+            Place::Apex => a.apex += 1,
+            Place::OneBelow if is_ns => a.delegations += 1,
+            Place::OneBelow => a.hosts += 1,
+            Place::Below => a.below += 1,
+            Place::Outside => {
+                a.outside += 1;
+                if a.outside_examples.len() < OUTSIDE_EXAMPLES {
+                    let o = String::from_utf8_lossy(owner).into_owned();
+                    if !a.outside_examples.contains(&o) {
+                        a.outside_examples.push(o);
+                    }
                 }
             }
-            _ => {}
         }
     }
 
@@ -158,6 +264,20 @@ impl RegisteredCollector {
     /// Sorts and de-duplicates. Fails with `NO_ORIGIN` when no origin was
     /// given and no SOA record was seen.
     pub fn finish(self) -> Result<RegisteredNames, ReadError> {
+        self.finish_with_account().0
+    }
+
+    /// [`Self::finish`], with where every record went.
+    pub fn finish_with_account(mut self) -> (Result<RegisteredNames, ReadError>, ZoneAccount) {
+        let mut account = std::mem::take(&mut self.account);
+        account.origin = self.origin.as_ref().map(|o| String::from_utf8_lossy(o).into_owned());
+        if self.origin.is_none() {
+            account.unclassified += (self.early.len() + self.early_other.len()) as u64;
+        }
+        (self.finish_names(), account)
+    }
+
+    fn finish_names(self) -> Result<RegisteredNames, ReadError> {
         let Some(origin) = self.origin else {
             return Err(ReadError::new(
                 ErrorCode::NoOrigin,

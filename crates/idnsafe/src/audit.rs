@@ -41,6 +41,22 @@ pub struct AuditOptions {
     /// Weakest tier of protected-name matches (default `lookalike`; the
     /// index should be built at this tier's level).
     pub tier: Option<Tier>,
+    /// Which names of a file are audited (default: the registrations).
+    pub names: NameSelection,
+}
+
+/// Which names of a file an audit takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameSelection {
+    /// The registrations: names delegated directly under a zone file's
+    /// origin (its first SOA's owner, or `origin`), every entry of a list.
+    #[default]
+    Delegated,
+    /// The registrable domain (by the Public Suffix List, both sections,
+    /// [`crate::psl`]) of every owner name of every record, whatever the
+    /// file's zone structure: dig output, passive DNS, certificate names.
+    Registrable,
 }
 
 /// The kinds of finding.
@@ -49,6 +65,10 @@ pub struct AuditOptions {
 pub enum FindingKind {
     /// A line of input that could not be read.
     ReadError,
+    /// A zone file most of whose records are not under the origin its names
+    /// were taken under (its first SOA's owner): the names audited are not
+    /// the file's names.
+    OutOfZone,
     /// A registered name that breaks IDNA2008 or the policy as it stands now.
     Invalid,
     /// Registered names sharing a skeleton, at least one of them an IDN.
@@ -64,6 +84,7 @@ impl FindingKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FindingKind::ReadError => "read_error",
+            FindingKind::OutOfZone => "out_of_zone",
             FindingKind::Invalid => "invalid",
             FindingKind::HomographCluster => "homograph_cluster",
             FindingKind::VariantCluster => "variant_cluster",
@@ -126,10 +147,69 @@ pub struct AuditSummary {
     pub seconds: f64,
     /// Which reader each file went through (`czds-fast` or the detected format).
     pub readers: Vec<String>,
+    /// Which names were taken (`delegated` or `registrable`).
+    pub names: NameSelection,
+    /// For each zone file read for its delegations: where every record went
+    /// (origin and where it came from, delegations, apex, hosts, records
+    /// below the delegation level or outside the origin).
+    pub zones: Vec<ZoneReport>,
+    /// With `registrable`: owner names that have no registrable domain (a
+    /// public suffix itself, or not a valid name).
+    pub not_registrable: u64,
     /// Wall-clock seconds per phase (`read`, `dedupe`, `idn`, `names`, `clusters`).
     pub phases: BTreeMap<String, f64>,
     /// The data versions behind the keys.
     pub data_versions: Vec<crate::versions::DataVersion>,
+}
+
+/// Where the records of one zone file went.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ZoneReport {
+    /// The file.
+    pub file: String,
+    /// The counts.
+    #[serde(flatten)]
+    pub account: idnsafe_zone::ZoneAccount,
+}
+
+impl ZoneReport {
+    /// One line for people: the origin and where every record went.
+    pub fn describe(&self) -> String {
+        let a = &self.account;
+        let origin = match (&a.origin, a.origin_from.as_str()) {
+            (Some(o), "soa") => format!("origin {} (from its first SOA record)", show_origin(o)),
+            (Some(o), _) => format!("origin {}", show_origin(o)),
+            (None, _) => "no origin (no SOA record and none given)".to_owned(),
+        };
+        let mut parts = vec![format!("{} delegation records (NS one label below)", a.delegations)];
+        for (n, what) in [
+            (a.apex, "at the apex"),
+            (a.hosts, "other records one label below (hosts, not delegations)"),
+            (a.below, "below the delegation level"),
+            (a.outside, "outside the origin"),
+            (a.unclassified, "not classified (before any SOA)"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        let mut line =
+            format!("{}: {origin}; {} records: {}", self.file, a.records, parts.join(", "));
+        if !a.outside_examples.is_empty() {
+            line.push_str(&format!(" (outside: {})", a.outside_examples.join(", ")));
+        }
+        line
+    }
+
+    /// Whether most records lie outside the origin.
+    pub fn mostly_outside(&self) -> bool {
+        let a = &self.account;
+        a.records > 0 && (a.outside + a.unclassified) * 2 > a.records
+    }
+}
+
+fn show_origin(o: &str) -> &str {
+    if o.is_empty() { "." } else { o }
 }
 
 /// An audit that could not run at all (bad options, a thread pool).
@@ -247,6 +327,7 @@ pub fn audit(
         builder.build().map_err(|e| AuditError(format!("cannot start worker threads: {e}")))?;
     let mut summary = AuditSummary {
         files: files.iter().map(|f| f.display().to_string()).collect(),
+        names: opts.names,
         data_versions: crate::versions::data_versions_with_policy(opts.policy.as_ref()),
         ..AuditSummary::default()
     };
@@ -295,14 +376,42 @@ struct Sink<'a> {
     names: &'a mut Names,
     file: &'a Path,
     emit: &'a mut dyn FnMut(&Finding),
+    /// With [`NameSelection::Registrable`]: the zone of the owner name being
+    /// pushed (its registrable domain is worked out in `push`), and the
+    /// count of owners without one.
+    registrable: Option<(String, u64)>,
 }
 
 impl NameSink for Sink<'_> {
     fn zone_id(&mut self, zone: &str) -> u16 {
-        self.names.zone_id(zone)
+        match &mut self.registrable {
+            Some((pending, _)) => {
+                pending.clear();
+                pending.push_str(zone);
+                0
+            }
+            None => self.names.zone_id(zone),
+        }
     }
     fn push(&mut self, label: &[u8], zone: u16) {
-        self.names.push(label, zone);
+        let Some((pending, skipped)) = &mut self.registrable else {
+            self.names.push(label, zone);
+            return;
+        };
+        let label = String::from_utf8_lossy(label);
+        let owner =
+            if pending.is_empty() { label.into_owned() } else { format!("{label}.{pending}") };
+        match crate::psl::split(&owner, crate::psl::Sections::All) {
+            Some(p) => {
+                let z = self.names.zone_id(&p.suffix);
+                // Owners of one domain are adjacent in zone files: skip the
+                // repeats here, the dedupe pass takes the rest.
+                if !self.last_is(p.label.as_bytes(), z) {
+                    self.names.push(p.label.as_bytes(), z);
+                }
+            }
+            None => *skipped += 1,
+        }
     }
     fn len(&self) -> usize {
         self.names.len()
@@ -328,11 +437,41 @@ fn read_file(
     summary: &mut AuditSummary,
     emit: &mut dyn FnMut(&Finding),
 ) {
-    let ro = NamesOptions { origin: opts.origin.clone(), threads };
-    let r = read_names(file, &ro, &mut Sink { names, file, emit });
+    let registrable = opts.names == NameSelection::Registrable;
+    let ro = NamesOptions { origin: opts.origin.clone(), threads, all_owners: registrable };
+    let mut sink = Sink { names, file, emit, registrable: registrable.then(|| (String::new(), 0)) };
+    let before = sink.names.len();
+    let r = read_names(file, &ro, &mut sink);
+    if let Some((_, skipped)) = sink.registrable {
+        summary.not_registrable += skipped;
+    }
+    let pushed = (names.len() - before) as u64;
+    if let Some(account) = r.zone {
+        let report = ZoneReport { file: file.display().to_string(), account };
+        if report.mostly_outside() {
+            let a = &report.account;
+            emit(&Finding {
+                kind: FindingKind::OutOfZone,
+                names: a.outside_examples.clone(),
+                protected: None,
+                reasons: vec![FindingReason {
+                    code: "OUT_OF_ZONE".to_owned(),
+                    message: format!(
+                        "{} of the {} records of this file are not under the origin {} its registered names were taken from, so those names are not audited; give --origin, or --names registrable to audit the registrable domain of every owner name.",
+                        a.outside + a.unclassified,
+                        a.records,
+                        a.origin.as_deref().map_or("(none)", show_origin),
+                    ),
+                    file: Some(report.file.clone()),
+                    line: None,
+                }],
+            });
+        }
+        summary.zones.push(report);
+    }
     summary.readers.push(r.reader);
     summary.lines += r.lines;
-    summary.names_read += r.names;
+    summary.names_read += if registrable { pushed } else { r.names };
     summary.read_errors += r.errors;
 }
 

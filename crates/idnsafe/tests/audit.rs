@@ -49,6 +49,70 @@ fn every_shared_zone_and_name_list_is_audited() {
     }
 }
 
+/// Without any option, every shared file yields names or says why not: a
+/// zone file's report accounts for every record, and a file whose records
+/// mostly lie outside the origin its names came from is an `out_of_zone`
+/// finding, never a quiet "no findings".
+#[test]
+fn no_shared_file_ends_silently_empty() {
+    for dir in ["zones", "names"] {
+        let d = idnsafe_tests::data_file(dir);
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for f in files {
+            let (s, findings) = run(std::slice::from_ref(&f), &AuditOptions::default());
+            for z in &s.zones {
+                let a = &z.account;
+                assert_eq!(
+                    a.records,
+                    a.apex + a.delegations + a.hosts + a.below + a.outside + a.unclassified,
+                    "{}",
+                    z.describe()
+                );
+            }
+            let out_of_zone: Vec<&Finding> =
+                findings.iter().filter(|x| x.kind == FindingKind::OutOfZone).collect();
+            if s.names_distinct == 0 {
+                assert_eq!(out_of_zone.len(), 1, "{}: no names and no out_of_zone", f.display());
+            }
+            if f.to_string_lossy().contains("NorthKorea") {
+                let a = &s.zones[0].account;
+                assert_eq!(a.origin.as_deref(), Some("airkoryo.com.kp"));
+                assert_eq!(a.origin_from, "soa");
+                assert_eq!((a.records, a.apex, a.outside), (133, 6, 127));
+                let msg = &out_of_zone[0].reasons[0].message;
+                assert!(msg.contains("127 of the 133 records"), "{msg}");
+                assert!(out_of_zone[0].names.contains(&"co.kp".to_owned()));
+            }
+        }
+    }
+}
+
+/// `--names registrable`: the registrable domain of every owner name, so
+/// dig output audits as its owners suggest.
+#[test]
+fn registrable_names_of_dig_output() {
+    let f = idnsafe_tests::data_file("zones/NorthKoreaDNSLeak__all_domains_any_query.zone.gz");
+    let opts = AuditOptions {
+        names: idnsafe::audit::NameSelection::Registrable,
+        ..AuditOptions::default()
+    };
+    let (s, findings) = run(std::slice::from_ref(&f), &opts);
+    assert!(findings.iter().all(|x| x.kind != FindingKind::OutOfZone));
+    // 33 owner names: the registrable domains under the .kp suffixes, and
+    // the suffixes themselves (kp, com.kp ...) counted as not registrable.
+    assert!(s.names_distinct >= 15, "{}", s.names_distinct);
+    assert!(s.not_registrable > 0);
+    assert!(s.zones.is_empty(), "no delegation accounting in this mode");
+    // The same names as the delegations under .kp, and more.
+    let (kp, _) = run(
+        std::slice::from_ref(&f),
+        &AuditOptions { origin: Some("kp".to_owned()), ..AuditOptions::default() },
+    );
+    assert!(s.names_distinct > kp.names_distinct, "{} vs {}", s.names_distinct, kp.names_distinct);
+}
+
 #[test]
 fn distinct_name_counts_of_known_files() {
     // The root zone: 1,445 delegated TLDs (SOURCES.md).

@@ -34,6 +34,11 @@ pub struct AuditArgs {
     /// (default) or near.
     #[arg(long, default_value = "lookalike")]
     tier: String,
+    /// Which names to audit: `delegated` (default: the registrations, NS owners one label below
+    /// a zone file's origin, every entry of a list) or `registrable` (the registrable domain, by
+    /// the Public Suffix List, of every owner name: dig output, passive DNS, certificate names).
+    #[arg(long, value_name = "WHICH", default_value = "delegated", value_parser = ["delegated", "registrable"])]
+    names: String,
     /// Write a JSON summary (names read, distinct, findings by kind, seconds, data versions) here.
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
@@ -70,6 +75,11 @@ pub fn run(args: &AuditArgs) -> Result<(), CliError> {
         threads: args.threads,
         level: Some(level),
         tier: Some(tier),
+        names: if args.names == "registrable" {
+            idnsafe::audit::NameSelection::Registrable
+        } else {
+            idnsafe::audit::NameSelection::Delegated
+        },
     };
     let spinner = std::io::stderr().is_terminal().then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
@@ -121,6 +131,17 @@ pub fn run(args: &AuditArgs) -> Result<(), CliError> {
         summary.seconds,
         rate
     );
+    // Where the records of each zone file went, so that few or no names
+    // never reads as a clean zone.
+    for z in &summary.zones {
+        eprintln!("  {}", z.describe());
+    }
+    if summary.not_registrable > 0 {
+        eprintln!(
+            "  {} owner names have no registrable domain (a public suffix themselves, or not valid names)",
+            summary.not_registrable
+        );
+    }
     if let Some(path) = &args.summary {
         let text =
             serde_json::to_string_pretty(&summary).map_err(|e| CliError::usage(e.to_string()))?;
