@@ -274,3 +274,26 @@ fn variants_leave_invalid_labels_out_unless_asked() {
     assert_eq!(default["total"].as_u64().unwrap() + invalid as u64, all["total"].as_u64().unwrap());
     assert_eq!(default["count"], all["count"], "the exact count covers every disposition");
 }
+
+/// On a pipe an audit prints only its summary unless `--progress` is given;
+/// with it, a line a second says how much of the input is read.
+#[test]
+fn audit_progress_only_when_asked_on_a_pipe() {
+    let kz = idnsafe_tests::data_file("names/kz.txt.gz");
+    let kz = kz.to_str().unwrap();
+    let (code, _, err) = run(&["audit", "--names", "registrable", kz], b"");
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("MB read"), "{err}");
+    assert!(err.starts_with("idnsafe audit: "), "{err}");
+    let t = std::time::Instant::now();
+    let (code, _, err) = run(&["audit", "--progress", "--names", "registrable", kz, kz, kz], b"");
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("MB read")).collect();
+    if secs > 2.5 {
+        assert!(!lines.is_empty(), "{secs:.1} s without a progress line:\n{err}");
+    }
+    for l in lines {
+        assert!(l.starts_with("idnsafe audit: ") && l.contains(" of "), "{l}");
+    }
+}

@@ -85,10 +85,23 @@ pub fn scan_range(
     start: u64,
     end: u64,
     origin: &str,
+    sink: impl FnMut(&[u8]),
+) -> Result<Result<CzdsStats, NotCzds>, std::io::Error> {
+    scan_range_counted(path, start, end, origin, sink, None)
+}
+
+/// [`scan_range`], adding the bytes it reads to `counter`.
+pub fn scan_range_counted(
+    path: &Path,
+    start: u64,
+    end: u64,
+    origin: &str,
     mut sink: impl FnMut(&[u8]),
+    counter: Option<crate::ByteCounter>,
 ) -> Result<Result<CzdsStats, NotCzds>, std::io::Error> {
     let mut f = File::open(path)?;
     f.seek(SeekFrom::Start(start))?;
+    let mut f = crate::progress::Counted { inner: f, counter };
     let mut stats = CzdsStats::default();
     // Suffix an owner must end with: ".origin." (or "." for the root).
     let suffix: Vec<u8> =
@@ -221,7 +234,15 @@ pub fn scan_blocks(
 /// its decompressed bytes in blocks (at most four blocks in flight), so
 /// decompression and scanning run on two cores.
 pub fn gzip_blocks(path: &Path) -> std::io::Result<impl Iterator<Item = std::io::Result<Vec<u8>>>> {
-    let file = File::open(path)?;
+    gzip_blocks_counted(path, None)
+}
+
+/// [`gzip_blocks`], adding the compressed bytes it reads to `counter`.
+pub fn gzip_blocks_counted(
+    path: &Path,
+    counter: Option<crate::ByteCounter>,
+) -> std::io::Result<impl Iterator<Item = std::io::Result<Vec<u8>>>> {
+    let file = crate::progress::Counted { inner: File::open(path)?, counter };
     let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
     std::thread::Builder::new().name("idnsafe-gunzip".to_owned()).spawn(move || {
         let mut dec =

@@ -56,6 +56,7 @@ mod master;
 mod name;
 mod names;
 mod plain;
+mod progress;
 mod reader;
 mod registered;
 mod rtype;
@@ -64,6 +65,7 @@ use serde::Serialize;
 
 pub use error::{ErrorCode, ReadError};
 pub use names::{FileNames, NameSink, NamesOptions, read_names};
+pub use progress::ByteCounter;
 pub use reader::{Format, IncludePolicy, Item, ItemRef, Reader, ReaderOptions, Record, RecordRef};
 pub use registered::{RegisteredCollector, RegisteredNames, ZoneAccount, distinct_registered};
 pub use rtype::RecordType;

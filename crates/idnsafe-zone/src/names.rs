@@ -48,6 +48,8 @@ pub struct NamesOptions {
     /// output, passive DNS and certificate name lists, whose owners the
     /// caller maps to registrable domains.
     pub all_owners: bool,
+    /// Input bytes read are added here (for progress reports).
+    pub progress: Option<crate::ByteCounter>,
 }
 
 /// What [`read_names`] did with one file.
@@ -76,6 +78,27 @@ fn is_gzip(path: &Path) -> bool {
 /// Reads the registered names of `file` into `sink` (see the module's
 /// documentation). Never fails: an unreadable file is one error record.
 pub fn read_names(file: &Path, opts: &NamesOptions, sink: &mut impl NameSink) -> FileNames {
+    let base = opts.progress.as_ref().map(crate::ByteCounter::get);
+    let out = read_names_inner(file, opts, sink, base);
+    // Whatever path read it, the file counts once, whole.
+    if let (Some(c), Some(b)) = (&opts.progress, base) {
+        c.set(b + std::fs::metadata(file).map(|m| m.len()).unwrap_or(0));
+    }
+    out
+}
+
+fn read_names_inner(
+    file: &Path,
+    opts: &NamesOptions,
+    sink: &mut impl NameSink,
+    base: Option<u64>,
+) -> FileNames {
+    // A fast scan that gave up counted bytes the general reader reads again.
+    let rewind = || {
+        if let (Some(c), Some(b)) = (&opts.progress, base) {
+            c.set(b);
+        }
+    };
     if opts.all_owners {
         // The fast CZDS scans keep delegations only.
     } else if is_gzip(file) {
@@ -85,8 +108,12 @@ pub fn read_names(file: &Path, opts: &NamesOptions, sink: &mut impl NameSink) ->
     } else if let Some(done) = czds_fast(file, opts, sink) {
         return done;
     }
+    rewind();
     let mut out = FileNames::default();
     let mut ro = ReaderOptions::new().decompress_in_background(true);
+    if let Some(c) = &opts.progress {
+        ro = ro.progress(c.clone());
+    }
     if let Some(o) = &opts.origin {
         ro = ro.origin(o);
     }
@@ -173,13 +200,15 @@ fn czds_fast(file: &Path, opts: &NamesOptions, sink: &mut impl NameSink) -> Opti
             .iter()
             .map(|&(a, b)| {
                 let origin = origin.as_str();
+                let counter = opts.progress.clone();
                 s.spawn(move || {
                     let mut arena: Vec<u8> = Vec::new();
                     let mut ends: Vec<u32> = Vec::new();
-                    let r = czds::scan_range(file, a, b, origin, |l| {
+                    let push = |l: &[u8]| {
                         arena.extend_from_slice(l);
                         ends.push(u32::try_from(arena.len()).unwrap_or(u32::MAX));
-                    });
+                    };
+                    let r = czds::scan_range_counted(file, a, b, origin, push, counter);
                     (r, arena, ends)
                 })
             })
@@ -215,7 +244,7 @@ fn czds_fast(file: &Path, opts: &NamesOptions, sink: &mut impl NameSink) -> Opti
 /// CZDS (nothing is kept from a partial scan).
 fn czds_gzip(file: &Path, opts: &NamesOptions, sink: &mut impl NameSink) -> Option<FileNames> {
     let origin = czds_origin(opts, || czds::origin_from_gzip_soa(file))?;
-    let blocks = czds::gzip_blocks(file).ok()?;
+    let blocks = czds::gzip_blocks_counted(file, opts.progress.clone()).ok()?;
     let zone = sink.zone_id(&origin);
     let before = sink.len();
     match czds::scan_blocks(blocks, &origin, |l| sink.push(l, zone)) {
@@ -290,7 +319,7 @@ mod tests {
         let mut sink = Vecs::default();
         let r = read_names(
             f.path(),
-            &NamesOptions { origin: None, threads, all_owners: false },
+            &NamesOptions { origin: None, threads, ..NamesOptions::default() },
             &mut sink,
         );
         (r, sink)
@@ -328,7 +357,7 @@ mod tests {
         let mut sink = Vecs::default();
         let r = read_names(
             Path::new("/nonexistent/idnsafe"),
-            &NamesOptions { origin: None, threads: 1, all_owners: false },
+            &NamesOptions { origin: None, threads: 1, ..NamesOptions::default() },
             &mut sink,
         );
         assert_eq!((r.reader.as_str(), r.errors), ("unreadable", 1));

@@ -58,6 +58,7 @@ pub struct ReaderOptions {
     includes: IncludePolicy,
     origin: Option<String>,
     background: bool,
+    progress: Option<crate::ByteCounter>,
 }
 
 impl Default for ReaderOptions {
@@ -70,6 +71,7 @@ impl Default for ReaderOptions {
             includes: IncludePolicy::BelowInputDir,
             origin: None,
             background: false,
+            progress: None,
         }
     }
 }
@@ -128,6 +130,13 @@ impl ReaderOptions {
         self
     }
 
+    /// Counts the bytes read from the input file (compressed bytes for gzip
+    /// input) into `counter`, for progress reports.
+    pub fn progress(mut self, counter: crate::ByteCounter) -> Self {
+        self.progress = Some(counter);
+        self
+    }
+
     /// Opens a file (plain or gzip). Fails only if the file cannot be
     /// opened; everything after that is reported as error records.
     pub fn open(&self, path: impl AsRef<Path>) -> Result<Reader, ReadError> {
@@ -142,7 +151,8 @@ impl ReaderOptions {
             )
         })?;
         let dir = path.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf));
-        Ok(Reader::start(self.clone(), Box::new(file), Some(display), dir))
+        let input = crate::progress::Counted { inner: file, counter: self.progress.clone() };
+        Ok(Reader::start(self.clone(), Box::new(input), Some(display), dir))
     }
 
     /// Reads from a stream (plain or gzip). `name` is used in error records.

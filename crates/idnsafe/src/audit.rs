@@ -43,6 +43,19 @@ pub struct AuditOptions {
     pub tier: Option<Tier>,
     /// Which names of a file are audited (default: the registrations).
     pub names: NameSelection,
+    /// Where to report progress while reading (input bytes and names).
+    pub progress: Option<AuditProgress>,
+}
+
+/// Counters an audit updates while it reads, for a progress display:
+/// input bytes consumed (compressed bytes of gzip files, so they compare
+/// with the files' sizes) and names read.
+#[derive(Clone, Debug, Default)]
+pub struct AuditProgress {
+    /// Input bytes read, over all files.
+    pub bytes: idnsafe_zone::ByteCounter,
+    /// Names read, over all files.
+    pub names: idnsafe_zone::ByteCounter,
 }
 
 /// Which names of a file an audit takes.
@@ -380,6 +393,19 @@ struct Sink<'a> {
     /// pushed (its registrable domain is worked out in `push`), and the
     /// count of owners without one.
     registrable: Option<(String, u64)>,
+    /// Names read so far are published here every 64Ki names.
+    progress: Option<idnsafe_zone::ByteCounter>,
+}
+
+impl Sink<'_> {
+    #[inline]
+    fn publish(&self) {
+        if let Some(c) = &self.progress
+            && self.names.len().is_multiple_of(65_536)
+        {
+            c.set(self.names.len() as u64);
+        }
+    }
 }
 
 impl NameSink for Sink<'_> {
@@ -396,6 +422,7 @@ impl NameSink for Sink<'_> {
     fn push(&mut self, label: &[u8], zone: u16) {
         let Some((pending, skipped)) = &mut self.registrable else {
             self.names.push(label, zone);
+            self.publish();
             return;
         };
         let label = String::from_utf8_lossy(label);
@@ -408,6 +435,7 @@ impl NameSink for Sink<'_> {
                 // repeats here, the dedupe pass takes the rest.
                 if !self.last_is(p.label.as_bytes(), z) {
                     self.names.push(p.label.as_bytes(), z);
+                    self.publish();
                 }
             }
             None => *skipped += 1,
@@ -438,14 +466,28 @@ fn read_file(
     emit: &mut dyn FnMut(&Finding),
 ) {
     let registrable = opts.names == NameSelection::Registrable;
-    let ro = NamesOptions { origin: opts.origin.clone(), threads, all_owners: registrable };
-    let mut sink = Sink { names, file, emit, registrable: registrable.then(|| (String::new(), 0)) };
+    let ro = NamesOptions {
+        origin: opts.origin.clone(),
+        threads,
+        all_owners: registrable,
+        progress: opts.progress.as_ref().map(|p| p.bytes.clone()),
+    };
+    let mut sink = Sink {
+        names,
+        file,
+        emit,
+        registrable: registrable.then(|| (String::new(), 0)),
+        progress: opts.progress.as_ref().map(|p| p.names.clone()),
+    };
     let before = sink.names.len();
     let r = read_names(file, &ro, &mut sink);
     if let Some((_, skipped)) = sink.registrable {
         summary.not_registrable += skipped;
     }
     let pushed = (names.len() - before) as u64;
+    if let Some(p) = &opts.progress {
+        p.names.set(names.len() as u64);
+    }
     if let Some(account) = r.zone {
         let report = ZoneReport { file: file.display().to_string(), account };
         if report.mostly_outside() {

@@ -5,7 +5,7 @@
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
-use idnsafe::audit::{AuditOptions, Finding, audit};
+use idnsafe::audit::{AuditOptions, AuditProgress, Finding, audit};
 
 use super::CliError;
 
@@ -39,6 +39,10 @@ pub struct AuditArgs {
     /// the Public Suffix List, of every owner name: dig output, passive DNS, certificate names).
     #[arg(long, value_name = "WHICH", default_value = "delegated", value_parser = ["delegated", "registrable"])]
     names: String,
+    /// Report progress on standard error even when it is not a terminal (one line a second);
+    /// on a terminal a progress bar is shown anyway.
+    #[arg(long)]
+    progress: bool,
     /// Write a JSON summary (names read, distinct, findings by kind, seconds, data versions) here.
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
@@ -80,13 +84,14 @@ pub fn run(args: &AuditArgs) -> Result<(), CliError> {
         } else {
             idnsafe::audit::NameSelection::Delegated
         },
+        progress: None,
     };
-    let spinner = std::io::stderr().is_terminal().then(|| {
-        let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_message(format!("auditing {} file(s)", args.files.len()));
-        pb.enable_steady_tick(std::time::Duration::from_millis(120));
-        pb
-    });
+    let on_terminal = std::io::stderr().is_terminal();
+    let progress = (on_terminal || args.progress).then(AuditProgress::default);
+    let opts = AuditOptions { progress: progress.clone(), ..opts };
+    let total: u64 =
+        args.files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let reporter = progress.map(|p| Reporter::start(p, total, on_terminal));
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut io_err: Option<std::io::Error> = None;
@@ -110,8 +115,8 @@ pub fn run(args: &AuditArgs) -> Result<(), CliError> {
         }
     })
     .map_err(|e| CliError::usage(e.to_string()))?;
-    if let Some(pb) = spinner {
-        pb.finish_and_clear();
+    if let Some(r) = reporter {
+        r.stop();
     }
     if let Some(e) = io_err {
         return Err(e.into());
@@ -149,4 +154,77 @@ pub fn run(args: &AuditArgs) -> Result<(), CliError> {
             .map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(())
+}
+
+/// Shows an audit's progress on standard error while it runs: a bar on a
+/// terminal (bytes read of the total, compressed input counted as read from
+/// disk, names per second, time left), one line a second otherwise.
+struct Reporter {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Reporter {
+    fn start(p: AuditProgress, total: u64, bar: bool) -> Reporter {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let done = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let pb = bar.then(|| {
+                let pb = indicatif::ProgressBar::new(total);
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{bar:30} {bytes}/{total_bytes} {msg} ({eta} left)",
+                ) {
+                    pb.set_style(style);
+                }
+                pb
+            });
+            let tick = std::time::Duration::from_millis(if bar { 200 } else { 1000 });
+            let mut last_line = std::time::Instant::now();
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                let (bytes, names) = (p.bytes.get().min(total), p.names.get());
+                let secs = started.elapsed().as_secs_f64().max(1e-3);
+                let rate = names as f64 / secs;
+                let msg = if bytes >= total {
+                    format!("{names} names read, analysing")
+                } else {
+                    format!("{names} names, {rate:.0} names/s")
+                };
+                match &pb {
+                    Some(pb) => {
+                        pb.set_position(bytes);
+                        pb.set_message(msg);
+                    }
+                    None if last_line.elapsed() >= tick => {
+                        last_line = std::time::Instant::now();
+                        let left = if bytes > 0 && bytes < total {
+                            format!(
+                                ", about {:.0} s left",
+                                (total - bytes) as f64 * secs / bytes as f64
+                            )
+                        } else {
+                            String::new()
+                        };
+                        eprintln!(
+                            "idnsafe audit: {:.1} of {:.1} MB read, {msg}{left}",
+                            bytes as f64 / 1e6,
+                            total as f64 / 1e6
+                        );
+                    }
+                    None => {}
+                }
+            }
+            if let Some(pb) = pb {
+                pb.finish_and_clear();
+            }
+        });
+        Reporter { stop, thread }
+    }
+
+    fn stop(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
 }
