@@ -215,8 +215,22 @@ pub fn zone_reader(data: &[u8]) -> Result<(), String> {
         .include_policy(idnsafe_zone::IncludePolicy::Deny)
         .from_read(std::io::Cursor::new(data.to_vec()), Some("fuzz"));
     let mut items = 0u64;
-    while r.next_item().is_some() {
+    // The records as an audit takes them: every record accounted for.
+    let mut collector = idnsafe_zone::RegisteredCollector::new(None);
+    while let Some(item) = r.next_item() {
         items += 1;
+        if let idnsafe_zone::ItemRef::Record(rec) = item {
+            collector.push(&rec);
+        }
+    }
+    let (names, a) = collector.finish_with_account();
+    if a.records != a.apex + a.delegations + a.hosts + a.below + a.outside + a.unclassified {
+        return Err(format!("zone account does not add up: {a:?}"));
+    }
+    if let Ok(n) = &names
+        && n.len() as u64 > a.delegations
+    {
+        return Err(format!("{} names from {} delegation records", n.len(), a.delegations));
     }
     let s = r.stats();
     if s.lines != s.records + s.errors + s.skipped {
