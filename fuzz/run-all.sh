@@ -12,10 +12,13 @@ SHARED="${IDNSAFE_SHARED_DATA:-$PWD/../../shared/data}"
 export IDNSAFE_SHARED_DATA="$SHARED"
 # The machine has a stable toolchain only; cargo-fuzz needs nightly flags.
 export RUSTC_BOOTSTRAP=1
-# cargo-fuzz itself comes from crates.io, installed once when missing.
-if ! cargo fuzz --version >/dev/null 2>&1; then
-  echo "run-all.sh: installing cargo-fuzz (cargo install cargo-fuzz --locked)" >&2
-  cargo install cargo-fuzz --locked >&2 || { echo "run-all.sh: cannot install cargo-fuzz" >&2; exit 1; }
+# cargo-fuzz itself comes from crates.io: the pinned version, installed when
+# missing or different.
+CARGO_FUZZ_VERSION=0.13.2
+if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+  echo "run-all.sh: installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo install cargo-fuzz --version $CARGO_FUZZ_VERSION --locked)" >&2
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked >&2 \
+    || { echo "run-all.sh: cannot install cargo-fuzz $CARGO_FUZZ_VERSION" >&2; exit 1; }
 fi
 seed() { # target, files...
   local t=$1; shift
