@@ -297,3 +297,25 @@ fn audit_progress_only_when_asked_on_a_pipe() {
         assert!(l.starts_with("idnsafe audit: ") && l.contains(" of "), "{l}");
     }
 }
+
+/// `idnsafe lgr collisions`: registered names that are variants of each
+/// other under an LGR, grouped (A-labels decoded, names cut to their first
+/// label); labels outside the LGR and unreadable lines are records too.
+#[test]
+fn lgr_collisions_groups_variant_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("names.txt");
+    std::fs::write(&list, "中国.cn\nxn--fiqz9s.cn\n例子.cn\nabc.cn\nxn--zz-99999999.cn\n").unwrap();
+    let zh = idnsafe_tests::data_file("lgr/second-level/zh.xml");
+    let (code, out, err) = run(
+        &["lgr", "collisions", "--json", "--lgr", zh.to_str().unwrap(), list.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    let v = json_lines(&out);
+    let groups: Vec<&serde_json::Value> = v.iter().filter(|x| x["kind"] == "collision").collect();
+    assert_eq!(groups.len(), 1, "{out}");
+    assert_eq!(groups[0]["labels"], serde_json::json!(["中国", "中國"]));
+    assert!(v.iter().any(|x| x["kind"] == "error" && x["code"] == "PUNYCODE_INVALID"), "{out}");
+    assert!(err.contains("1 collision groups (2 labels)"), "{err}");
+}

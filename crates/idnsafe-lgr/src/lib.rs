@@ -62,6 +62,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+mod collide;
 mod cpset;
 mod error;
 pub mod legacy;
@@ -74,6 +75,7 @@ mod set;
 mod variants;
 mod write;
 
+pub use collide::{CollisionGroup, Collisions, NotInLgr};
 pub use cpset::CpSet;
 pub use error::{Diagnostic, LabelError, LoadError, Reason, Severity};
 pub use load::{LoadOptions, Validation};

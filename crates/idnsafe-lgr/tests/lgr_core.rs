@@ -182,3 +182,61 @@ fn agree_with_lgr_core(load: &Loader<'_>) {
     assert!(tally.len() >= 80, "answers for {} LGRs only", tally.len());
     assert_eq!(total.1, 0, "the engine disagrees with lgr-core (see above)");
 }
+
+/// `Lgr::collisions` (`idnsafe lgr collisions`) groups labels as lgr-core's
+/// collision tools do, by lgr-core's index label: on every LGR of the
+/// oracle, the groups of labels sharing lgr-core's index label are exactly
+/// ours, leaving out only the labels of the documented index deviation.
+#[test]
+fn collisions_agree_with_lgr_core() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lgr-core.jsonl.gz");
+    let file = std::fs::File::open(&path).unwrap();
+    let mut lines = std::io::BufReader::new(flate2::read::GzDecoder::new(file)).lines();
+    lines.next();
+    // LGR → [(label, lgr-core's index label)]
+    let mut per_lgr: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for line in lines {
+        let r: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        if let Some(idx) = r["index"].as_str() {
+            per_lgr
+                .entry(r["lgr"].as_str().unwrap().to_owned())
+                .or_default()
+                .push((r["label"].as_str().unwrap().to_owned(), idx.to_owned()));
+        }
+    }
+    let root = idnsafe_tests::data_file("lgr");
+    let (mut groups_seen, mut labels_seen, mut left_out) = (0, 0, 0);
+    for (rel, labels) in &per_lgr {
+        let lgr = Lgr::from_path(root.join(rel)).unwrap();
+        let deviating: BTreeSet<&str> = labels
+            .iter()
+            .filter(|(l, idx)| lgr.index_label(l).ok().as_deref() != Some(idx.as_str()))
+            .map(|(l, idx)| {
+                assert_eq!(lgr.index_label_as_lgr_core(l).ok().as_deref(), Some(idx.as_str()));
+                l.as_str()
+            })
+            .collect();
+        left_out += deviating.len();
+        let kept: Vec<&(String, String)> =
+            labels.iter().filter(|(l, _)| !deviating.contains(l.as_str())).collect();
+        let mut theirs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (l, idx) in &kept {
+            theirs.entry(idx.as_str()).or_default().insert(l.as_str());
+        }
+        let theirs: BTreeSet<BTreeSet<&str>> =
+            theirs.into_values().filter(|g| g.len() > 1).collect();
+        let c = lgr.collisions(kept.iter().map(|(l, _)| l.as_str()));
+        assert!(c.not_in_lgr.is_empty(), "{rel}: {:?}", c.not_in_lgr.first());
+        let ours: BTreeSet<BTreeSet<&str>> =
+            c.groups.iter().map(|g| g.labels.iter().map(String::as_str).collect()).collect();
+        assert_eq!(ours, theirs, "{rel}: collision groups differ from lgr-core's");
+        groups_seen += ours.len();
+        labels_seen += c.labels;
+    }
+    println!(
+        "{labels_seen} labels over {} LGRs: {groups_seen} collision groups, as lgr-core; {left_out} labels of the index deviation left out",
+        per_lgr.len()
+    );
+    assert!(groups_seen > 100, "only {groups_seen} groups: the test would prove little");
+}

@@ -388,3 +388,62 @@ pub fn lgr_stats(file: &str, lgr: &idnsafe_lgr::Lgr) -> serde_json::Value {
     serde_json::json!({"file": file, "metadata": lgr.metadata(), "stats": s,
         "is_equivalence": s.relation.is_equivalence(), "warnings": lgr.diagnostics().len()})
 }
+
+/// What `idnsafe lgr collisions` reports: the collision groups of the
+/// labels of a file under one LGR, the labels outside it, and the lines
+/// that gave no label.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct CollisionReport {
+    /// Groups and labels outside the LGR ([`idnsafe_lgr::Lgr::collisions`]).
+    #[serde(flatten)]
+    pub collisions: idnsafe_lgr::Collisions,
+    /// Lines that could not be read or gave no U-label (code, message, line).
+    pub errors: Vec<idnsafe_lgr::NotInLgr>,
+}
+
+/// The collisions among the names of `file` (a name list, CSV or zone
+/// file, gzip or not, read as `audit` reads it: each name's first label,
+/// A-labels decoded) under `lgr`.
+pub fn lgr_collisions(lgr: &idnsafe_lgr::Lgr, file: &Path) -> Result<CollisionReport, Error> {
+    let mut reader = idnsafe_zone::ReaderOptions::new()
+        .open(file)
+        .map_err(|e| Error(format!("{}: {e}", file.display())))?;
+    let mut names: Vec<(String, u64)> = Vec::new();
+    let mut errors = Vec::new();
+    let read_error = |e: &idnsafe_zone::ReadError| idnsafe_lgr::NotInLgr {
+        label: String::new(),
+        code: e.code().to_owned(),
+        message: format!("line {}: {}", e.line(), e.message()),
+    };
+    if reader.format() == idnsafe_zone::Format::Zone {
+        // A zone: its registrations, the names delegated under its origin.
+        let reg = idnsafe_zone::distinct_registered(&mut reader, None, |e| {
+            errors.push(read_error(e));
+        })
+        .map_err(|e| Error(format!("{}: {e}", file.display())))?;
+        names.extend(reg.labels().map(|l| (l.to_owned(), 0)));
+    } else {
+        while let Some(item) = reader.next_item() {
+            match item {
+                idnsafe_zone::ItemRef::Record(r) => {
+                    let first = r.name.split('.').next().unwrap_or("");
+                    names.push((first.to_owned(), r.line));
+                }
+                idnsafe_zone::ItemRef::Error(e) => errors.push(read_error(e)),
+            }
+        }
+    }
+    let mut labels: Vec<String> = Vec::with_capacity(names.len());
+    for (first, line) in names {
+        match idnsafe_idna::to_ulabel(&first) {
+            Some(u) if !u.is_empty() => labels.push(u),
+            _ => errors.push(idnsafe_lgr::NotInLgr {
+                message: format!("line {line}: '{first}' is not a label that can be decoded"),
+                label: first,
+                code: "PUNYCODE_INVALID".to_owned(),
+            }),
+        }
+    }
+    let collisions = lgr.collisions(labels.iter().map(String::as_str));
+    Ok(CollisionReport { collisions, errors })
+}

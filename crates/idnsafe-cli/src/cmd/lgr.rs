@@ -28,6 +28,8 @@ enum LgrCommand {
     Stats(StatsArgs),
     /// Write an LGR (RFC 7940 XML or a legacy table) as RFC 7940 XML on standard output.
     Write(WriteArgs),
+    /// The names of a file that are variants of each other under an LGR, grouped by index label.
+    Collisions(CollisionsArgs),
 }
 
 /// Runs `idnsafe lgr ...`.
@@ -37,6 +39,7 @@ pub fn run(args: &LgrArgs) -> Result<(), CliError> {
         LgrCommand::Check(a) => run_check(a),
         LgrCommand::Stats(a) => run_stats(a),
         LgrCommand::Write(a) => run_write(a),
+        LgrCommand::Collisions(a) => run_collisions(a),
     }
 }
 
@@ -106,6 +109,19 @@ pub struct WriteArgs {
     #[arg(long)]
     json: bool,
     /// The LGR file (RFC 7940 XML, or a legacy table).
+    file: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct CollisionsArgs {
+    /// The LGR file (RFC 7940 XML, or a legacy table).
+    #[arg(long)]
+    lgr: PathBuf,
+    /// One JSON object per line (each group, each label outside the LGR, each error) instead of
+    /// the human report.
+    #[arg(long)]
+    json: bool,
+    /// Registered names: a name list, CSV or zone file, gzip or not (each name's first label).
     file: PathBuf,
 }
 
@@ -324,5 +340,42 @@ pub fn run_write(args: &WriteArgs) -> Result<(), CliError> {
         out.write_all(xml.as_bytes())?;
     }
     out.flush()?;
+    Ok(())
+}
+
+pub fn run_collisions(args: &CollisionsArgs) -> Result<(), CliError> {
+    let lgr = load(&args.lgr)?;
+    let r = idnsafe::ops::lgr_collisions(&lgr, &args.file)
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let c = &r.collisions;
+    for g in &c.groups {
+        if args.json {
+            let v = serde_json::json!({"kind": "collision", "index": g.index, "labels": g.labels});
+            writeln!(out, "{v}")?;
+        } else {
+            writeln!(out, "collision {} (index {})", g.labels.join(" "), g.index)?;
+        }
+    }
+    for (kind, list) in [("not_in_lgr", &c.not_in_lgr), ("error", &r.errors)] {
+        for n in list {
+            if args.json {
+                let v = serde_json::json!({"kind": kind, "label": n.label, "code": n.code, "message": n.message});
+                writeln!(out, "{v}")?;
+            } else {
+                writeln!(out, "{kind} {} | {}: {}", n.label, n.code, n.message)?;
+            }
+        }
+    }
+    out.flush()?;
+    let in_groups: usize = c.groups.iter().map(|g| g.labels.len()).sum();
+    eprintln!(
+        "idnsafe lgr collisions: {} distinct labels, {} collision groups ({} labels), {} not in the LGR, {} errors",
+        c.labels,
+        c.groups.len(),
+        in_groups,
+        c.not_in_lgr.len(),
+        r.errors.len()
+    );
     Ok(())
 }
