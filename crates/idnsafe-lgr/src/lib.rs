@@ -63,6 +63,7 @@
 )]
 
 mod collide;
+mod compliance;
 mod cpset;
 mod error;
 pub mod legacy;
@@ -76,6 +77,7 @@ mod variants;
 mod write;
 
 pub use collide::{CollisionGroup, Collisions, NotInLgr};
+pub use compliance::{IdnaCompliance, NonCompliant};
 pub use cpset::CpSet;
 pub use error::{Diagnostic, LabelError, LoadError, Reason, Severity};
 pub use load::{LoadOptions, Validation};

@@ -30,6 +30,8 @@ enum LgrCommand {
     Write(WriteArgs),
     /// The names of a file that are variants of each other under an LGR, grouped by index label.
     Collisions(CollisionsArgs),
+    /// Repertoire elements that are not PVALID under IDNA2008 (or CONTEXTJ/O without a rule).
+    IdnaCompliance(IdnaComplianceArgs),
 }
 
 /// Runs `idnsafe lgr ...`.
@@ -40,6 +42,7 @@ pub fn run(args: &LgrArgs) -> Result<(), CliError> {
         LgrCommand::Stats(a) => run_stats(a),
         LgrCommand::Write(a) => run_write(a),
         LgrCommand::Collisions(a) => run_collisions(a),
+        LgrCommand::IdnaCompliance(a) => run_idna_compliance(a),
     }
 }
 
@@ -122,6 +125,19 @@ pub struct CollisionsArgs {
     #[arg(long)]
     json: bool,
     /// Registered names: a name list, CSV or zone file, gzip or not (each name's first label).
+    file: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct IdnaComplianceArgs {
+    /// The Unicode version of the IDNA2008 derived property (RFC 5892). Only the version
+    /// idnsafe's tables are built from is available.
+    #[arg(long, default_value = idnsafe::idna::UNICODE_VERSION)]
+    unicode: String,
+    /// One JSON object instead of the human report.
+    #[arg(long)]
+    json: bool,
+    /// The LGR file (RFC 7940 XML, or a legacy table).
     file: PathBuf,
 }
 
@@ -377,5 +393,37 @@ pub fn run_collisions(args: &CollisionsArgs) -> Result<(), CliError> {
         c.not_in_lgr.len(),
         r.errors.len()
     );
+    Ok(())
+}
+
+pub fn run_idna_compliance(args: &IdnaComplianceArgs) -> Result<(), CliError> {
+    let ours = idnsafe::idna::UNICODE_VERSION;
+    let asked = args.unicode.trim_end_matches(".0");
+    if asked != ours.trim_end_matches(".0") {
+        return Err(CliError::usage(format!(
+            "UNICODE_VERSION_UNSUPPORTED: the IDNA2008 derived property is available for Unicode {ours} only (idnsafe derives it from that version's data), not {}",
+            args.unicode
+        )));
+    }
+    let lgr = load(&args.file)?;
+    let c = lgr.idna_compliance();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        let v = serde_json::to_value(&c).map_err(|e| CliError::usage(e.to_string()))?;
+        writeln!(out, "{v}")?;
+    } else {
+        for n in &c.non_compliant {
+            writeln!(out, "{} {} | {}: {}", n.cp, n.idna_property, n.code, n.message)?;
+        }
+        writeln!(
+            out,
+            "{}: {} of {} repertoire elements not compliant with IDNA2008 (Unicode {})",
+            args.file.display(),
+            c.non_compliant.len(),
+            c.checked,
+            c.unicode_version
+        )?;
+    }
+    out.flush()?;
     Ok(())
 }
