@@ -319,3 +319,36 @@ fn lgr_collisions_groups_variant_names() {
     assert!(v.iter().any(|x| x["kind"] == "error" && x["code"] == "PUNYCODE_INVALID"), "{out}");
     assert!(err.contains("1 collision groups (2 labels)"), "{err}");
 }
+
+/// `idnsafe lgr compare --diff`: an LGR and what `lgr write` makes of it are
+/// identical; two tables differ in the code points and mappings they do.
+#[test]
+fn lgr_compare_diff() {
+    let ru = idnsafe_tests::data_file("lgr/second-level/ru.xml");
+    let cyrl = idnsafe_tests::data_file("lgr/second-level/und-Cyrl.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let written = dir.path().join("ru.xml");
+    let (code, xml, err) = run(&["lgr", "write", "--facts-only", ru.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(&written, xml).unwrap();
+    let (code, out, err) = run(
+        &["lgr", "compare", "--diff", "--json", ru.to_str().unwrap(), written.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json_lines(&out)[0]["identical"], true, "{out}");
+    let (code, out, err) =
+        run(&["lgr", "compare", "--json", ru.to_str().unwrap(), cyrl.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{err}");
+    let d = &json_lines(&out)[0];
+    assert_eq!(d["identical"], false);
+    assert!(
+        d["repertoire_only_second"].as_array().unwrap().iter().any(|r| r == "0452-045C"),
+        "{d}"
+    );
+    let m = &d["variants_only_second"];
+    assert!(
+        m.as_array().unwrap().iter().any(|x| x["source"] == "0456" && x["target"] == "0457"),
+        "{m}"
+    );
+}

@@ -65,6 +65,7 @@
 mod collide;
 mod compliance;
 mod cpset;
+mod diff;
 mod error;
 pub mod legacy;
 mod load;
@@ -79,6 +80,7 @@ mod write;
 pub use collide::{CollisionGroup, Collisions, NotInLgr};
 pub use compliance::{IdnaCompliance, NonCompliant};
 pub use cpset::CpSet;
+pub use diff::{FieldDiff, LgrDiff, MappingEntry, RuleDiff};
 pub use error::{Diagnostic, LabelError, LoadError, Reason, Severity};
 pub use load::{LoadOptions, Validation};
 pub use model::{

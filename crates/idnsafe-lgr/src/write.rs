@@ -301,6 +301,33 @@ impl Writer<'_> {
         }
     }
 
+    /// One action as its XML element.
+    fn action_line(&self, a: &Action) -> String {
+        let mut s = format!("<action disp=\"{}\"", esc(a.disp.as_str()));
+        match a.trigger {
+            Trigger::Always => {}
+            Trigger::Match(id) => {
+                let _ = write!(s, " match=\"{}\"", esc(self.rule_name(Some(id)).unwrap_or("")));
+            }
+            Trigger::NotMatch(id) => {
+                let _ = write!(s, " not-match=\"{}\"", esc(self.rule_name(Some(id)).unwrap_or("")));
+            }
+        }
+        let (attr, bits) = match a.var {
+            VarTrigger::None => ("", 0),
+            VarTrigger::Any(b) => ("any-variant", b),
+            VarTrigger::All(b) => ("all-variants", b),
+            VarTrigger::Only(b) => ("only-variants", b),
+        };
+        if !attr.is_empty() {
+            let names = self.type_names(bits).join(" ");
+            let _ = write!(s, " {attr}=\"{}\"", esc(&names));
+        }
+        s.push_str(&self.comment_attr(a.comment.as_ref()));
+        s.push_str("/>");
+        s
+    }
+
     fn rules(&mut self) {
         let lgr = self.lgr;
         let actions: Vec<&Action> = lgr.actions.iter().filter(|a| !a.default).collect();
@@ -327,29 +354,7 @@ impl Writer<'_> {
             }
         }
         for a in actions {
-            let mut s = format!("<action disp=\"{}\"", esc(a.disp.as_str()));
-            match a.trigger {
-                Trigger::Always => {}
-                Trigger::Match(id) => {
-                    let _ = write!(s, " match=\"{}\"", esc(self.rule_name(Some(id)).unwrap_or("")));
-                }
-                Trigger::NotMatch(id) => {
-                    let _ =
-                        write!(s, " not-match=\"{}\"", esc(self.rule_name(Some(id)).unwrap_or("")));
-                }
-            }
-            let (attr, bits) = match a.var {
-                VarTrigger::None => ("", 0),
-                VarTrigger::Any(b) => ("any-variant", b),
-                VarTrigger::All(b) => ("all-variants", b),
-                VarTrigger::Only(b) => ("only-variants", b),
-            };
-            if !attr.is_empty() {
-                let names = self.type_names(bits).join(" ");
-                let _ = write!(s, " {attr}=\"{}\"", esc(&names));
-            }
-            s.push_str(&self.comment_attr(a.comment.as_ref()));
-            s.push_str("/>");
+            let s = self.action_line(a);
             self.line(2, &s);
         }
         self.line(1, "</rules>");
@@ -357,6 +362,23 @@ impl Writer<'_> {
 }
 
 impl Lgr {
+    /// The body of rule `i` as written (facts only), for comparisons.
+    pub(crate) fn rule_text(&self, i: usize) -> Option<String> {
+        let r = self.rules.get(i)?;
+        let mut w = Writer { lgr: self, out: String::new(), facts_only: true };
+        match &r.node {
+            Node::Cat(ns) => ns.iter().for_each(|k| w.node(k, 0, None)),
+            other => w.node(other, 0, None),
+        }
+        Some(w.out)
+    }
+
+    /// The LGR's own actions (not the implied defaults), as written.
+    pub(crate) fn action_texts(&self) -> Vec<String> {
+        let w = Writer { lgr: self, out: String::new(), facts_only: true };
+        self.actions.iter().filter(|a| !a.default).map(|a| w.action_line(a)).collect()
+    }
+
     /// Writes the LGR as RFC 7940 XML (see the module documentation of
     /// `write` for what is kept). [`Lgr::from_xml`] of the result loads an
     /// LGR that decides every label as this one does, and writing that one

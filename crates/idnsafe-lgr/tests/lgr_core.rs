@@ -286,3 +286,78 @@ fn idna_compliance_agrees_with_lgr_core() {
     }
     assert!(lgrs >= 89, "{lgrs}");
 }
+
+/// `Lgr::diff` (`idnsafe lgr compare --diff`) finds the differences lgr-core
+/// finds between its own parses of ten pairs of shared LGRs
+/// (`scripts/lgr-core-diff.py`): code points and sequences in one
+/// repertoire only, and variant mappings (source, target, type, context)
+/// in one LGR only. An LGR compared with itself, or with what `lgr write`
+/// makes of it, is identical.
+#[test]
+fn diff_agrees_with_lgr_core() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lgr-core-diff.json");
+    let oracle: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let root = idnsafe_tests::data_file("lgr");
+    let expand = |v: &[String]| -> BTreeSet<String> {
+        v.iter()
+            .flat_map(|r| {
+                let (a, b) = r.split_once('-').unwrap_or((r, r));
+                let (a, b) =
+                    (u32::from_str_radix(a, 16).unwrap(), u32::from_str_radix(b, 16).unwrap());
+                (a..=b).map(|c| format!("{c:04X}"))
+            })
+            .collect()
+    };
+    let strs = |v: &Value| -> BTreeSet<String> {
+        v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect()
+    };
+    let maps = |v: &Value| -> BTreeSet<(String, String, String, String)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let s = |i: usize| m[i].as_str().unwrap().to_owned();
+                (s(0), s(1), s(2), s(3))
+            })
+            .collect()
+    };
+    let ours_maps =
+        |v: &[idnsafe_lgr::MappingEntry]| -> BTreeSet<(String, String, String, String)> {
+            v.iter()
+                .map(|m| (m.source.clone(), m.target.clone(), m.types.clone(), m.context.clone()))
+                .collect()
+        };
+    let mut pairs = 0;
+    for p in oracle["pairs"].as_array().unwrap() {
+        let (a, b) = (p["first"].as_str().unwrap(), p["second"].as_str().unwrap());
+        let (la, lb) =
+            (Lgr::from_path(root.join(a)).unwrap(), Lgr::from_path(root.join(b)).unwrap());
+        let d = la.diff(&lb);
+        let what = format!("{a} vs {b}");
+        assert_eq!(expand(&d.repertoire_only_first), strs(&p["only_first"]), "{what}");
+        assert_eq!(expand(&d.repertoire_only_second), strs(&p["only_second"]), "{what}");
+        assert_eq!(
+            d.sequences_only_first.iter().cloned().collect::<BTreeSet<_>>(),
+            strs(&p["sequences_only_first"]),
+            "{what}"
+        );
+        assert_eq!(
+            d.sequences_only_second.iter().cloned().collect::<BTreeSet<_>>(),
+            strs(&p["sequences_only_second"]),
+            "{what}"
+        );
+        assert_eq!(ours_maps(&d.variants_only_first), maps(&p["variants_only_first"]), "{what}");
+        assert_eq!(ours_maps(&d.variants_only_second), maps(&p["variants_only_second"]), "{what}");
+        assert!(!d.identical, "{what}");
+        for l in [&la, &lb] {
+            assert!(l.diff(l).identical);
+            let opts = idnsafe_lgr::WriteOptions { facts_only: true, source_note: None };
+            let written = Lgr::from_xml(&l.to_xml(&opts)).unwrap();
+            let w = l.diff(&written);
+            assert!(w.identical, "{what}: written differs: {w:?}");
+        }
+        pairs += 1;
+    }
+    assert_eq!(pairs, 10);
+}

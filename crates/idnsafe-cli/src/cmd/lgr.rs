@@ -32,6 +32,8 @@ enum LgrCommand {
     Collisions(CollisionsArgs),
     /// Repertoire elements that are not PVALID under IDNA2008 (or CONTEXTJ/O without a rule).
     IdnaCompliance(IdnaComplianceArgs),
+    /// What differs between two LGRs: metadata, repertoire, variants, types, rules, actions.
+    Compare(CompareArgs),
 }
 
 /// Runs `idnsafe lgr ...`.
@@ -43,6 +45,7 @@ pub fn run(args: &LgrArgs) -> Result<(), CliError> {
         LgrCommand::Write(a) => run_write(a),
         LgrCommand::Collisions(a) => run_collisions(a),
         LgrCommand::IdnaCompliance(a) => run_idna_compliance(a),
+        LgrCommand::Compare(a) => run_compare(a),
     }
 }
 
@@ -139,6 +142,20 @@ pub struct IdnaComplianceArgs {
     json: bool,
     /// The LGR file (RFC 7940 XML, or a legacy table).
     file: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// A structured difference (the only mode so far; union and intersection are not built yet).
+    #[arg(long)]
+    diff: bool,
+    /// One JSON object instead of the human report.
+    #[arg(long)]
+    json: bool,
+    /// The first LGR.
+    first: PathBuf,
+    /// The second LGR.
+    second: PathBuf,
 }
 
 fn load(path: &PathBuf) -> Result<Lgr, CliError> {
@@ -422,6 +439,93 @@ pub fn run_idna_compliance(args: &IdnaComplianceArgs) -> Result<(), CliError> {
             c.non_compliant.len(),
             c.checked,
             c.unicode_version
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub fn run_compare(args: &CompareArgs) -> Result<(), CliError> {
+    let (a, b) = (load(&args.first)?, load(&args.second)?);
+    let d = a.diff(&b);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        let v = serde_json::to_value(&d).map_err(|e| CliError::usage(e.to_string()))?;
+        writeln!(out, "{v}")?;
+        out.flush()?;
+        return Ok(());
+    }
+    let (na, nb) = (args.first.display().to_string(), args.second.display().to_string());
+    writeln!(out, "first: {na}\nsecond: {nb}")?;
+    if d.identical {
+        writeln!(out, "identical")?;
+        out.flush()?;
+        return Ok(());
+    }
+    for f in &d.metadata {
+        if f.field == "references" {
+            let n = |s: &str| if s.is_empty() { 0 } else { s.split(" | ").count() };
+            writeln!(
+                out,
+                "metadata references differ ({} / {}; --json lists them)",
+                n(&f.first),
+                n(&f.second)
+            )?;
+        } else {
+            writeln!(out, "metadata {}: {:?} / {:?}", f.field, f.first, f.second)?;
+        }
+    }
+    let lists: [(&str, &Vec<String>); 8] = [
+        ("code points only in the first", &d.repertoire_only_first),
+        ("code points only in the second", &d.repertoire_only_second),
+        ("sequences only in the first", &d.sequences_only_first),
+        ("sequences only in the second", &d.sequences_only_second),
+        ("tags differ", &d.tags_differ),
+        ("contexts differ", &d.contexts_differ),
+        ("variant types only in the first", &d.variant_types_only_first),
+        ("variant types only in the second", &d.variant_types_only_second),
+    ];
+    for (what, v) in lists {
+        if !v.is_empty() {
+            writeln!(out, "{what} ({}): {}", v.len(), v.join(", "))?;
+        }
+    }
+    for (what, v) in [
+        ("variant mappings only in the first", &d.variants_only_first),
+        ("variant mappings only in the second", &d.variants_only_second),
+    ] {
+        if !v.is_empty() {
+            writeln!(out, "{what} ({}):", v.len())?;
+            for m in v {
+                let ctx =
+                    if m.context.is_empty() { String::new() } else { format!(" {}", m.context) };
+                writeln!(out, "  {} -> {} [{}]{ctx}", m.source, m.target, m.types)?;
+            }
+        }
+    }
+    for (what, v) in [
+        ("rules only in the first", &d.rules_only_first),
+        ("rules only in the second", &d.rules_only_second),
+    ] {
+        if !v.is_empty() {
+            writeln!(out, "{what}: {}", v.join(", "))?;
+        }
+    }
+    for r in &d.rules_differ {
+        writeln!(
+            out,
+            "rule {} differs:\n  first:  {}\n  second: {}",
+            r.name,
+            r.first.trim().replace('\n', " "),
+            r.second.trim().replace('\n', " ")
+        )?;
+    }
+    if !d.actions_first.is_empty() || !d.actions_second.is_empty() {
+        writeln!(
+            out,
+            "actions differ:\n  first:  {}\n  second: {}",
+            d.actions_first.join(" "),
+            d.actions_second.join(" ")
         )?;
     }
     out.flush()?;
