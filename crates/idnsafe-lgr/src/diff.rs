@@ -99,6 +99,11 @@ fn ranges(s: &CpSet) -> Vec<String> {
 }
 
 impl Lgr {
+    /// Every variant mapping as an entry.
+    pub(crate) fn mapping_list(&self) -> Vec<MappingEntry> {
+        self.mapping_set().into_iter().collect()
+    }
+
     fn mapping_set(&self) -> BTreeSet<MappingEntry> {
         let rule = |id: Option<u32>| id.and_then(|i| self.rules.get(i as usize)).map(|r| &r.name);
         let mut out = BTreeSet::new();

@@ -72,6 +72,7 @@ mod load;
 mod model;
 mod ops;
 mod props;
+mod review;
 mod rules;
 mod set;
 mod variants;
@@ -90,6 +91,7 @@ pub use ops::{
     Bundle, BundleLabel, MAX_LABEL_CPS, Outcome, Stats, VariantKey, VariantLabel, VariantOptions,
     Variants, code_points,
 };
+pub use review::{Review, VariantSetDiff};
 pub use set::{LgrSet, SetOutcome};
 pub use write::WriteOptions;
 

@@ -152,3 +152,52 @@ fn written_rules_keep_their_structure() {
     assert_eq!(a.disposition("abab").disposition.as_str(), "invalid");
     assert_eq!(b.disposition("abab").disposition.as_str(), "invalid");
 }
+
+/// `Lgr::review`: a table against a reference LGR.
+#[test]
+fn review_of_tables_against_references() {
+    let root = idnsafe_tests::data_file("lgr");
+    let cyrl = Lgr::from_path(root.join("second-level/und-Cyrl.xml")).unwrap();
+    let same = cyrl.review(&cyrl);
+    assert_eq!(same.verdict, "match", "{}", same.summary);
+    // Russian against the Cyrillic script table: a smaller repertoire, and
+    // the variant sets of its letters are the script table's restricted to it.
+    let ru = Lgr::from_path(root.join("second-level/ru.xml")).unwrap();
+    let r = ru.review(&cyrl);
+    assert!(r.repertoire_added.is_empty(), "{:?}", r.repertoire_added);
+    assert!(r.repertoire_missing.contains(&"0452-045C".to_owned()), "{:?}", r.repertoire_missing);
+    assert!(r.variant_sets_differ.is_empty(), "{:?}", r.variant_sets_differ);
+    assert!(r.missing_symmetric.is_empty());
+    assert_ne!(r.verdict, "match");
+    // A made-up table: an extra code point, an asymmetric mapping, a
+    // missing reflexive mapping.
+    let reference = Lgr::from_xml(
+        r#"<lgr xmlns="urn:ietf:params:xml:ns:lgr-1.0"><data>
+        <char cp="0061"><var cp="0061" type="r"/><var cp="0062" type="blocked"/></char>
+        <char cp="0062"><var cp="0061" type="blocked"/></char>
+        <char cp="0063"/></data></lgr>"#,
+    )
+    .unwrap();
+    let table = Lgr::from_xml(
+        r#"<lgr xmlns="urn:ietf:params:xml:ns:lgr-1.0"><data>
+        <char cp="0061"><var cp="0062" type="blocked"/></char>
+        <char cp="0062"/><char cp="0064"/></data></lgr>"#,
+    )
+    .unwrap();
+    let r = table.review(&reference);
+    assert_eq!(r.verdict, "review");
+    assert_eq!(r.repertoire_added, ["0064"]);
+    assert_eq!(r.repertoire_missing, ["0063"]);
+    assert_eq!(r.missing_symmetric.len(), 1);
+    assert_eq!(
+        (r.missing_symmetric[0].source.as_str(), r.missing_symmetric[0].target.as_str()),
+        ("0061", "0062")
+    );
+    assert_eq!(r.missing_reflexive.len(), 1);
+    assert_eq!(r.missing_reflexive[0].source, "0061");
+    let elements: Vec<&str> = r.variant_sets_differ.iter().map(|v| v.element.as_str()).collect();
+    assert_eq!(elements, ["0061", "0062"]);
+    let html = r.to_html("table<1>.xml", "ref.xml");
+    assert!(html.contains("Verdict: review") && html.contains("table&lt;1&gt;.xml"), "{html}");
+    assert!(!html.contains("<script") && !html.contains("http"), "self-contained");
+}

@@ -34,6 +34,8 @@ enum LgrCommand {
     IdnaCompliance(IdnaComplianceArgs),
     /// What differs between two LGRs: metadata, repertoire, variants, types, rules, actions.
     Compare(CompareArgs),
+    /// IDN table review: a table against a reference LGR, with a verdict (JSON or HTML too).
+    Review(ReviewArgs),
 }
 
 /// Runs `idnsafe lgr ...`.
@@ -46,6 +48,7 @@ pub fn run(args: &LgrArgs) -> Result<(), CliError> {
         LgrCommand::Collisions(a) => run_collisions(a),
         LgrCommand::IdnaCompliance(a) => run_idna_compliance(a),
         LgrCommand::Compare(a) => run_compare(a),
+        LgrCommand::Review(a) => run_review(a),
     }
 }
 
@@ -156,6 +159,21 @@ pub struct CompareArgs {
     first: PathBuf,
     /// The second LGR.
     second: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct ReviewArgs {
+    /// The reference LGR (e.g. ICANN's Second-Level Reference LGR for the table's language).
+    #[arg(long)]
+    reference: PathBuf,
+    /// One JSON object instead of the human report.
+    #[arg(long, conflicts_with = "html")]
+    json: bool,
+    /// A self-contained HTML page instead of the human report.
+    #[arg(long)]
+    html: bool,
+    /// The table under review.
+    table: PathBuf,
 }
 
 fn load(path: &PathBuf) -> Result<Lgr, CliError> {
@@ -527,6 +545,49 @@ pub fn run_compare(args: &CompareArgs) -> Result<(), CliError> {
             d.actions_first.join(" "),
             d.actions_second.join(" ")
         )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub fn run_review(args: &ReviewArgs) -> Result<(), CliError> {
+    let (t, r) = (load(&args.table)?, load(&args.reference)?);
+    let rev = t.review(&r);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        let v = serde_json::to_value(&rev).map_err(|e| CliError::usage(e.to_string()))?;
+        writeln!(out, "{v}")?;
+    } else if args.html {
+        let page =
+            rev.to_html(&args.table.display().to_string(), &args.reference.display().to_string());
+        out.write_all(page.as_bytes())?;
+    } else {
+        writeln!(out, "{}", rev.summary)?;
+        for (what, v) in [
+            ("added", &rev.repertoire_added),
+            ("missing", &rev.repertoire_missing),
+            ("sequences added", &rev.sequences_added),
+            ("sequences missing", &rev.sequences_missing),
+        ] {
+            if !v.is_empty() {
+                writeln!(out, "  {what}: {}", v.join(", "))?;
+            }
+        }
+        for v in &rev.variant_sets_differ {
+            writeln!(
+                out,
+                "  variant set of {}: table {{{}}}, reference {{{}}}",
+                v.element,
+                v.table.join(", "),
+                v.reference.join(", ")
+            )?;
+        }
+        for m in &rev.missing_symmetric {
+            writeln!(out, "  no symmetric mapping for {} -> {} [{}]", m.source, m.target, m.types)?;
+        }
+        for m in &rev.missing_reflexive {
+            writeln!(out, "  reflexive mapping missing: {} [{}]", m.source, m.types)?;
+        }
     }
     out.flush()?;
     Ok(())
