@@ -352,3 +352,32 @@ fn lgr_compare_diff() {
         "{m}"
     );
 }
+
+/// `idnsafe lgr harmonize`: writes both LGRs harmonised, each loading with
+/// a symmetric and transitive variant relation, and says what it added.
+#[test]
+fn lgr_harmonize_writes_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let ja = idnsafe_tests::data_file("lgr/second-level/ja.xml");
+    let jpan = idnsafe_tests::data_file("lgr/second-level/und-Jpan.xml");
+    let (code, out, err) = run(
+        &[
+            "lgr",
+            "harmonize",
+            "--json",
+            "--out-dir",
+            dir.path().to_str().unwrap(),
+            ja.to_str().unwrap(),
+            jpan.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    let v = &json_lines(&out)[0];
+    assert!(!v["added_first"].as_array().unwrap().is_empty(), "{v}");
+    for name in ["ja.harmonized.xml", "und-Jpan.harmonized.xml"] {
+        let lgr = idnsafe::lgr::Lgr::from_path(dir.path().join(name)).unwrap();
+        let rel = lgr.variant_relation();
+        assert!(rel.symmetric && rel.transitive, "{name}: {rel:?}");
+    }
+}

@@ -67,6 +67,7 @@ mod compliance;
 mod cpset;
 mod diff;
 mod error;
+mod harmonize;
 pub mod legacy;
 mod load;
 mod model;
@@ -83,6 +84,7 @@ pub use compliance::{IdnaCompliance, NonCompliant};
 pub use cpset::CpSet;
 pub use diff::{FieldDiff, LgrDiff, MappingEntry, RuleDiff};
 pub use error::{Diagnostic, LabelError, LoadError, Reason, Severity};
+pub use harmonize::{Harmonized, harmonize};
 pub use load::{LoadOptions, Validation};
 pub use model::{
     Disposition, Lgr, Metadata, Reference, VariantMapping, VariantRelation, VariantTypes,

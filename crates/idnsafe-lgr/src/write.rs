@@ -84,6 +84,16 @@ struct Writer<'a> {
     lgr: &'a Lgr,
     out: String,
     facts_only: bool,
+    extra: Option<&'a Additions>,
+}
+
+/// Mappings and elements added to an LGR as it is written (harmonisation).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Additions {
+    /// Extra mappings per source element: (target, type).
+    pub vars: std::collections::BTreeMap<Vec<u32>, Vec<(Vec<u32>, String)>>,
+    /// New repertoire elements, in order.
+    pub elems: Vec<Vec<u32>>,
 }
 
 impl Writer<'_> {
@@ -185,6 +195,11 @@ impl Writer<'_> {
 
     fn data(&mut self) {
         let lgr = self.lgr;
+        let no_extra = Vec::new();
+        let additions = self.extra;
+        let extra = |cps: &[u32]| -> Vec<(Vec<u32>, String)> {
+            additions.and_then(|x| x.vars.get(cps)).cloned().unwrap_or_default()
+        };
         self.line(1, "<data>");
         for e in &lgr.elems {
             let mut head = format!("<char cp=\"{}\"", hex_seq(&e.cps));
@@ -192,7 +207,8 @@ impl Writer<'_> {
                 let _ = write!(head, " tag=\"{}\"", esc(&e.tags.join(" ")));
             }
             head.push_str(&self.context_attrs(e.when, e.not_when));
-            if e.vars.is_empty() {
+            let added = extra(&e.cps);
+            if e.vars.is_empty() && added.is_empty() {
                 self.line(2, &format!("{head}/>"));
                 continue;
             }
@@ -208,18 +224,52 @@ impl Writer<'_> {
                 s.push_str("/>");
                 self.line(3, &s);
             }
+            self.added_vars(&added);
             self.line(2, "</char>");
         }
+        // With additions, ranges are written one code point a char (as
+        // lgr-core's harmonisation expands them), so mappings can be added.
+        let expand = self.extra.is_some();
         for r in &lgr.ranges {
-            let mut s = format!("<range first-cp=\"{:04X}\" last-cp=\"{:04X}\"", r.first, r.last);
+            let mut attrs = String::new();
             if !r.tags.is_empty() {
-                let _ = write!(s, " tag=\"{}\"", esc(&r.tags.join(" ")));
+                let _ = write!(attrs, " tag=\"{}\"", esc(&r.tags.join(" ")));
             }
-            s.push_str(&self.context_attrs(r.when, r.not_when));
-            s.push_str("/>");
-            self.line(2, &s);
+            attrs.push_str(&self.context_attrs(r.when, r.not_when));
+            if !expand {
+                self.line(
+                    2,
+                    &format!(
+                        "<range first-cp=\"{:04X}\" last-cp=\"{:04X}\"{attrs}/>",
+                        r.first, r.last
+                    ),
+                );
+                continue;
+            }
+            for c in r.first..=r.last {
+                let added = extra(&[c]);
+                if added.is_empty() {
+                    self.line(2, &format!("<char cp=\"{c:04X}\"{attrs}/>"));
+                } else {
+                    self.line(2, &format!("<char cp=\"{c:04X}\"{attrs}>"));
+                    self.added_vars(&added);
+                    self.line(2, "</char>");
+                }
+            }
+        }
+        for cps in additions.map_or(&no_extra, |x| &x.elems) {
+            let added = extra(cps);
+            self.line(2, &format!("<char cp=\"{}\">", hex_seq(cps)));
+            self.added_vars(&added);
+            self.line(2, "</char>");
         }
         self.line(1, "</data>");
+    }
+
+    fn added_vars(&mut self, added: &[(Vec<u32>, String)]) {
+        for (t, ty) in added {
+            self.line(3, &format!("<var cp=\"{}\" type=\"{}\"/>", hex_seq(t), esc(ty)));
+        }
     }
 
     /// One rule node as an element; `count` goes on that element.
@@ -365,7 +415,7 @@ impl Lgr {
     /// The body of rule `i` as written (facts only), for comparisons.
     pub(crate) fn rule_text(&self, i: usize) -> Option<String> {
         let r = self.rules.get(i)?;
-        let mut w = Writer { lgr: self, out: String::new(), facts_only: true };
+        let mut w = Writer { lgr: self, out: String::new(), facts_only: true, extra: None };
         match &r.node {
             Node::Cat(ns) => ns.iter().for_each(|k| w.node(k, 0, None)),
             other => w.node(other, 0, None),
@@ -375,8 +425,14 @@ impl Lgr {
 
     /// The LGR's own actions (not the implied defaults), as written.
     pub(crate) fn action_texts(&self) -> Vec<String> {
-        let w = Writer { lgr: self, out: String::new(), facts_only: true };
+        let w = Writer { lgr: self, out: String::new(), facts_only: true, extra: None };
         self.actions.iter().filter(|a| !a.default).map(|a| w.action_line(a)).collect()
+    }
+
+    /// [`Lgr::to_xml`] with `extra` mappings and elements added (ranges
+    /// written one code point a char).
+    pub(crate) fn to_xml_with(&self, opts: &WriteOptions, extra: &Additions) -> String {
+        self.write_xml(opts, Some(extra))
     }
 
     /// Writes the LGR as RFC 7940 XML (see the module documentation of
@@ -384,7 +440,11 @@ impl Lgr {
     /// LGR that decides every label as this one does, and writing that one
     /// gives the same text.
     pub fn to_xml(&self, opts: &WriteOptions) -> String {
-        let mut w = Writer { lgr: self, out: String::new(), facts_only: opts.facts_only };
+        self.write_xml(opts, None)
+    }
+
+    fn write_xml(&self, opts: &WriteOptions, extra: Option<&Additions>) -> String {
+        let mut w = Writer { lgr: self, out: String::new(), facts_only: opts.facts_only, extra };
         w.out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         if let Some(note) = &opts.source_note {
             w.out.push_str("<!-- ");

@@ -361,3 +361,78 @@ fn diff_agrees_with_lgr_core() {
     }
     assert_eq!(pairs, 10);
 }
+
+/// `harmonize` (`idnsafe lgr harmonize`) gives lgr-core's harmonised LGRs
+/// (`scripts/lgr-core-harmonize.py`) on seven pairs of shared LGRs, among
+/// them zh against und-Hani (31,864 mappings each after harmonisation):
+/// the same repertoire and the same variant mappings with their types.
+#[test]
+fn harmonize_agrees_with_lgr_core() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/lgr-core-harmonize.json.gz");
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()),
+        &mut text,
+    )
+    .unwrap();
+    let oracle: Value = serde_json::from_str(&text).unwrap();
+    let root = idnsafe_tests::data_file("lgr");
+    let facts = |l: &Lgr| -> (BTreeSet<String>, BTreeSet<(String, String, String)>) {
+        let hex = |c: &[u32]| c.iter().map(|c| format!("{c:04X}")).collect::<Vec<_>>().join(" ");
+        let mut rep: BTreeSet<String> = l
+            .repertoire()
+            .ranges()
+            .iter()
+            .flat_map(|&(a, b)| (a..=b).map(|c| format!("{c:04X}")))
+            .collect();
+        rep.extend(l.sequences().map(hex));
+        let d = l.diff(
+            &Lgr::from_xml("<lgr xmlns=\"urn:ietf:params:xml:ns:lgr-1.0\"><data/></lgr>").unwrap(),
+        );
+        let maps =
+            d.variants_only_first.into_iter().map(|m| (m.source, m.target, m.types)).collect();
+        (rep, maps)
+    };
+    let theirs = |v: &Value| -> (BTreeSet<String>, BTreeSet<(String, String, String)>) {
+        let rep = v["repertoire"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect();
+        let maps = v["mappings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let s = |i: usize| m[i].as_str().unwrap().to_owned();
+                (s(0), s(1), s(2))
+            })
+            .collect();
+        (rep, maps)
+    };
+    let mut pairs = 0;
+    for p in oracle["pairs"].as_array().unwrap() {
+        let (a, b) = (p["first"].as_str().unwrap(), p["second"].as_str().unwrap());
+        let (la, lb) =
+            (Lgr::from_path(root.join(a)).unwrap(), Lgr::from_path(root.join(b)).unwrap());
+        let h = idnsafe_lgr::harmonize(&la, &lb, &idnsafe_lgr::WriteOptions::default());
+        let ha = Lgr::from_xml(&h.first_xml).unwrap_or_else(|e| panic!("{a}: {e}"));
+        let hb = Lgr::from_xml(&h.second_xml).unwrap_or_else(|e| panic!("{b}: {e}"));
+        for (what, ours, t) in [(a, &ha, &p["harmonized_first"]), (b, &hb, &p["harmonized_second"])]
+        {
+            let (our_rep, our_maps) = facts(ours);
+            let (their_rep, their_maps) = theirs(t);
+            assert_eq!(our_rep, their_rep, "{a} + {b}: repertoire of harmonised {what}");
+            let extra: Vec<_> = our_maps.difference(&their_maps).take(3).collect();
+            let missing: Vec<_> = their_maps.difference(&our_maps).take(3).collect();
+            assert!(
+                extra.is_empty() && missing.is_empty(),
+                "{a} + {b}: harmonised {what}: ours also {extra:?}, lgr-core also {missing:?}"
+            );
+        }
+        pairs += 1;
+    }
+    assert_eq!(pairs, 7);
+}

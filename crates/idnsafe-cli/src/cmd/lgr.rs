@@ -36,6 +36,8 @@ enum LgrCommand {
     Compare(CompareArgs),
     /// IDN table review: a table against a reference LGR, with a verdict (JSON or HTML too).
     Review(ReviewArgs),
+    /// Make the variant sets of two LGRs that share code points consistent; writes both.
+    Harmonize(HarmonizeArgs),
 }
 
 /// Runs `idnsafe lgr ...`.
@@ -49,6 +51,7 @@ pub fn run(args: &LgrArgs) -> Result<(), CliError> {
         LgrCommand::IdnaCompliance(a) => run_idna_compliance(a),
         LgrCommand::Compare(a) => run_compare(a),
         LgrCommand::Review(a) => run_review(a),
+        LgrCommand::Harmonize(a) => run_harmonize(a),
     }
 }
 
@@ -174,6 +177,23 @@ pub struct ReviewArgs {
     html: bool,
     /// The table under review.
     table: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct HarmonizeArgs {
+    /// Directory for the two harmonised LGRs (`<name>.harmonized.xml`); created if missing.
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+    /// Leave out the description and every comment in the written LGRs.
+    #[arg(long)]
+    facts_only: bool,
+    /// The report as one JSON object (without the XML) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// The first LGR.
+    first: PathBuf,
+    /// The second LGR.
+    second: PathBuf,
 }
 
 fn load(path: &PathBuf) -> Result<Lgr, CliError> {
@@ -587,6 +607,59 @@ pub fn run_review(args: &ReviewArgs) -> Result<(), CliError> {
         }
         for m in &rev.missing_reflexive {
             writeln!(out, "  reflexive mapping missing: {} [{}]", m.source, m.types)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub fn run_harmonize(args: &HarmonizeArgs) -> Result<(), CliError> {
+    let (a, b) = (load(&args.first)?, load(&args.second)?);
+    let opts = idnsafe::lgr::WriteOptions { facts_only: args.facts_only, source_note: None };
+    let h = idnsafe::lgr::harmonize(&a, &b, &opts);
+    std::fs::create_dir_all(&args.out_dir)
+        .map_err(|e| CliError::usage(format!("cannot create {}: {e}", args.out_dir.display())))?;
+    let target = |p: &PathBuf| {
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        args.out_dir.join(format!("{stem}.harmonized.xml"))
+    };
+    let (ta, tb) = (target(&args.first), target(&args.second));
+    if ta == tb {
+        return Err(CliError::usage("the two LGRs have the same file name; rename one".to_owned()));
+    }
+    for (path, xml) in [(&ta, &h.first_xml), (&tb, &h.second_xml)] {
+        std::fs::write(path, xml)
+            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display())))?;
+    }
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        let v = serde_json::json!({
+            "first": ta.display().to_string(),
+            "second": tb.display().to_string(),
+            "elements_added_first": h.elements_added_first,
+            "elements_added_second": h.elements_added_second,
+            "added_first": h.added_first,
+            "added_second": h.added_second,
+            "review_first": h.review_first,
+            "review_second": h.review_second,
+        });
+        writeln!(out, "{v}")?;
+    } else {
+        for (path, elems, added, review) in [
+            (&ta, &h.elements_added_first, &h.added_first, &h.review_first),
+            (&tb, &h.elements_added_second, &h.added_second, &h.review_second),
+        ] {
+            writeln!(
+                out,
+                "{}: {} elements and {} mappings added; {} code points only in this LGR, for manual review",
+                path.display(),
+                elems.len(),
+                added.len(),
+                review.len()
+            )?;
+            for m in added {
+                writeln!(out, "  added {} -> {} [{}]", m.source, m.target, m.types)?;
+            }
         }
     }
     out.flush()?;
