@@ -139,8 +139,8 @@ impl Lgr {
             tags.sort();
             out.insert(hex(&e.cps), (tags, format!("{}|{}", rule(e.when), rule(e.not_when))));
         }
-        for r in &self.ranges {
-            let mut tags = r.tags.clone();
+        for (i, r) in self.ranges.iter().enumerate() {
+            let mut tags = self.range_tags.get(i).cloned().unwrap_or_default();
             tags.sort();
             for c in r.first..=r.last {
                 out.insert(

@@ -582,6 +582,7 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
     // ---- data: repertoire ----
     let mut elems: Vec<Elem> = Vec::new();
     let mut ranges: Vec<RangeElem> = Vec::new();
+    let mut range_tags: Vec<Vec<String>> = Vec::new();
     let mut seen: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
     let mut var_seen: FxHashSet<VarSeen> = FxHashSet::default();
     let mut count = 0usize;
@@ -696,14 +697,8 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
                             for t in &tags {
                                 l.tags.entry(t.clone()).or_default().push((first, last));
                             }
-                            ranges.push(RangeElem {
-                                first,
-                                last,
-                                tags: tags.clone(),
-                                when,
-                                not_when,
-                                first_mask: 0,
-                            });
+                            ranges.push(RangeElem { first, last, when, not_when, first_mask: 0 });
+                            range_tags.push(tags.clone());
                         }
                         _ => l.err(
                             "LGR_BAD_RANGE",
@@ -724,6 +719,8 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
     let mut order: Vec<usize> = (0..ranges.len()).collect();
     order.sort_by_key(|&i| ranges.get(i).map(|r| r.first).unwrap_or(0));
     let ranges: Vec<RangeElem> = order.iter().filter_map(|&i| ranges.get(i).cloned()).collect();
+    let range_tags: Vec<Vec<String>> =
+        order.iter().map(|&i| range_tags.get(i).cloned().unwrap_or_default()).collect();
     for w in ranges.windows(2) {
         if let [a, b] = w
             && b.first <= a.last
@@ -1149,6 +1146,7 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
         seqs,
         dense,
         ranges,
+        range_tags,
         rules,
         rule_names,
         sets,

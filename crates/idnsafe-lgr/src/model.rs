@@ -350,7 +350,6 @@ impl Elem {
 pub(crate) struct RangeElem {
     pub first: u32,
     pub last: u32,
-    pub tags: Vec<String>,
     pub when: Option<u32>,
     pub not_when: Option<u32>,
     /// See `Elem::first_mask`.
@@ -426,6 +425,9 @@ pub struct Lgr {
     /// [`DENSE_LIMIT`], without hashing (the scripts of most labels).
     pub(crate) dense: Box<[u32]>,
     pub(crate) ranges: Vec<RangeElem>,
+    /// The tags of each range, by index in [`Lgr::ranges`] (kept apart so
+    /// the ranges searched on every label stay small).
+    pub(crate) range_tags: Vec<Vec<String>>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) rule_names: FxHashMap<String, u32>,
     pub(crate) sets: Vec<CpSet>,

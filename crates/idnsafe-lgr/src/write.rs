@@ -230,10 +230,11 @@ impl Writer<'_> {
         // With additions, ranges are written one code point a char (as
         // lgr-core's harmonisation expands them), so mappings can be added.
         let expand = self.extra.is_some();
-        for r in &lgr.ranges {
+        for (i, r) in lgr.ranges.iter().enumerate() {
             let mut attrs = String::new();
-            if !r.tags.is_empty() {
-                let _ = write!(attrs, " tag=\"{}\"", esc(&r.tags.join(" ")));
+            let tags = lgr.range_tags.get(i).map_or(&[][..], Vec::as_slice);
+            if !tags.is_empty() {
+                let _ = write!(attrs, " tag=\"{}\"", esc(&tags.join(" ")));
             }
             attrs.push_str(&self.context_attrs(r.when, r.not_when));
             if !expand {
