@@ -37,9 +37,7 @@ pub struct IdnaCompliance {
     pub non_compliant: Vec<NonCompliant>,
 }
 
-fn hex(cps: &[u32]) -> String {
-    cps.iter().map(|c| format!("{c:04X}")).collect::<Vec<_>>().join(" ")
-}
+use crate::error::hex_cps as hex;
 
 impl Lgr {
     /// Checks every repertoire element against the IDNA2008 derived

@@ -87,9 +87,7 @@ pub struct LgrDiff {
     pub actions_second: Vec<String>,
 }
 
-fn hex(cps: &[u32]) -> String {
-    cps.iter().map(|c| format!("{c:04X}")).collect::<Vec<_>>().join(" ")
-}
+use crate::error::hex_cps as hex;
 
 fn ranges(s: &CpSet) -> Vec<String> {
     s.ranges()

@@ -140,6 +140,18 @@ impl fmt::Display for LabelError {
 
 impl std::error::Error for LabelError {}
 
+/// `0061` or `0061 0062`: code points as RFC 7940 writes them (`cp=`).
+pub(crate) fn hex_cps(cps: &[u32]) -> String {
+    let mut s = String::new();
+    for (i, c) in cps.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(&format!("{c:04X}"));
+    }
+    s
+}
+
 /// `U+0061` or `U+0061 U+0062` for messages.
 pub(crate) fn fmt_cps(cps: &[u32]) -> String {
     let mut s = String::new();

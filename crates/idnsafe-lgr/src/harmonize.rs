@@ -51,9 +51,7 @@ struct Work<'a> {
     added: Vec<(Cps, Cps, String)>,
 }
 
-fn hex(cps: &[u32]) -> String {
-    cps.iter().map(|c| format!("{c:04X}")).collect::<Vec<_>>().join(" ")
-}
+use crate::error::hex_cps as hex;
 
 impl<'a> Work<'a> {
     fn new(lgr: &'a Lgr) -> Self {
@@ -88,15 +86,18 @@ impl<'a> Work<'a> {
         true
     }
 
+    /// Every mapping (source, target).
+    fn edges(&self) -> Vec<(Cps, Cps)> {
+        self.maps
+            .iter()
+            .flat_map(|(s, ts)| ts.iter().map(move |t| (s.clone(), t.clone())))
+            .collect()
+    }
+
     /// lgr-core's `populate_lgr`: targets outside the repertoire added (with
     /// the reverse mapping), then symmetric and transitive closure.
     fn populate(&mut self) {
-        let pairs: Vec<(Cps, Cps)> = self
-            .maps
-            .iter()
-            .flat_map(|(s, ts)| ts.iter().map(move |t| (s.clone(), t.clone())))
-            .collect();
-        for (s, t) in &pairs {
+        for (s, t) in &self.edges() {
             if !self.rep.contains(t) {
                 self.add_elem(t);
                 self.add_map(t, s, "blocked");
@@ -113,12 +114,8 @@ impl<'a> Work<'a> {
             p.insert(x.clone(), r.clone());
             r
         }
-        let edges: Vec<(Cps, Cps)> = self
-            .maps
-            .iter()
-            .flat_map(|(s, ts)| ts.iter().map(move |t| (s.clone(), t.clone())))
-            .collect();
-        for (s, t) in &edges {
+        // The edges again: the step above added some.
+        for (s, t) in &self.edges() {
             let (a, b) = (find(&mut parent, s), find(&mut parent, t));
             if a != b {
                 parent.insert(a, b);

@@ -29,9 +29,7 @@ fn parse_seq(field: &str) -> Option<Vec<u32>> {
     v.filter(|v| !v.is_empty() && v.len() <= 63)
 }
 
-fn hex(cps: &[u32]) -> String {
-    cps.iter().map(|c| format!("{c:04X}")).collect::<Vec<_>>().join(" ")
-}
+use crate::error::hex_cps as hex;
 
 /// Converts a legacy table into RFC 7940 XML (exposed for tooling).
 pub fn to_xml(text: &str) -> Result<String, LoadError> {

@@ -59,16 +59,7 @@ fn comment_text(s: &str) -> String {
     t
 }
 
-fn hex_seq(cps: &[u32]) -> String {
-    let mut s = String::new();
-    for (i, c) in cps.iter().enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        let _ = write!(s, "{c:04X}");
-    }
-    s
-}
+use crate::error::hex_cps as hex_seq;
 
 fn count_attr(min: u32, max: u32) -> String {
     if max == u32::MAX {

@@ -6,6 +6,16 @@ use std::io::Read;
 
 include!(concat!(env!("OUT_DIR"), "/bundled_files.rs"));
 
+/// The bundled file `key` (the list is sorted by key).
+fn entry(key: &str) -> Option<&'static (&'static str, &'static [u8])> {
+    FILES.get(FILES.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?)
+}
+
+/// The bundled key equal to `key`, as a `'static` string.
+pub(crate) fn key(key: &str) -> Option<&'static str> {
+    entry(key).map(|(k, _)| *k)
+}
+
 /// Largest bundled file accepted when decompressing (our own data; a bound
 /// all the same).
 const MAX_BUNDLED_BYTES: u64 = 64 << 20;
@@ -13,8 +23,7 @@ const MAX_BUNDLED_BYTES: u64 = 64 << 20;
 /// The decompressed text of bundled file `key` (`policies/<path>` or
 /// `lgr/<path>`), if there is one.
 pub fn read(key: &str) -> Option<String> {
-    let i = FILES.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
-    let (_, gz) = FILES.get(i)?;
+    let (_, gz) = entry(key)?;
     let mut text = String::new();
     flate2::read::GzDecoder::new(*gz).take(MAX_BUNDLED_BYTES).read_to_string(&mut text).ok()?;
     Some(text)

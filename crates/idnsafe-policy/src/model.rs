@@ -582,10 +582,9 @@ impl SearchPath {
             return None;
         }
         let rel = name.trim_start_matches("./");
-        ["policies/", "lgr/"].iter().find_map(|prefix| {
-            let key = format!("{prefix}{rel}");
-            crate::bundled::FILES.iter().find(|(k, _)| *k == key).map(|(k, _)| Source::Bundled(k))
-        })
+        ["policies/", "lgr/"]
+            .iter()
+            .find_map(|prefix| crate::bundled::key(&format!("{prefix}{rel}")).map(Source::Bundled))
     }
     /// Where the search looks, for messages.
     pub fn describe(&self) -> String {
