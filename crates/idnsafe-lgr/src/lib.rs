@@ -64,6 +64,7 @@
 
 mod collide;
 mod compliance;
+mod compose;
 mod cpset;
 mod diff;
 mod error;
@@ -81,6 +82,7 @@ mod write;
 
 pub use collide::{CollisionGroup, Collisions, NotInLgr};
 pub use compliance::{IdnaCompliance, NonCompliant};
+pub use compose::{ComposeError, ComposeOptions, ComposeSummary, Composed, Conflict, merge_set};
 pub use cpset::CpSet;
 pub use diff::{FieldDiff, LgrDiff, MappingEntry, RuleDiff};
 pub use error::{Diagnostic, LabelError, LoadError, Reason, Severity};

@@ -18,7 +18,7 @@
 //! source (version, date, languages, scopes, Unicode version, validity,
 //! references).
 
-use crate::model::{Action, Lgr, Trigger, VarTrigger};
+use crate::model::{Action, Lgr, Metadata, Trigger, VarTrigger};
 use crate::rules::Node;
 use std::fmt::Write;
 
@@ -32,7 +32,7 @@ pub struct WriteOptions {
 }
 
 /// Escapes text for an XML attribute value or element content.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -61,6 +61,75 @@ fn comment_text(s: &str) -> String {
 
 use crate::error::hex_cps as hex_seq;
 
+/// One line of XML at `indent` (two spaces a level).
+pub(crate) fn line(out: &mut String, indent: usize, s: &str) {
+    for _ in 0..indent {
+        out.push_str("  ");
+    }
+    out.push_str(s);
+    out.push('\n');
+}
+
+/// Writes `<meta>` (nothing when there is nothing to say).
+pub(crate) fn write_meta(out: &mut String, m: &Metadata, facts_only: bool) {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(v) = &m.version {
+        let c = match &m.version_comment {
+            Some(c) => format!(" comment=\"{}\"", esc(c)),
+            None => String::new(),
+        };
+        lines.push(format!("<version{c}>{}</version>", esc(v)));
+    }
+    if let Some(d) = &m.date {
+        lines.push(format!("<date>{}</date>", esc(d)));
+    }
+    for l in &m.languages {
+        lines.push(format!("<language>{}</language>", esc(l)));
+    }
+    for (t, v) in &m.scopes {
+        lines.push(format!("<scope type=\"{}\">{}</scope>", esc(t), esc(v)));
+    }
+    if let (Some(d), false) = (&m.description, facts_only) {
+        let t = match &m.description_type {
+            Some(t) => format!(" type=\"{}\"", esc(t)),
+            None => String::new(),
+        };
+        lines.push(format!("<description{t}>{}</description>", esc(d)));
+    }
+    if let Some(v) = &m.validity_start {
+        lines.push(format!("<validity-start>{}</validity-start>", esc(v)));
+    }
+    if let Some(v) = &m.validity_end {
+        lines.push(format!("<validity-end>{}</validity-end>", esc(v)));
+    }
+    if let Some(v) = &m.unicode_version {
+        lines.push(format!("<unicode-version>{}</unicode-version>", esc(v)));
+    }
+    if lines.is_empty() && m.references.is_empty() {
+        return;
+    }
+    line(out, 1, "<meta>");
+    for l in lines {
+        line(out, 2, &l);
+    }
+    if !m.references.is_empty() {
+        line(out, 2, "<references>");
+        for r in &m.references {
+            let c = match &r.comment {
+                Some(c) => format!(" comment=\"{}\"", esc(c)),
+                None => String::new(),
+            };
+            line(
+                out,
+                3,
+                &format!("<reference id=\"{}\"{c}>{}</reference>", esc(&r.id), esc(&r.text)),
+            );
+        }
+        line(out, 2, "</references>");
+    }
+    line(out, 1, "</meta>");
+}
+
 fn count_attr(min: u32, max: u32) -> String {
     if max == u32::MAX {
         format!("{min}+")
@@ -76,6 +145,9 @@ struct Writer<'a> {
     out: String,
     facts_only: bool,
     extra: Option<&'a Additions>,
+    /// Rule names to write instead of the LGR's own, by rule id (the
+    /// renamed rules of a union or a merged set).
+    names: Option<&'a [String]>,
 }
 
 /// Mappings and elements added to an LGR as it is written (harmonisation).
@@ -89,11 +161,7 @@ pub(crate) struct Additions {
 
 impl Writer<'_> {
     fn line(&mut self, indent: usize, s: &str) {
-        for _ in 0..indent {
-            self.out.push_str("  ");
-        }
-        self.out.push_str(s);
-        self.out.push('\n');
+        line(&mut self.out, indent, s);
     }
 
     fn comment_attr(&self, c: Option<&String>) -> String {
@@ -104,7 +172,11 @@ impl Writer<'_> {
     }
 
     fn rule_name(&self, id: Option<u32>) -> Option<&str> {
-        id.and_then(|i| self.lgr.rules.get(i as usize)).map(|r| r.name.as_str())
+        let i = id? as usize;
+        match self.names {
+            Some(names) => names.get(i).map(String::as_str),
+            None => self.lgr.rules.get(i).map(|r| r.name.as_str()),
+        }
     }
 
     fn context_attrs(&self, when: Option<u32>, not_when: Option<u32>) -> String {
@@ -119,69 +191,11 @@ impl Writer<'_> {
     }
 
     fn type_names(&self, bits: u128) -> Vec<&str> {
-        (0..128u32)
-            .filter(|b| bits & (1u128 << b) != 0)
-            .filter_map(|b| self.lgr.types.get(b as usize).map(String::as_str))
-            .collect()
+        self.lgr.type_names(crate::model::VariantTypes(bits))
     }
 
     fn meta(&mut self) {
-        let m = &self.lgr.meta;
-        let mut lines: Vec<String> = Vec::new();
-        if let Some(v) = &m.version {
-            let c = match &m.version_comment {
-                Some(c) => format!(" comment=\"{}\"", esc(c)),
-                None => String::new(),
-            };
-            lines.push(format!("<version{c}>{}</version>", esc(v)));
-        }
-        if let Some(d) = &m.date {
-            lines.push(format!("<date>{}</date>", esc(d)));
-        }
-        for l in &m.languages {
-            lines.push(format!("<language>{}</language>", esc(l)));
-        }
-        for (t, v) in &m.scopes {
-            lines.push(format!("<scope type=\"{}\">{}</scope>", esc(t), esc(v)));
-        }
-        if let (Some(d), false) = (&m.description, self.facts_only) {
-            let t = match &m.description_type {
-                Some(t) => format!(" type=\"{}\"", esc(t)),
-                None => String::new(),
-            };
-            lines.push(format!("<description{t}>{}</description>", esc(d)));
-        }
-        if let Some(v) = &m.validity_start {
-            lines.push(format!("<validity-start>{}</validity-start>", esc(v)));
-        }
-        if let Some(v) = &m.validity_end {
-            lines.push(format!("<validity-end>{}</validity-end>", esc(v)));
-        }
-        if let Some(v) = &m.unicode_version {
-            lines.push(format!("<unicode-version>{}</unicode-version>", esc(v)));
-        }
-        if lines.is_empty() && m.references.is_empty() {
-            return;
-        }
-        self.line(1, "<meta>");
-        for l in lines {
-            self.line(2, &l);
-        }
-        if !m.references.is_empty() {
-            self.line(2, "<references>");
-            for r in &m.references {
-                let c = match &r.comment {
-                    Some(c) => format!(" comment=\"{}\"", esc(c)),
-                    None => String::new(),
-                };
-                self.line(
-                    3,
-                    &format!("<reference id=\"{}\"{c}>{}</reference>", esc(&r.id), esc(&r.text)),
-                );
-            }
-            self.line(2, "</references>");
-        }
-        self.line(1, "</meta>");
+        write_meta(&mut self.out, &self.lgr.meta, self.facts_only);
     }
 
     fn data(&mut self) {
@@ -406,8 +420,13 @@ impl Writer<'_> {
 impl Lgr {
     /// The body of rule `i` as written (facts only), for comparisons.
     pub(crate) fn rule_text(&self, i: usize) -> Option<String> {
+        self.rule_text_named(i, None)
+    }
+
+    /// [`Lgr::rule_text`] with the rules it refers to called by `names`.
+    pub(crate) fn rule_text_named(&self, i: usize, names: Option<&[String]>) -> Option<String> {
         let r = self.rules.get(i)?;
-        let mut w = Writer { lgr: self, out: String::new(), facts_only: true, extra: None };
+        let mut w = Writer { lgr: self, out: String::new(), facts_only: true, extra: None, names };
         match &r.node {
             Node::Cat(ns) => ns.iter().for_each(|k| w.node(k, 0, None)),
             other => w.node(other, 0, None),
@@ -417,7 +436,19 @@ impl Lgr {
 
     /// The LGR's own actions (not the implied defaults), as written.
     pub(crate) fn action_texts(&self) -> Vec<String> {
-        let w = Writer { lgr: self, out: String::new(), facts_only: true, extra: None };
+        self.action_texts_named(None)
+    }
+
+    /// The RFC 7940 §7.6 default actions as written.
+    pub(crate) fn default_action_texts(&self) -> Vec<String> {
+        let w =
+            Writer { lgr: self, out: String::new(), facts_only: true, extra: None, names: None };
+        self.actions.iter().filter(|a| a.default).map(|a| w.action_line(a)).collect()
+    }
+
+    /// [`Lgr::action_texts`] with rules called by `names`.
+    pub(crate) fn action_texts_named(&self, names: Option<&[String]>) -> Vec<String> {
+        let w = Writer { lgr: self, out: String::new(), facts_only: true, extra: None, names };
         self.actions.iter().filter(|a| !a.default).map(|a| w.action_line(a)).collect()
     }
 
@@ -436,7 +467,13 @@ impl Lgr {
     }
 
     fn write_xml(&self, opts: &WriteOptions, extra: Option<&Additions>) -> String {
-        let mut w = Writer { lgr: self, out: String::new(), facts_only: opts.facts_only, extra };
+        let mut w = Writer {
+            lgr: self,
+            out: String::new(),
+            facts_only: opts.facts_only,
+            extra,
+            names: None,
+        };
         w.out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         if let Some(note) = &opts.source_note {
             w.out.push_str("<!-- ");

@@ -32,8 +32,11 @@ enum LgrCommand {
     Collisions(CollisionsArgs),
     /// Repertoire elements that are not PVALID under IDNA2008 (or CONTEXTJ/O without a rule).
     IdnaCompliance(IdnaComplianceArgs),
-    /// What differs between two LGRs: metadata, repertoire, variants, types, rules, actions.
+    /// Two LGRs compared: their difference (metadata, repertoire, variants, types, rules,
+    /// actions), or their union or intersection written as an LGR.
     Compare(CompareArgs),
+    /// Merge script LGRs into one set LGR (as the Root Zone's common LGR is made).
+    MergeSet(MergeSetArgs),
     /// IDN table review: a table against a reference LGR, with a verdict (JSON or HTML too).
     Review(ReviewArgs),
     /// Make the variant sets of two LGRs that share code points consistent; writes both.
@@ -50,6 +53,7 @@ pub fn run(args: &LgrArgs) -> Result<(), CliError> {
         LgrCommand::Collisions(a) => run_collisions(a),
         LgrCommand::IdnaCompliance(a) => run_idna_compliance(a),
         LgrCommand::Compare(a) => run_compare(a),
+        LgrCommand::MergeSet(a) => run_merge_set(a),
         LgrCommand::Review(a) => run_review(a),
         LgrCommand::Harmonize(a) => run_harmonize(a),
     }
@@ -151,17 +155,47 @@ pub struct IdnaComplianceArgs {
 }
 
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("mode").args(["diff", "union", "intersect"])))]
 pub struct CompareArgs {
-    /// A structured difference (the only mode so far; union and intersection are not built yet).
+    /// A structured difference (the default).
     #[arg(long)]
     diff: bool,
-    /// One JSON object instead of the human report.
+    /// The union of the two, as an LGR (RFC 7940 XML on standard output, or --out).
+    #[arg(long)]
+    union: bool,
+    /// The intersection of the two, as an LGR.
+    #[arg(long)]
+    intersect: bool,
+    /// With --union or --intersect: write the LGR to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// With --union or --intersect: leave out the description and every comment.
+    #[arg(long)]
+    facts_only: bool,
+    /// One JSON object instead of the human report (with --union or --intersect, the
+    /// report of what was made; then --out is required).
     #[arg(long)]
     json: bool,
     /// The first LGR.
     first: PathBuf,
     /// The second LGR.
     second: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct MergeSetArgs {
+    /// Write the merged LGR to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Leave out the description and every comment.
+    #[arg(long)]
+    facts_only: bool,
+    /// The report of what was made as one JSON object (--out is required).
+    #[arg(long)]
+    json: bool,
+    /// The script LGRs (each with its language tag in its metadata).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -483,8 +517,83 @@ pub fn run_idna_compliance(args: &IdnaComplianceArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Writes a composed LGR (to `out` or standard output) and its report (JSON
+/// on standard output, or text on standard error).
+fn emit_composed(
+    what: &str,
+    made: Result<idnsafe::lgr::Composed, idnsafe::lgr::ComposeError>,
+    out_path: Option<&PathBuf>,
+    json: bool,
+) -> Result<(), CliError> {
+    let c = made.map_err(|e| CliError::usage(e.to_string()))?;
+    match out_path {
+        Some(p) => std::fs::write(p, &c.xml)
+            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", p.display())))?,
+        None => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            out.write_all(c.xml.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    if json {
+        let v = serde_json::json!({
+            "lgr": out_path.map(|p| p.display().to_string()),
+            "summary": c.summary,
+            "conflicts": c.conflicts,
+        });
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        writeln!(out, "{v}")?;
+        out.flush()?;
+        return Ok(());
+    }
+    let mut err = std::io::stderr().lock();
+    let s = &c.summary;
+    writeln!(
+        err,
+        "{what}: {} elements, {} mappings ({} added for transitivity), {} rules ({} renamed), {} actions; {} conflicts",
+        s.elements,
+        s.mappings,
+        s.mappings_added,
+        s.rules,
+        s.rules_renamed.len(),
+        s.actions,
+        c.conflicts.len()
+    )?;
+    for k in &c.conflicts {
+        let target = if k.target.is_empty() { String::new() } else { format!(" -> {}", k.target) };
+        writeln!(
+            err,
+            "  {} {}{target}: kept '{}', left out '{}'",
+            k.code, k.element, k.kept, k.dropped
+        )?;
+    }
+    Ok(())
+}
+
+pub fn run_merge_set(args: &MergeSetArgs) -> Result<(), CliError> {
+    if args.json && args.out.is_none() {
+        return Err(CliError::usage("--json needs --out for the merged LGR".to_owned()));
+    }
+    let lgrs = args.files.iter().map(load).collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&Lgr> = lgrs.iter().collect();
+    let opts = idnsafe::lgr::ComposeOptions { facts_only: args.facts_only };
+    emit_composed("merged set", idnsafe::lgr::merge_set(&refs, opts), args.out.as_ref(), args.json)
+}
+
 pub fn run_compare(args: &CompareArgs) -> Result<(), CliError> {
     let (a, b) = (load(&args.first)?, load(&args.second)?);
+    if args.union || args.intersect {
+        if args.json && args.out.is_none() {
+            return Err(CliError::usage("--json needs --out for the LGR".to_owned()));
+        }
+        let opts = idnsafe::lgr::ComposeOptions { facts_only: args.facts_only };
+        let (what, made) = if args.union {
+            ("union", a.union(&b, opts))
+        } else {
+            ("intersection", a.intersect(&b, opts))
+        };
+        return emit_composed(what, made, args.out.as_ref(), args.json);
+    }
     let d = a.diff(&b);
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {
