@@ -381,3 +381,53 @@ fn lgr_harmonize_writes_both() {
         assert!(rel.symmetric && rel.transitive, "{name}: {rel:?}");
     }
 }
+
+/// `idnsafe lgr compare --union|--intersect` and `idnsafe lgr merge-set`:
+/// the LGR on standard output or in `--out`, the report as JSON or on
+/// standard error; `--json` without `--out` is a usage error.
+#[test]
+fn lgr_union_intersect_and_merge_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let de = idnsafe_tests::data_file("lgr/second-level/de.xml");
+    let latn = idnsafe_tests::data_file("lgr/second-level/und-Latn.xml");
+    let (de, latn) = (de.to_str().unwrap(), latn.to_str().unwrap());
+    let (code, out, err) = run(&["lgr", "compare", "--union", de, latn], b"");
+    assert_eq!(code, 0, "{err}");
+    let u = idnsafe::lgr::Lgr::from_xml(&out).unwrap();
+    let (a, b) =
+        (idnsafe::lgr::Lgr::from_path(de).unwrap(), idnsafe::lgr::Lgr::from_path(latn).unwrap());
+    assert!(
+        a.repertoire().ranges().iter().all(|&(x, y)| (x..=y).all(|c| u.repertoire().contains(c)))
+    );
+    assert!(
+        b.repertoire().ranges().iter().all(|&(x, y)| (x..=y).all(|c| u.repertoire().contains(c)))
+    );
+    assert!(err.starts_with("union: "), "{err}");
+    let path = dir.path().join("i.xml");
+    let (code, out, err) = run(
+        &["lgr", "compare", "--intersect", "--json", "--out", path.to_str().unwrap(), de, latn],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    let v = &json_lines(&out)[0];
+    let i = idnsafe::lgr::Lgr::from_path(&path).unwrap();
+    assert_eq!(
+        v["summary"]["elements"].as_u64().unwrap(),
+        i.repertoire().len() as u64 + i.sequences().count() as u64
+    );
+    let (code, _, err) = run(&["lgr", "compare", "--union", "--json", de, latn], b"");
+    assert_eq!(code, 2, "{err}");
+    let rz = |s: &str| {
+        idnsafe_tests::data_file(&format!("lgr/root-zone/lgr-5/lgr-5-{s}-script-26may22-en.xml"))
+    };
+    let (lat, cyr) = (rz("latin"), rz("cyrillic"));
+    let (code, out, err) =
+        run(&["lgr", "merge-set", lat.to_str().unwrap(), cyr.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "{err}");
+    let m = idnsafe::lgr::Lgr::from_xml(&out).unwrap();
+    assert!(m.rule_names().any(|r| r == "und-Cyrl-leading-combining-mark" || r == "Common-leading-combining-mark"));
+    // Latin a and Cyrillic а are cross-script variants in the merged set.
+    assert!(m.are_variants("a", "\u{430}").unwrap());
+    let maps = m.variant_mappings(&[0x61]);
+    assert!(!maps.is_empty() && maps.iter().all(|v| v.types == ["blocked"]), "{maps:?}");
+}
