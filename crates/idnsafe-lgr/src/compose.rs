@@ -27,7 +27,8 @@
 //! - **Actions**: a union keeps the first LGR's actions, then the second's
 //!   not already there; an intersection keeps the actions both have; a set
 //!   keeps every LGR's own actions in turn (renamed), leaving out copies of
-//!   the RFC 7940 §7.6 defaults, which are implied after all of them.
+//!   the RFC 7940 §7.6 defaults, which are implied after all of them (a
+//!   copy in one script LGR would otherwise come before the next one's).
 //! - **Metadata**: versions joined with `|` when they differ, languages and
 //!   scopes united (intersected for an intersection), the later
 //!   validity start, the earlier validity end, the higher Unicode version,
@@ -180,10 +181,11 @@ impl<'a> Source<'a> {
         self.lgr.rule_text_named(i, Some(&self.names)).unwrap_or_default()
     }
 
-    /// The LGR's own actions as written, without copies of the RFC 7940
-    /// §7.6 defaults, each with the rule it triggers on.
-    fn actions(&self) -> Vec<(String, Option<u32>)> {
-        let defaults = self.lgr.default_action_texts();
+    /// The LGR's own actions as written, each with the rule it triggers
+    /// on; without copies of the RFC 7940 §7.6 defaults when `strip` (a
+    /// merged set, where they would come before later LGRs' actions).
+    fn actions(&self, strip: bool) -> Vec<(String, Option<u32>)> {
+        let defaults = if strip { self.lgr.default_action_texts() } else { Vec::new() };
         let texts = self.lgr.action_texts_named(Some(&self.names));
         let own = self.lgr.actions.iter().filter(|a| !a.default);
         texts
@@ -633,7 +635,7 @@ impl Lgr {
             }
         }
         for s in [&a, &b] {
-            for (t, _) in s.actions() {
+            for (t, _) in s.actions(false) {
                 doc.add_action(t);
             }
         }
@@ -677,7 +679,7 @@ impl Lgr {
                 }
             }
         }
-        let (ta, tb) = (a.actions(), b.actions());
+        let (ta, tb) = (a.actions(false), b.actions(false));
         // The rules the kept contexts and actions name, and what they use.
         let mut used: BTreeSet<String> = BTreeSet::new();
         for (t, rule) in ta.iter().filter(|(t, _)| tb.iter().any(|(u, _)| u == t)) {
@@ -840,7 +842,7 @@ pub fn merge_set(lgrs: &[&Lgr], opts: ComposeOptions) -> Result<Composed, Compos
         }
     }
     for s in &sources {
-        for (t, _) in s.actions() {
+        for (t, _) in s.actions(true) {
             doc.add_action(t);
         }
         for i in 0..s.lgr.rules.len() {

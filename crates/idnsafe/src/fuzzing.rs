@@ -108,7 +108,9 @@ pub fn lgr_parse(data: &[u8]) -> Result<(), String> {
 /// Arbitrary bytes as an LGR (XML or a legacy table): when it loads, the
 /// XML `Lgr::to_xml` writes (with and without prose) loads too, decides
 /// labels made of its repertoire as the original does, and writes to the
-/// same text again.
+/// same text again. Its union and intersection with itself load, with the
+/// same repertoire and the same dispositions, and a set of it alone
+/// merges (the only error allowed: too many code points to compose).
 pub fn lgr_write(data: &[u8]) -> Result<(), String> {
     let Ok(s) = std::str::from_utf8(data) else { return Ok(()) };
     let loaded = if s.trim_start().starts_with('<') {
@@ -159,7 +161,33 @@ pub fn lgr_write(data: &[u8]) -> Result<(), String> {
             }
         }
     }
-    Ok(())
+    let copts = idnsafe_lgr::ComposeOptions::default();
+    let limit = |e: &idnsafe_lgr::ComposeError| e.code == "LGR_COMPOSE_LIMIT";
+    for (what, made) in
+        [("union", lgr.union(&lgr, copts)), ("intersection", lgr.intersect(&lgr, copts))]
+    {
+        let c = match made {
+            Ok(c) => c,
+            Err(e) if limit(&e) => continue,
+            Err(e) => return Err(format!("{what} with itself: {e}")),
+        };
+        if c.lgr.repertoire() != lgr.repertoire() || !c.conflicts.is_empty() {
+            return Err(format!("{what} with itself differs: {:?}\n{}", c.conflicts, c.xml));
+        }
+        for l in &labels {
+            let (a, b) = (lgr.disposition(l), c.lgr.disposition(l));
+            if a.disposition != b.disposition {
+                return Err(format!(
+                    "{l:?}: {} in the original, {} in its {what} with itself\n{}",
+                    a.disposition, b.disposition, c.xml
+                ));
+            }
+        }
+    }
+    match idnsafe_lgr::merge_set(&[&lgr], copts) {
+        Err(e) if !limit(&e) => Err(format!("a set of one: {e}")),
+        _ => Ok(()),
+    }
 }
 
 fn root_lgr() -> Option<&'static Lgr> {
