@@ -386,12 +386,7 @@ impl Doc {
             if !e.tags.is_empty() {
                 let _ = write!(attrs, " tag=\"{}\"", esc(&e.tags.join(" ")));
             }
-            if let Some(w) = &e.when {
-                let _ = write!(attrs, " when=\"{}\"", esc(w));
-            }
-            if let Some(w) = &e.not_when {
-                let _ = write!(attrs, " not-when=\"{}\"", esc(w));
-            }
+            attrs.push_str(&context_attrs(&e.when, &e.not_when));
             // A run of plain single code points in a row is one range.
             let plain = |x: &Element| x.cps.len() == 1 && x.vars.is_empty();
             let mut j = i + 1;
@@ -431,12 +426,7 @@ impl Doc {
                     if !v.types.is_empty() {
                         let _ = write!(s, " type=\"{}\"", esc(&v.types.join(" ")));
                     }
-                    if let Some(w) = &v.when {
-                        let _ = write!(s, " when=\"{}\"", esc(w));
-                    }
-                    if let Some(w) = &v.not_when {
-                        let _ = write!(s, " not-when=\"{}\"", esc(w));
-                    }
+                    s.push_str(&context_attrs(&v.when, &v.not_when));
                     if let (Some(c), false) = (&v.comment, facts_only) {
                         let _ = write!(s, " comment=\"{}\"", esc(c));
                     }
@@ -472,6 +462,18 @@ impl Doc {
         self.summary.actions = self.actions.len();
         Ok(Composed { xml: out, lgr, summary: self.summary, conflicts: self.conflicts })
     }
+}
+
+/// ` when=".." not-when=".."` for the contexts present.
+fn context_attrs(when: &Option<String>, not_when: &Option<String>) -> String {
+    let mut s = String::new();
+    if let Some(w) = when {
+        let _ = write!(s, " when=\"{}\"", esc(w));
+    }
+    if let Some(w) = not_when {
+        let _ = write!(s, " not-when=\"{}\"", esc(w));
+    }
+    s
 }
 
 /// Dotted version numbers compared by their numbers (`15.1.0` > `6.3.0`).
