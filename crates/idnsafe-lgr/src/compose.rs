@@ -21,7 +21,9 @@
 //! - **Where the two disagree** on something one element can hold only
 //!   once (its `when`/`not-when` context, a mapping's type), the first LGR's
 //!   value is kept and the disagreement is listed in
-//!   [`Composed::conflicts`] for a person to settle. lgr-core instead drops
+//!   [`Composed::conflicts`] for a person to settle. A context only one of
+//!   them gives a shared element is kept (the element stays restricted).
+//!   lgr-core instead drops
 //!   the contexts of shared elements (union and intersection) or stops
 //!   (merge-set).
 //! - **Actions**: a union keeps the first LGR's actions, then the second's
