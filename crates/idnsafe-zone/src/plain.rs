@@ -26,6 +26,29 @@ pub(crate) fn name_line(line: &[u8], out: &mut String) -> LineResult {
     Ok(true)
 }
 
+/// The longest name-list entry [`list_entry`] reads, as the reader's
+/// default line limit.
+pub const MAX_LIST_ENTRY: usize = 64 * 1024;
+
+/// One name-list entry read as a list file's line is read (the reader's
+/// default limits): `Ok(None)` for a blank line or a comment, the name
+/// (trimmed, without its final dot, ASCII lower-cased), or the error the
+/// reader would give with its stable code. For names that do not come
+/// from a file: an Arrow column, a Spark partition.
+pub fn list_entry(line: &[u8]) -> Result<Option<String>, (ErrorCode, String)> {
+    if line.len() > MAX_LIST_ENTRY {
+        return Err((
+            ErrorCode::LineTooLong,
+            format!(
+                "the line is {} bytes long, more than the limit of {MAX_LIST_ENTRY}; it was skipped",
+                line.len()
+            ),
+        ));
+    }
+    let mut out = String::new();
+    Ok(name_line(line, &mut out)?.then_some(out))
+}
+
 fn copy_name(name: &[u8], out: &mut String) -> Result<(), (ErrorCode, String)> {
     let name = match name.split_last() {
         Some((b'.', rest)) if !rest.is_empty() => rest,

@@ -65,7 +65,7 @@ impl Default for ReaderOptions {
     fn default() -> Self {
         ReaderOptions {
             format: None,
-            max_line_len: 64 * 1024,
+            max_line_len: crate::MAX_LIST_ENTRY,
             max_include_depth: 8,
             max_includes: 256,
             includes: IncludePolicy::BelowInputDir,

@@ -332,12 +332,7 @@ pub fn audit(
     mut sink: impl FnMut(&Finding),
 ) -> Result<AuditSummary, AuditError> {
     let started = Instant::now();
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if opts.threads > 0 {
-        builder = builder.num_threads(opts.threads);
-    }
-    let pool =
-        builder.build().map_err(|e| AuditError(format!("cannot start worker threads: {e}")))?;
+    let pool = worker_pool(opts)?;
     let mut summary = AuditSummary {
         files: files.iter().map(|f| f.display().to_string()).collect(),
         names: opts.names,
@@ -354,6 +349,88 @@ pub fn audit(
         let threads = if opts.threads > 0 { opts.threads } else { pool.current_num_threads() };
         read_file(file, opts, threads, &mut names, &mut summary, &mut |f| count(f, &mut sink));
     }
+    finish(names, opts, &pool, started, &mut summary, &mut |f| count(f, &mut sink));
+    summary.findings = findings;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Runs an audit over names that do not come from a file (an Arrow
+/// column, a data frame): each entry is read as a line of a name list
+/// ([`idnsafe_zone::list_entry`]; a bad entry is a `read_error` finding
+/// whose `line` is its 1-based position and whose `file` is `source`),
+/// then audited as [`audit`] audits a list file.
+pub fn audit_entries<'a>(
+    entries: impl IntoIterator<Item = &'a [u8]>,
+    source: &str,
+    opts: &AuditOptions,
+    mut sink: impl FnMut(&Finding),
+) -> Result<AuditSummary, AuditError> {
+    let started = Instant::now();
+    let pool = worker_pool(opts)?;
+    let mut summary = AuditSummary {
+        files: vec![source.to_owned()],
+        names: opts.names,
+        data_versions: crate::versions::data_versions_with_policy(opts.policy.as_ref()),
+        readers: vec!["entries".to_owned()],
+        ..AuditSummary::default()
+    };
+    let mut findings: BTreeMap<String, u64> = BTreeMap::new();
+    let mut count = |f: &Finding, sink: &mut dyn FnMut(&Finding)| {
+        *findings.entry(f.kind.as_str().to_owned()).or_default() += 1;
+        sink(f);
+    };
+    let mut names = Names::default();
+    for (i, e) in entries.into_iter().enumerate() {
+        summary.lines += 1;
+        match idnsafe_zone::list_entry(e) {
+            Ok(Some(name)) => {
+                summary.names_read += 1;
+                let (label, zone) = name.split_once('.').unwrap_or((&name, ""));
+                let z = names.zone_id(zone);
+                names.push(label.as_bytes(), z);
+            }
+            Ok(None) => {}
+            Err((code, message)) => {
+                summary.read_errors += 1;
+                let f = Finding {
+                    kind: FindingKind::ReadError,
+                    names: Vec::new(),
+                    protected: None,
+                    reasons: vec![FindingReason {
+                        code: code.code().to_owned(),
+                        message,
+                        file: Some(source.to_owned()),
+                        line: Some(i as u64 + 1),
+                    }],
+                };
+                count(&f, &mut sink);
+            }
+        }
+    }
+    finish(names, opts, &pool, started, &mut summary, &mut |f| count(f, &mut sink));
+    summary.findings = findings;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn worker_pool(opts: &AuditOptions) -> Result<rayon::ThreadPool, AuditError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if opts.threads > 0 {
+        builder = builder.num_threads(opts.threads);
+    }
+    builder.build().map_err(|e| AuditError(format!("cannot start worker threads: {e}")))
+}
+
+/// Distinct names, then the analysis: the part of an audit after reading.
+fn finish(
+    names: Names,
+    opts: &AuditOptions,
+    pool: &rayon::ThreadPool,
+    started: Instant,
+    summary: &mut AuditSummary,
+    emit: &mut dyn FnMut(&Finding),
+) {
     // Distinct across files (each file is already distinct within itself
     // unless it is a list with repeats): sorted check, else a hash set.
     summary.phases.insert("read".to_owned(), started.elapsed().as_secs_f64());
@@ -362,10 +439,7 @@ pub fn audit(
     summary.phases.insert("dedupe".to_owned(), t.elapsed().as_secs_f64());
     summary.names_distinct = names.len() as u64;
     let level = opts.level.unwrap_or(Level::Identical);
-    analyse(&names, opts, level, &pool, &mut summary, &mut |f| count(f, &mut sink));
-    summary.findings = findings;
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    analyse(&names, opts, level, pool, summary, emit);
 }
 
 /// The finding for a read error; errors about the whole file name `file`.
@@ -592,6 +666,173 @@ struct IdnInfo {
     protect_key: Option<String>,
 }
 
+/// An audit one name at a time, for audits split over machines (the
+/// Python package's Spark jobs): each name's own findings as [`audit`]
+/// gives them, and the key on which homograph clusters are found. A
+/// cluster is a (`zone`, `key`) shared by two or more distinct names, at
+/// least one of them an IDN; [`homograph_cluster`] makes its finding.
+/// Variant clusters are not found this way.
+pub struct NameAuditor {
+    opts: AuditOptions,
+    level: Level,
+    tier: Tier,
+}
+
+/// One name audited by [`NameAuditor`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NameAudit {
+    /// The name as an audit keeps it (trimmed, final dot removed, ASCII
+    /// lower-cased); `None` for a blank entry, a comment or a read error.
+    pub name: Option<String>,
+    /// Its findings: `read_error`, `invalid`, `confusable_with_protected`.
+    pub findings: Vec<Finding>,
+    /// The zone (the name after its first label).
+    pub zone: String,
+    /// The homograph-cluster key of its first label at the auditor's level.
+    pub key: String,
+    /// True when the first label is an IDN (an A-label or non-ASCII).
+    pub idn: bool,
+}
+
+impl NameAuditor {
+    /// An auditor with `opts` (protected names, policy, level and tier).
+    pub fn new(opts: AuditOptions) -> Self {
+        let level = opts.level.unwrap_or(Level::Identical);
+        let tier = opts.tier.unwrap_or(Tier::Lookalike);
+        NameAuditor { opts, level, tier }
+    }
+
+    /// The level of the cluster keys.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// Audits one entry, read as a line of a name list.
+    pub fn entry(&self, line: &[u8]) -> NameAudit {
+        let name = match idnsafe_zone::list_entry(line) {
+            Ok(Some(n)) => n,
+            Ok(None) => return NameAudit::default(),
+            Err((code, message)) => {
+                return NameAudit {
+                    findings: vec![Finding {
+                        kind: FindingKind::ReadError,
+                        names: Vec::new(),
+                        protected: None,
+                        reasons: vec![reason(code.code(), message)],
+                    }],
+                    ..NameAudit::default()
+                };
+            }
+        };
+        let (label, zone) = name.split_once('.').unwrap_or((&name, ""));
+        let idn = is_idn_label(label.as_bytes());
+        let decoded = if idn { idnsafe_idna::to_ulabel(label) } else { None };
+        let ulabel = decoded.as_deref().unwrap_or(label);
+        let key = idnsafe_confusables::key(ulabel, self.level);
+        let per_name = PerName::new(&self.opts, self.tier);
+        let mut findings = Vec::new();
+        let full = || name.clone();
+        per_name.invalid(idnsafe_idna::is_valid_label(label), &full, &mut findings);
+        if let Some(p) = &self.opts.protect {
+            let pk = if p.level() == self.level {
+                None
+            } else {
+                Some(idnsafe_confusables::key(ulabel, p.level()))
+            };
+            let mut matches = Vec::new();
+            per_name.protected(
+                ulabel,
+                pk.as_deref().unwrap_or(&key),
+                &full,
+                &mut matches,
+                &mut findings,
+            );
+        }
+        NameAudit { zone: zone.to_owned(), key, idn, findings, name: Some(name.clone()) }
+    }
+}
+
+/// The findings of one name on its own (invalid, lookalikes of protected
+/// names), shared by [`audit`]'s pass over every name and by
+/// [`NameAuditor`].
+struct PerName<'a> {
+    opts: &'a AuditOptions,
+    tier: Tier,
+    /// The policy judges each name on its own: against no registered
+    /// names, and without listing bundles (only the verdict and reasons
+    /// are used).
+    no_state: RegistryState,
+}
+
+impl<'a> PerName<'a> {
+    fn new(opts: &'a AuditOptions, tier: Tier) -> Self {
+        PerName { opts, tier, no_state: RegistryState::default() }
+    }
+
+    /// `invalid`: IDNA2008 (`valid` is the label's fast verdict), then the policy.
+    fn invalid(&self, valid: bool, full: &dyn Fn() -> String, out: &mut Vec<Finding>) {
+        let invalid = |full: String, reasons: Vec<FindingReason>| Finding {
+            kind: FindingKind::Invalid,
+            names: vec![full],
+            protected: None,
+            reasons,
+        };
+        if !valid {
+            let full = full();
+            let r = idnsafe_idna::check_name(&full);
+            let reasons = r.all_errors().map(|v| reason(v.code().as_str(), v.message())).collect();
+            out.push(invalid(full, reasons));
+        } else if let Some(p) = &self.opts.policy {
+            let full = full();
+            let alone = Request { without_bundle: true, ..Request::default() };
+            let d = p.screen(&self.no_state, &full, alone);
+            if d.decision != Verdict::Accept {
+                let reasons = d.reasons.into_iter().map(|r| reason(r.code, r.message)).collect();
+                out.push(invalid(full, reasons));
+            }
+        }
+    }
+
+    /// `confusable_with_protected`: the label's lookalikes among the
+    /// protected names (`protect_key`: its key at the index's level).
+    fn protected<'p>(
+        &'p self,
+        ulabel: &str,
+        protect_key: &str,
+        full: &dyn Fn() -> String,
+        matches: &mut Vec<idnsafe_confusables::ProtectedMatch<'p>>,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(p) = &self.opts.protect else {
+            return;
+        };
+        matches.clear();
+        p.lookalikes_with_key(ulabel, protect_key, matches);
+        if self.tier == Tier::Near {
+            matches.extend(p.near_lookalikes(ulabel));
+        }
+        for m in matches.iter() {
+            // The evidence at the audit's tier decides and explains.
+            let Some(e) = idnsafe_confusables::explain(ulabel, m.label, self.tier) else {
+                continue;
+            };
+            out.push(Finding {
+                kind: FindingKind::ConfusableWithProtected,
+                names: vec![full()],
+                protected: Some(m.name.to_owned()),
+                reasons: vec![reason(
+                    "CONFUSABLE_PROTECTED",
+                    format!(
+                        "'{ulabel}' looks like the protected name '{}' ({}).",
+                        m.name,
+                        e.describe()
+                    ),
+                )],
+            });
+        }
+    }
+}
+
 fn analyse(
     names: &Names,
     opts: &AuditOptions,
@@ -641,16 +882,7 @@ fn analyse(
     // Pass 2: every name, in parallel chunks, findings in input order.
     let chunks: Vec<(usize, usize)> =
         (0..n).step_by(CHUNK).map(|s| (s, (s + CHUNK).min(n))).collect();
-    // The policy judges each name on its own: against no registered names,
-    // and without listing bundles (only the verdict and reasons are used).
-    let no_state = RegistryState::default();
-    let alone = Request { without_bundle: true, ..Request::default() };
-    let invalid = |full: String, reasons: Vec<FindingReason>| Finding {
-        kind: FindingKind::Invalid,
-        names: vec![full],
-        protected: None,
-        reasons,
-    };
+    let per_name = PerName::new(opts, tier);
     let per_chunk: Vec<ChunkOut> = pool.install(|| {
         chunks
             .par_iter()
@@ -673,23 +905,7 @@ fn analyse(
                         Some(x) => x.valid,
                         None => idnsafe_idna::is_valid_label(&label),
                     };
-                    if !valid {
-                        let full = names.full(i);
-                        let r = idnsafe_idna::check_name(&full);
-                        let reasons = r
-                            .all_errors()
-                            .map(|v| reason(v.code().as_str(), v.message()))
-                            .collect();
-                        out.push(invalid(full, reasons));
-                    } else if let Some(p) = &opts.policy {
-                        let full = names.full(i);
-                        let d = p.screen(&no_state, &full, alone);
-                        if d.decision != Verdict::Accept {
-                            let reasons =
-                                d.reasons.into_iter().map(|r| reason(r.code, r.message)).collect();
-                            out.push(invalid(full, reasons));
-                        }
-                    }
+                    per_name.invalid(valid, &|| names.full(i), &mut out);
                     // The name's keys (at the zone's level, and at the
                     // protected index's when it differs): stored for IDNs,
                     // computed here for the others, both in one pass.
@@ -719,34 +935,13 @@ fn analyse(
                             homograph_members.push((f, i as u32));
                         }
                     }
-                    // Lookalikes of protected names.
-                    if let Some(p) = &opts.protect {
-                        matches.clear();
-                        p.lookalikes_with_key(ulabel, protect_key, &mut matches);
-                        if tier == Tier::Near {
-                            matches.extend(p.near_lookalikes(ulabel));
-                        }
-                        for m in &matches {
-                            // The evidence at the audit's tier decides and explains.
-                            let Some(e) = idnsafe_confusables::explain(ulabel, m.label, tier)
-                            else {
-                                continue;
-                            };
-                            out.push(Finding {
-                                kind: FindingKind::ConfusableWithProtected,
-                                names: vec![names.full(i)],
-                                protected: Some(m.name.to_owned()),
-                                reasons: vec![reason(
-                                    "CONFUSABLE_PROTECTED",
-                                    format!(
-                                        "'{ulabel}' looks like the protected name '{}' ({}).",
-                                        m.name,
-                                        e.describe()
-                                    ),
-                                )],
-                            });
-                        }
-                    }
+                    per_name.protected(
+                        ulabel,
+                        protect_key,
+                        &|| names.full(i),
+                        &mut matches,
+                        &mut out,
+                    );
                 }
                 (out, homograph_members)
             })
@@ -839,14 +1034,27 @@ fn analyse(
 fn cluster_finding(kind: FindingKind, names: &Names, members: &[u32], level: Level) -> Finding {
     let listed: Vec<String> =
         members.iter().take(MAX_CLUSTER_NAMES).map(|&i| names.full(i as usize)).collect();
+    cluster_of(kind, listed, members.len(), level)
+}
+
+/// A `homograph_cluster` finding for names found to share a key elsewhere
+/// (a shuffle on [`NameAudit::key`] across machines): `names` are its
+/// members, of which the first [`MAX_CLUSTER_NAMES`] are listed.
+pub fn homograph_cluster(mut names: Vec<String>, level: Level) -> Finding {
+    let total = names.len();
+    names.truncate(MAX_CLUSTER_NAMES);
+    cluster_of(FindingKind::HomographCluster, names, total, level)
+}
+
+fn cluster_of(kind: FindingKind, listed: Vec<String>, total: usize, level: Level) -> Finding {
     let (code, what) = match kind {
         FindingKind::VariantCluster => {
             ("VARIANT_CLUSTER", "are variants of each other under the policy's IDN tables")
         }
         _ => ("HOMOGRAPH_CLUSTER", "look alike (same skeleton)"),
     };
-    let more = if members.len() > MAX_CLUSTER_NAMES {
-        format!(" ({} names; the first {MAX_CLUSTER_NAMES} are listed)", members.len())
+    let more = if total > MAX_CLUSTER_NAMES {
+        format!(" ({total} names; the first {MAX_CLUSTER_NAMES} are listed)")
     } else {
         String::new()
     };
@@ -856,7 +1064,7 @@ fn cluster_finding(kind: FindingKind, names: &Names, members: &[u32], level: Lev
         protected: None,
         reasons: vec![reason(
             code,
-            format!("These {} registered names {what} at level {level}{more}.", members.len()),
+            format!("These {total} registered names {what} at level {level}{more}."),
         )],
     }
 }

@@ -24,6 +24,24 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl Error {
+    /// The stable code the message names (its first word in
+    /// SCREAMING_SNAKE_CASE of at least two parts, such as
+    /// `POLICY_UNKNOWN`), or `INVALID_ARGUMENT` for an option the caller
+    /// gave wrong (an unknown tier, an unreadable file).
+    pub fn code(&self) -> &str {
+        self.0
+            .split(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+            .find(|w| {
+                w.contains('_')
+                    && w.starts_with(|c: char| c.is_ascii_uppercase())
+                    && !w.ends_with('_')
+                    && w.chars().any(|c| c.is_ascii_uppercase())
+            })
+            .unwrap_or("INVALID_ARGUMENT")
+    }
+}
+
 /// The key level and the tier from a `tier` option and the older `level`
 /// alias: `level uts39|domain` means tier `identical` (keys at that level),
 /// `level loose` tier `lookalike` (keys at `lookalike`). Without a level,
