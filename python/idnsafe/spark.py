@@ -1,0 +1,220 @@
+"""idnsafe on Spark: checks and audits of names in a DataFrame column, run
+by the Rust engine inside each executor through ``DataFrame.mapInArrow``.
+
+- The checker (or auditor) is built once per executor Python process, not
+  per batch, and kept in this module (Spark reuses its Python workers).
+- Files it needs (a protected-names list or index, a policy TOML file) are
+  shipped with the job through ``SparkContext.addFile`` and opened on the
+  executors with ``SparkFiles.get``; bundled policies (``"rf"``) need no file.
+- Homograph clusters across partitions are found by a shuffle on the
+  confusable key (``groupBy(zone, key)``), never on the driver.
+
+>>> from idnsafe import spark as idnspark
+>>> findings = idnspark.audit(spark.read.parquet("names.parquet"), "name",
+...                           protect="brands.txt")
+>>> findings.write.parquet("findings.parquet")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from typing import Any, Optional, Sequence, Union
+
+__all__ = ["check", "audit", "CHECK_SCHEMA", "FINDING_SCHEMA"]
+
+#: The columns of :func:`check` (those of ``Checker.check_arrow``).
+CHECK_SCHEMA = (
+    "name string, ok boolean, errors array<string>, warnings array<string>, "
+    "alabel string, ulabel string, label_script string, restriction_level string, "
+    "confusable_key string, confusable_with array<string>"
+)
+
+#: The columns of :func:`audit`'s findings (those of ``idnsafe.audit``).
+FINDING_SCHEMA = (
+    "kind string, names array<string>, protected string, codes array<string>, "
+    "messages array<string>, file string, line bigint"
+)
+
+_KEYED_SCHEMA = FINDING_SCHEMA + ", name string, zone string, key string, idn boolean"
+
+# Built once per executor process: (kind, options) -> Checker or Auditor.
+_BUILT: dict = {}
+
+
+def _ship(df, value: Any) -> Any:
+    """A file option as the executors will see it: ("file", basename) after
+    adding the file to the job, a list of names as it is, a bundled policy's
+    name as it is, None as None."""
+    if value is None or isinstance(value, (list, tuple)):
+        return None if value is None else ("names", tuple(str(v) for v in value))
+    path = os.fspath(value)
+    if not os.path.exists(path):
+        return ("bundled", path)  # a bundled policy's name; the engine says if it is not one
+    # Shipped under a name made from its contents: two files of one name
+    # (or one file changed between jobs) never meet in SparkFiles.
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:16]
+    name = f"idnsafe-{digest}-{os.path.basename(path)}"
+    sc = df.sparkSession.sparkContext
+    shipped = getattr(sc, "_idnsafe_shipped", None)
+    if shipped is None:
+        shipped = sc._idnsafe_shipped = set()
+    if name not in shipped:
+        staging = tempfile.mkdtemp(prefix="idnsafe-ship-")
+        staged = os.path.join(staging, name)
+        shutil.copyfile(path, staged)
+        sc.addFile(staged)
+        shipped.add(name)
+    return ("file", name)
+
+
+def _resolve(shipped: Any) -> Any:
+    if shipped is None:
+        return None
+    kind, value = shipped
+    if kind == "file":
+        from pyspark import SparkFiles
+
+        return SparkFiles.get(value)
+    if kind == "names":
+        return list(value)
+    return value
+
+
+def _built(kind: str, opts: tuple):
+    key = (kind, opts)
+    obj = _BUILT.get(key)
+    if obj is None:
+        import idnsafe
+
+        protect, policy, tier, level = opts
+        if kind == "checker":
+            obj = idnsafe.Checker(protect=_resolve(protect), policy=_resolve(policy), tier=tier, level=level)
+        else:
+            obj = idnsafe.Auditor(protect=_resolve(protect), policy=_resolve(policy), tier=tier, level=level)
+        _BUILT[key] = obj
+    return obj
+
+
+def _cast(batch, schema):
+    """A batch in the exact Arrow types Spark expects (Spark may ask for
+    large strings)."""
+    return batch if batch.schema.equals(schema) else batch.cast(schema)
+
+
+def _arrow_schema(spark_schema, spark):
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    large = str(spark.conf.get("spark.sql.execution.arrow.useLargeVarTypes", "false")).lower() == "true"
+    try:
+        return to_arrow_schema(spark_schema, prefers_large_types=large)
+    except TypeError:  # older pyspark
+        return to_arrow_schema(spark_schema)
+
+
+def _names_column(df, column: str):
+    from pyspark.sql import functions as F
+
+    return df.select(F.col(column).cast("string").alias("entry"))
+
+
+def check(
+    df,
+    column: str,
+    protect: Union[str, Sequence[str], None] = None,
+    policy: Optional[str] = None,
+    tier: str = "lookalike",
+    level: Optional[str] = None,
+):
+    """Checks every name of ``df[column]``: a DataFrame with the columns of
+    :data:`CHECK_SCHEMA`, one row per input row (nulls and bad names give
+    error rows)."""
+    from pyspark.sql.types import _parse_datatype_string
+
+    opts = (_ship(df, protect), _ship(df, policy), tier, level)
+    schema = _parse_datatype_string(CHECK_SCHEMA)
+    arrow_schema = _arrow_schema(schema, df.sparkSession)
+
+    def run(batches):
+        checker = _built("checker", opts)
+        for b in batches:
+            yield _cast(checker.check_arrow(b.column(0)), arrow_schema)
+
+    return _names_column(df, column).mapInArrow(run, schema)
+
+
+def audit(
+    df,
+    column: str,
+    protect: Union[str, Sequence[str], None] = None,
+    policy: Optional[str] = None,
+    tier: str = "lookalike",
+    level: str = "identical",
+    persist: bool = True,
+):
+    """Audits the names of ``df[column]`` (each read as a line of a name
+    list) as ``idnsafe audit`` does: ``invalid``, ``confusable_with_protected``
+    and ``read_error`` findings per name, and ``homograph_cluster`` findings
+    found by a shuffle on (zone, confusable key). Variant clusters are not
+    computed here (use ``idnsafe audit --policy`` on one machine).
+
+    Returns a DataFrame of findings (:data:`FINDING_SCHEMA`; ``file`` and
+    ``line`` are null: rows have no line numbers). Names within a cluster
+    are sorted; repeated names count once, as in ``idnsafe audit``.
+
+    The per-name pass feeds both the findings and the shuffle; with
+    ``persist`` (the default) it is computed once and kept
+    (``MEMORY_AND_DISK``) until the returned DataFrame is garbage-collected
+    or the session ends.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import _parse_datatype_string
+
+    spark = df.sparkSession
+    opts = (_ship(df, protect), _ship(df, policy), tier, level)
+    keyed_schema = _parse_datatype_string(_KEYED_SCHEMA)
+    keyed_arrow = _arrow_schema(keyed_schema, spark)
+    finding_schema = _parse_datatype_string(FINDING_SCHEMA)
+    finding_arrow = _arrow_schema(finding_schema, spark)
+
+    def per_name(batches):
+        import pyarrow as pa
+
+        auditor = _built("auditor", opts)
+        for b in batches:
+            yield _cast(pa.record_batch(auditor._audit_arrow(b.column(0))), keyed_arrow)
+
+    def clusters(batches):
+        import pyarrow as pa
+
+        auditor = _built("auditor", opts)
+        for b in batches:
+            yield _cast(pa.record_batch(auditor._clusters_arrow(b.column(0))), finding_arrow)
+
+    keyed = _names_column(df, column).mapInArrow(per_name, keyed_schema)
+    if persist:
+        keyed = keyed.persist(StorageLevel.MEMORY_AND_DISK)
+    cols = [c.split(" ")[0] for c in FINDING_SCHEMA.split(", ")]
+    findings = keyed.where(F.col("kind").isNotNull()).select(*cols)
+    # Repeated names give the same findings once, as the audit reads each name once.
+    read_errors = findings.where(F.col("kind") == "read_error")
+    per_name_findings = findings.where(F.col("kind") != "read_error").distinct()
+    groups = (
+        keyed.where(F.col("kind").isNull())
+        .select("name", "zone", "key", "idn")
+        .dropDuplicates(["name"])
+        .groupBy("zone", "key")
+        .agg(
+            F.collect_list("name").alias("names"),
+            F.max(F.col("idn").cast("int")).alias("idn"),
+            F.count(F.lit(1)).alias("n"),
+        )
+        .where((F.col("n") >= 2) & (F.col("idn") == 1))
+        .select("names")
+    )
+    cluster_findings = groups.mapInArrow(clusters, finding_schema)
+    return read_errors.unionByName(per_name_findings).unionByName(cluster_findings)

@@ -1,0 +1,469 @@
+//! Arrow in and out through the C data interface (the PyCapsule protocol,
+//! `__arrow_c_array__`), and the batch kernels: one engine call per row,
+//! in parallel slices, the results appended to column builders. A row's
+//! failure is that row's error codes, never an exception that loses the
+//! batch.
+
+use std::sync::{Arc, Mutex};
+
+use arrow_array::builder::{BooleanBuilder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi, to_ffi};
+use arrow_array::{
+    Array, ArrayRef, BinaryArray, BinaryViewArray, LargeBinaryArray, LargeListArray,
+    LargeStringArray, ListArray, RecordBatch, StringArray, StringViewArray, StructArray,
+    make_array,
+};
+use arrow_schema::{DataType, Field, Schema};
+use idnsafe::audit::{Finding, NameAuditor};
+use idnsafe::policy::{Decision, Policy, RegistryState, Request};
+use idnsafe::{Checker as Engine, NameCheck};
+use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyTuple};
+use rayon::prelude::*;
+
+use crate::error;
+
+/// Rows computed at once: bounds the results held beside the builders
+/// (the input batch itself is never copied).
+const SLICE: usize = 64 * 1024;
+
+/// The code of a null row.
+const NAME_NULL: &str = "NAME_NULL";
+
+/// An imported Arrow array of names.
+pub(crate) struct Input {
+    array: ArrayRef,
+}
+
+fn capsule_ptr<T>(c: &Bound<'_, PyCapsule>, name: &std::ffi::CStr) -> PyResult<*mut T> {
+    let p = c
+        .pointer_checked(Some(name))
+        .map_err(|_| error("ARROW_CAPSULE", format!("not an Arrow {name:?} capsule")))?;
+    Ok(p.as_ptr().cast::<T>())
+}
+
+fn import_data(obj: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
+    let pair = obj.call_method0("__arrow_c_array__").map_err(|_| {
+        error(
+            "ARROW_TYPE",
+            "not an Arrow array: pass a pyarrow Array (or anything with __arrow_c_array__)",
+        )
+    })?;
+    let (schema, array): (Bound<'_, PyCapsule>, Bound<'_, PyCapsule>) = pair
+        .extract()
+        .map_err(|_| error("ARROW_CAPSULE", "__arrow_c_array__ did not give two capsules"))?;
+    let schema_ptr = capsule_ptr::<FFI_ArrowSchema>(&schema, c"arrow_schema")?;
+    let array_ptr = capsule_ptr::<FFI_ArrowArray>(&array, c"arrow_array")?;
+    // SAFETY: both pointers come from capsules of the names the Arrow
+    // PyCapsule interface defines, which hold an `ArrowSchema` and an
+    // `ArrowArray`. `from_raw` moves the array out and marks the capsule's
+    // copy released, as the protocol asks of a consumer; the schema is only
+    // borrowed while `from_ffi` reads it, and the capsule outlives that.
+    let data = unsafe {
+        let array = FFI_ArrowArray::from_raw(array_ptr);
+        from_ffi(array, &*schema_ptr)
+    }
+    .map_err(|e| error("ARROW_IMPORT", format!("cannot import the Arrow array: {e}")))?;
+    Ok(make_array(data))
+}
+
+/// Imports a string or binary array (utf8, large_utf8, utf8_view, binary,
+/// large_binary, binary_view); anything else is `ARROW_TYPE`.
+pub(crate) fn import(obj: &Bound<'_, PyAny>) -> PyResult<Input> {
+    let array = import_data(obj)?;
+    match array.data_type() {
+        DataType::Utf8
+        | DataType::LargeUtf8
+        | DataType::Utf8View
+        | DataType::Binary
+        | DataType::LargeBinary
+        | DataType::BinaryView => Ok(Input { array }),
+        t => Err(error(
+            "ARROW_TYPE",
+            format!("names must be an Arrow string or binary array, not {t}"),
+        )),
+    }
+}
+
+/// Imports a list (or large list) of strings: one `Vec` per row, nulls
+/// left out.
+pub(crate) fn import_lists(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<String>>> {
+    let array = import_data(obj)?;
+    let rows: Vec<Option<ArrayRef>> = if let Some(l) = array.as_any().downcast_ref::<ListArray>() {
+        l.iter().collect()
+    } else if let Some(l) = array.as_any().downcast_ref::<LargeListArray>() {
+        l.iter().collect()
+    } else {
+        return Err(error(
+            "ARROW_TYPE",
+            format!("expected a list of strings, not {}", array.data_type()),
+        ));
+    };
+    rows.into_iter()
+        .map(|row| {
+            let Some(values) = row else { return Ok(Vec::new()) };
+            let input = Input { array: values };
+            if !matches!(
+                input.array.data_type(),
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+            ) {
+                return Err(error("ARROW_TYPE", "expected a list of strings"));
+            }
+            Ok(input
+                .entries()
+                .into_iter()
+                .flatten()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect())
+        })
+        .collect()
+}
+
+impl Input {
+    /// Every row's bytes, `None` for a null.
+    pub(crate) fn entries(&self) -> Vec<Option<&[u8]>> {
+        let a = self.array.as_any();
+        if let Some(x) = a.downcast_ref::<StringArray>() {
+            x.iter().map(|v| v.map(str::as_bytes)).collect()
+        } else if let Some(x) = a.downcast_ref::<LargeStringArray>() {
+            x.iter().map(|v| v.map(str::as_bytes)).collect()
+        } else if let Some(x) = a.downcast_ref::<StringViewArray>() {
+            x.iter().map(|v| v.map(str::as_bytes)).collect()
+        } else if let Some(x) = a.downcast_ref::<BinaryArray>() {
+            x.iter().collect()
+        } else if let Some(x) = a.downcast_ref::<LargeBinaryArray>() {
+            x.iter().collect()
+        } else if let Some(x) = a.downcast_ref::<BinaryViewArray>() {
+            x.iter().collect()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// A record batch ready for export: an object with `__arrow_c_array__`,
+/// which `pyarrow.record_batch` (and polars, DuckDB ...) import without a
+/// copy. It can be imported once.
+#[pyclass(module = "idnsafe._idnsafe")]
+pub(crate) struct Exported {
+    inner: Mutex<Option<(FFI_ArrowArray, FFI_ArrowSchema)>>,
+    rows: usize,
+}
+
+#[pymethods]
+impl Exported {
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_array__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        // A requested schema is a hint a producer may ignore; ours is fixed.
+        let _ = requested_schema;
+        let (array, schema) = self
+            .inner
+            .lock()
+            .map_err(|_| error("INTERNAL", "export lock poisoned"))?
+            .take()
+            .ok_or_else(|| error("ARROW_CONSUMED", "this batch was already imported"))?;
+        let schema = PyCapsule::new_with_value(py, schema, c"arrow_schema")?;
+        let array = PyCapsule::new_with_value(py, array, c"arrow_array")?;
+        PyTuple::new(py, [schema.into_any(), array.into_any()])
+    }
+
+    fn __len__(&self) -> usize {
+        self.rows
+    }
+}
+
+fn export(columns: Vec<(&str, ArrayRef)>) -> PyResult<Exported> {
+    let fields: Vec<Field> =
+        columns.iter().map(|(n, a)| Field::new(*n, a.data_type().clone(), true)).collect();
+    let arrays: Vec<ArrayRef> = columns.into_iter().map(|(_, a)| a).collect();
+    let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+        .map_err(|e| error("INTERNAL", format!("cannot build the result batch: {e}")))?;
+    let rows = batch.num_rows();
+    let data = StructArray::from(batch).into_data();
+    let (array, schema) =
+        to_ffi(&data).map_err(|e| error("INTERNAL", format!("cannot export the batch: {e}")))?;
+    Ok(Exported { inner: Mutex::new(Some((array, schema))), rows })
+}
+
+fn list() -> ListBuilder<StringBuilder> {
+    ListBuilder::new(StringBuilder::new())
+}
+
+fn push_list<'a>(b: &mut ListBuilder<StringBuilder>, items: impl IntoIterator<Item = &'a str>) {
+    for i in items {
+        b.values().append_value(i);
+    }
+    b.append(true);
+}
+
+fn join<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Option<String> {
+    let mut out = String::new();
+    for (i, p) in parts.into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(p?);
+    }
+    Some(out)
+}
+
+/// The columns of `check_arrow`.
+#[derive(Default)]
+struct CheckColumns {
+    name: StringBuilder,
+    ok: BooleanBuilder,
+    errors: ListBuilder<StringBuilder>,
+    warnings: ListBuilder<StringBuilder>,
+    alabel: StringBuilder,
+    ulabel: StringBuilder,
+    label_script: StringBuilder,
+    restriction_level: StringBuilder,
+    confusable_key: StringBuilder,
+    confusable_with: ListBuilder<StringBuilder>,
+}
+
+impl CheckColumns {
+    fn null_row(&mut self) {
+        self.name.append_null();
+        self.ok.append_value(false);
+        push_list(&mut self.errors, [NAME_NULL]);
+        push_list(&mut self.warnings, []);
+        self.alabel.append_null();
+        self.ulabel.append_null();
+        self.label_script.append_null();
+        self.restriction_level.append_null();
+        self.confusable_key.append_null();
+        push_list(&mut self.confusable_with, []);
+    }
+
+    fn row(&mut self, r: &NameCheck) {
+        let idna = r.idna();
+        self.name.append_value(idna.input());
+        self.ok.append_value(r.is_ok());
+        push_list(&mut self.errors, idna.all_errors().map(|v| v.code().as_str()));
+        push_list(&mut self.warnings, r.labels().iter().flat_map(|l| l.warnings()).map(|w| w.code));
+        self.alabel.append_option(idna.to_ascii());
+        self.ulabel.append_option(idna.to_unicode());
+        let labels = r.labels();
+        let scripts = join(labels.iter().map(|l| l.script().map(|a| a.label_script.as_str())));
+        self.label_script.append_option(scripts);
+        let levels = join(labels.iter().map(|l| l.script().map(|a| a.restriction_level.as_str())));
+        self.restriction_level.append_option(levels);
+        self.confusable_key.append_option(join(labels.iter().map(|l| l.skeleton())));
+        let mut with: Vec<&str> =
+            labels.iter().flat_map(|l| l.confusable_with()).map(String::as_str).collect();
+        with.dedup();
+        push_list(&mut self.confusable_with, with);
+    }
+
+    fn finish(mut self) -> PyResult<Exported> {
+        export(vec![
+            ("name", Arc::new(self.name.finish())),
+            ("ok", Arc::new(self.ok.finish())),
+            ("errors", Arc::new(self.errors.finish())),
+            ("warnings", Arc::new(self.warnings.finish())),
+            ("alabel", Arc::new(self.alabel.finish())),
+            ("ulabel", Arc::new(self.ulabel.finish())),
+            ("label_script", Arc::new(self.label_script.finish())),
+            ("restriction_level", Arc::new(self.restriction_level.finish())),
+            ("confusable_key", Arc::new(self.confusable_key.finish())),
+            ("confusable_with", Arc::new(self.confusable_with.finish())),
+        ])
+    }
+}
+
+/// `check_arrow`: one row per input row.
+pub(crate) fn check_batch(engine: &Engine, input: &Input) -> PyResult<Exported> {
+    let entries = input.entries();
+    let mut cols = CheckColumns {
+        errors: list(),
+        warnings: list(),
+        confusable_with: list(),
+        ..CheckColumns::default()
+    };
+    for slice in entries.chunks(SLICE) {
+        let results: Vec<Option<NameCheck>> =
+            slice.par_iter().map(|e| e.map(|b| crate::check_with(engine, b))).collect();
+        for r in &results {
+            match r {
+                Some(r) => cols.row(r),
+                None => cols.null_row(),
+            }
+        }
+    }
+    cols.finish()
+}
+
+/// `screen_arrow`: one row per input row.
+pub(crate) fn screen_batch(
+    policy: &Policy,
+    state: &RegistryState,
+    req: Request<'_>,
+    input: &Input,
+) -> PyResult<Exported> {
+    let entries = input.entries();
+    let mut name = StringBuilder::new();
+    let mut decision = StringBuilder::new();
+    let mut codes = list();
+    let mut messages = list();
+    let mut bundle = list();
+    for slice in entries.chunks(SLICE) {
+        let results: Vec<Option<Decision>> = slice
+            .par_iter()
+            .map(|e| {
+                e.map(|b| {
+                    if b.len() > crate::MAX_ARG {
+                        // The engine refuses it as LINE_TOO_LONG without reading past the limit.
+                        let head = b.get(..crate::MAX_ARG + 1).unwrap_or(b);
+                        policy.screen(state, &String::from_utf8_lossy(head), req)
+                    } else {
+                        policy.screen(state, &String::from_utf8_lossy(b), req)
+                    }
+                })
+            })
+            .collect();
+        for r in &results {
+            match r {
+                Some(d) => {
+                    name.append_value(&d.input);
+                    decision.append_value(d.decision.as_str());
+                    push_list(&mut codes, d.reasons.iter().map(|r| r.code.as_str()));
+                    push_list(&mut messages, d.reasons.iter().map(|r| r.message.as_str()));
+                    push_list(&mut bundle, d.bundle.iter().map(|b| b.label));
+                }
+                None => {
+                    name.append_null();
+                    decision.append_value("reject");
+                    push_list(&mut codes, [NAME_NULL]);
+                    push_list(&mut messages, ["The value is null: there is no name to screen."]);
+                    push_list(&mut bundle, []);
+                }
+            }
+        }
+    }
+    export(vec![
+        ("name", Arc::new(name.finish())),
+        ("decision", Arc::new(decision.finish())),
+        ("codes", Arc::new(codes.finish())),
+        ("messages", Arc::new(messages.finish())),
+        ("bundle", Arc::new(bundle.finish())),
+    ])
+}
+
+/// Findings as rows (`audit`), optionally with the key columns of a
+/// per-name audit (`Auditor`).
+pub(crate) struct FindingsBuilder {
+    kind: StringBuilder,
+    names: ListBuilder<StringBuilder>,
+    protected: StringBuilder,
+    codes: ListBuilder<StringBuilder>,
+    messages: ListBuilder<StringBuilder>,
+    file: StringBuilder,
+    line: Int64Builder,
+    keyed: Option<KeyColumns>,
+}
+
+#[derive(Default)]
+struct KeyColumns {
+    name: StringBuilder,
+    zone: StringBuilder,
+    key: StringBuilder,
+    idn: BooleanBuilder,
+}
+
+impl Default for FindingsBuilder {
+    fn default() -> Self {
+        FindingsBuilder {
+            kind: StringBuilder::new(),
+            names: list(),
+            protected: StringBuilder::new(),
+            codes: list(),
+            messages: list(),
+            file: StringBuilder::new(),
+            line: Int64Builder::new(),
+            keyed: None,
+        }
+    }
+}
+
+impl FindingsBuilder {
+    fn keyed() -> Self {
+        FindingsBuilder { keyed: Some(KeyColumns::default()), ..FindingsBuilder::default() }
+    }
+
+    /// One finding (file and line from its first reason that has them).
+    pub(crate) fn push(&mut self, f: &Finding) {
+        self.kind.append_value(f.kind.as_str());
+        push_list(&mut self.names, f.names.iter().map(String::as_str));
+        self.protected.append_option(f.protected.as_deref());
+        push_list(&mut self.codes, f.reasons.iter().map(|r| r.code.as_str()));
+        push_list(&mut self.messages, f.reasons.iter().map(|r| r.message.as_str()));
+        self.file.append_option(f.reasons.iter().find_map(|r| r.file.as_deref()));
+        self.line.append_option(
+            f.reasons.iter().find_map(|r| r.line).and_then(|l| i64::try_from(l).ok()),
+        );
+        if let Some(k) = &mut self.keyed {
+            k.name.append_null();
+            k.zone.append_null();
+            k.key.append_null();
+            k.idn.append_null();
+        }
+    }
+
+    fn push_key(&mut self, name: &str, zone: &str, key: &str, idn: bool) {
+        self.kind.append_null();
+        push_list(&mut self.names, []);
+        self.protected.append_null();
+        push_list(&mut self.codes, []);
+        push_list(&mut self.messages, []);
+        self.file.append_null();
+        self.line.append_null();
+        if let Some(k) = &mut self.keyed {
+            k.name.append_value(name);
+            k.zone.append_value(zone);
+            k.key.append_value(key);
+            k.idn.append_value(idn);
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> PyResult<Exported> {
+        let mut cols: Vec<(&str, ArrayRef)> = vec![
+            ("kind", Arc::new(self.kind.finish())),
+            ("names", Arc::new(self.names.finish())),
+            ("protected", Arc::new(self.protected.finish())),
+            ("codes", Arc::new(self.codes.finish())),
+            ("messages", Arc::new(self.messages.finish())),
+            ("file", Arc::new(self.file.finish())),
+            ("line", Arc::new(self.line.finish())),
+        ];
+        if let Some(mut k) = self.keyed {
+            cols.push(("name", Arc::new(k.name.finish())));
+            cols.push(("zone", Arc::new(k.zone.finish())));
+            cols.push(("key", Arc::new(k.key.finish())));
+            cols.push(("idn", Arc::new(k.idn.finish())));
+        }
+        export(cols)
+    }
+}
+
+/// `Auditor.audit_arrow`: a key row per name, a row per finding.
+pub(crate) fn audit_batch(auditor: &NameAuditor, input: &Input) -> PyResult<Exported> {
+    let entries = input.entries();
+    let mut out = FindingsBuilder::keyed();
+    for slice in entries.chunks(SLICE) {
+        let results: Vec<_> = slice.par_iter().map(|e| auditor.entry(e.unwrap_or(b""))).collect();
+        for r in &results {
+            for f in &r.findings {
+                out.push(f);
+            }
+            if let Some(n) = &r.name {
+                out.push_key(n, &r.zone, &r.key, r.idn);
+            }
+        }
+    }
+    out.finish()
+}
