@@ -16,16 +16,12 @@ use arrow_array::{
 use arrow_schema::{DataType, Field, Schema};
 use idnsafe::audit::{Finding, NameAuditor};
 use idnsafe::policy::{Decision, Policy, RegistryState, Request};
-use idnsafe::{Checker as Engine, NameCheck};
+use idnsafe::{CheckRow, Checker as Engine};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 use rayon::prelude::*;
 
 use crate::error;
-
-/// Rows computed at once: bounds the results held beside the builders
-/// (the input batch itself is never copied).
-const SLICE: usize = 64 * 1024;
 
 /// The code of a null row.
 const NAME_NULL: &str = "NAME_NULL";
@@ -200,19 +196,7 @@ fn push_list<'a>(b: &mut ListBuilder<StringBuilder>, items: impl IntoIterator<It
     b.append(true);
 }
 
-fn join<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Option<String> {
-    let mut out = String::new();
-    for (i, p) in parts.into_iter().enumerate() {
-        if i > 0 {
-            out.push('.');
-        }
-        out.push_str(p?);
-    }
-    Some(out)
-}
-
 /// The columns of `check_arrow`.
-#[derive(Default)]
 struct CheckColumns {
     name: StringBuilder,
     ok: BooleanBuilder,
@@ -227,6 +211,24 @@ struct CheckColumns {
 }
 
 impl CheckColumns {
+    /// Builders sized for `rows` names of `bytes` bytes in all, so that
+    /// appending rarely reallocates.
+    fn with_capacity(rows: usize, bytes: usize) -> Self {
+        let text = || StringBuilder::with_capacity(rows, bytes + rows);
+        CheckColumns {
+            name: text(),
+            ok: BooleanBuilder::with_capacity(rows),
+            errors: ListBuilder::with_capacity(StringBuilder::new(), rows),
+            warnings: ListBuilder::with_capacity(StringBuilder::new(), rows),
+            alabel: text(),
+            ulabel: text(),
+            label_script: StringBuilder::with_capacity(rows, rows * 5),
+            restriction_level: StringBuilder::with_capacity(rows, rows * 11),
+            confusable_key: text(),
+            confusable_with: ListBuilder::with_capacity(StringBuilder::new(), rows),
+        }
+    }
+
     fn null_row(&mut self) {
         self.name.append_null();
         self.ok.append_value(false);
@@ -240,28 +242,21 @@ impl CheckColumns {
         push_list(&mut self.confusable_with, []);
     }
 
-    fn row(&mut self, r: &NameCheck) {
-        let idna = r.idna();
-        self.name.append_value(idna.input());
-        self.ok.append_value(r.is_ok());
-        push_list(&mut self.errors, idna.all_errors().map(|v| v.code().as_str()));
-        push_list(&mut self.warnings, r.labels().iter().flat_map(|l| l.warnings()).map(|w| w.code));
-        self.alabel.append_option(idna.to_ascii());
-        self.ulabel.append_option(idna.to_unicode());
-        let labels = r.labels();
-        let scripts = join(labels.iter().map(|l| l.script().map(|a| a.label_script.as_str())));
-        self.label_script.append_option(scripts);
-        let levels = join(labels.iter().map(|l| l.script().map(|a| a.restriction_level.as_str())));
-        self.restriction_level.append_option(levels);
-        self.confusable_key.append_option(join(labels.iter().map(|l| l.skeleton())));
-        let mut with: Vec<&str> =
-            labels.iter().flat_map(|l| l.confusable_with()).map(String::as_str).collect();
-        with.dedup();
-        push_list(&mut self.confusable_with, with);
+    fn row(&mut self, input: &[u8], r: &CheckRow) {
+        self.name.append_value(String::from_utf8_lossy(input));
+        self.ok.append_value(r.ok);
+        push_list(&mut self.errors, r.errors.iter().copied());
+        push_list(&mut self.warnings, r.warnings.iter().copied());
+        self.alabel.append_option(r.alabel.as_deref());
+        self.ulabel.append_option(r.ulabel.as_deref());
+        self.label_script.append_option(r.label_script.as_deref());
+        self.restriction_level.append_option(r.restriction_level.as_deref());
+        self.confusable_key.append_option(r.confusable_key.as_deref());
+        push_list(&mut self.confusable_with, r.confusable_with.iter().map(String::as_str));
     }
 
-    fn finish(mut self) -> PyResult<Exported> {
-        export(vec![
+    fn finish(mut self) -> Vec<(&'static str, ArrayRef)> {
+        vec![
             ("name", Arc::new(self.name.finish())),
             ("ok", Arc::new(self.ok.finish())),
             ("errors", Arc::new(self.errors.finish())),
@@ -272,33 +267,78 @@ impl CheckColumns {
             ("restriction_level", Arc::new(self.restriction_level.finish())),
             ("confusable_key", Arc::new(self.confusable_key.finish())),
             ("confusable_with", Arc::new(self.confusable_with.finish())),
-        ])
+        ]
     }
 }
 
-/// `check_arrow`: one row per input row.
+/// Rows per parallel piece of a batch (at least; a batch is cut into about
+/// four pieces per thread).
+const MIN_PIECE: usize = 16 * 1024;
+
+/// Runs `piece` over contiguous pieces of `entries` in parallel, each
+/// building its own columns, then joins the pieces column by column (each
+/// column's pieces are freed once joined, so at most one column is held
+/// twice).
+fn in_pieces<'a>(
+    entries: &[Option<&'a [u8]>],
+    piece: impl Fn(&[Option<&'a [u8]>]) -> Vec<(&'static str, ArrayRef)> + Sync,
+) -> PyResult<Exported> {
+    let threads = rayon::current_num_threads().max(1);
+    let len = entries.len().div_ceil(threads * 4).max(MIN_PIECE);
+    let mut parts: Vec<Vec<(&'static str, ArrayRef)>> =
+        entries.par_chunks(len).map(&piece).collect();
+    if parts.len() <= 1 {
+        let only = parts.pop().unwrap_or_else(|| piece(&[]));
+        return export(only);
+    }
+    let names: Vec<&'static str> =
+        parts.first().map(|p| p.iter().map(|(n, _)| *n).collect()).unwrap_or_default();
+    let mut columns: Vec<(&str, ArrayRef)> = Vec::with_capacity(names.len());
+    for (i, name) in names.into_iter().enumerate() {
+        let pieces: Vec<ArrayRef> = parts
+            .iter_mut()
+            .filter_map(|p| {
+                p.get_mut(i).map(|c| {
+                    let empty = empty_like(&c.1);
+                    std::mem::replace(&mut c.1, empty)
+                })
+            })
+            .collect();
+        let refs: Vec<&dyn Array> = pieces.iter().map(|a| a.as_ref()).collect();
+        let joined = arrow_select::concat::concat(&refs)
+            .map_err(|e| error("INTERNAL", format!("cannot join the pieces of a batch: {e}")))?;
+        drop(pieces);
+        columns.push((name, joined));
+    }
+    export(columns)
+}
+
+fn empty_like(a: &ArrayRef) -> ArrayRef {
+    arrow_array::new_empty_array(a.data_type())
+}
+
+/// `check_arrow`: one row per input row, computed and appended in
+/// parallel pieces.
 pub(crate) fn check_batch(engine: &Engine, input: &Input) -> PyResult<Exported> {
     let entries = input.entries();
-    let mut cols = CheckColumns {
-        errors: list(),
-        warnings: list(),
-        confusable_with: list(),
-        ..CheckColumns::default()
-    };
-    for slice in entries.chunks(SLICE) {
-        let results: Vec<Option<NameCheck>> =
-            slice.par_iter().map(|e| e.map(|b| crate::check_with(engine, b))).collect();
-        for r in &results {
-            match r {
-                Some(r) => cols.row(r),
+    in_pieces(&entries, |chunk| {
+        let bytes: usize = chunk.iter().flatten().map(|e| e.len()).sum();
+        let mut cols = CheckColumns::with_capacity(chunk.len(), bytes);
+        let mut row = CheckRow::default();
+        for e in chunk {
+            match e {
+                Some(b) => {
+                    crate::check_row(engine, b, &mut row);
+                    cols.row(b, &row);
+                }
                 None => cols.null_row(),
             }
         }
-    }
-    cols.finish()
+        cols.finish()
+    })
 }
 
-/// `screen_arrow`: one row per input row.
+/// `screen_arrow`: one row per input row, in parallel pieces.
 pub(crate) fn screen_batch(
     policy: &Policy,
     state: &RegistryState,
@@ -306,52 +346,39 @@ pub(crate) fn screen_batch(
     input: &Input,
 ) -> PyResult<Exported> {
     let entries = input.entries();
-    let mut name = StringBuilder::new();
-    let mut decision = StringBuilder::new();
-    let mut codes = list();
-    let mut messages = list();
-    let mut bundle = list();
-    for slice in entries.chunks(SLICE) {
-        let results: Vec<Option<Decision>> = slice
-            .par_iter()
-            .map(|e| {
-                e.map(|b| {
-                    if b.len() > crate::MAX_ARG {
-                        // The engine refuses it as LINE_TOO_LONG without reading past the limit.
-                        let head = b.get(..crate::MAX_ARG + 1).unwrap_or(b);
-                        policy.screen(state, &String::from_utf8_lossy(head), req)
-                    } else {
-                        policy.screen(state, &String::from_utf8_lossy(b), req)
-                    }
-                })
-            })
-            .collect();
-        for r in &results {
-            match r {
-                Some(d) => {
-                    name.append_value(&d.input);
-                    decision.append_value(d.decision.as_str());
-                    push_list(&mut codes, d.reasons.iter().map(|r| r.code.as_str()));
-                    push_list(&mut messages, d.reasons.iter().map(|r| r.message.as_str()));
-                    push_list(&mut bundle, d.bundle.iter().map(|b| b.label));
-                }
-                None => {
-                    name.append_null();
-                    decision.append_value("reject");
-                    push_list(&mut codes, [NAME_NULL]);
-                    push_list(&mut messages, ["The value is null: there is no name to screen."]);
-                    push_list(&mut bundle, []);
-                }
-            }
+    in_pieces(&entries, |chunk| {
+        let mut name = StringBuilder::new();
+        let mut decision = StringBuilder::new();
+        let mut codes = list();
+        let mut messages = list();
+        let mut bundle = list();
+        for e in chunk {
+            let Some(b) = e else {
+                name.append_null();
+                decision.append_value("reject");
+                push_list(&mut codes, [NAME_NULL]);
+                push_list(&mut messages, ["The value is null: there is no name to screen."]);
+                push_list(&mut bundle, []);
+                continue;
+            };
+            // An over-long name is refused as LINE_TOO_LONG by the engine,
+            // which is not given more than one byte past the limit.
+            let head = b.get(..crate::MAX_ARG + 1).unwrap_or(b);
+            let d: Decision = policy.screen(state, &String::from_utf8_lossy(head), req);
+            name.append_value(&d.input);
+            decision.append_value(d.decision.as_str());
+            push_list(&mut codes, d.reasons.iter().map(|r| r.code.as_str()));
+            push_list(&mut messages, d.reasons.iter().map(|r| r.message.as_str()));
+            push_list(&mut bundle, d.bundle.iter().map(|b| b.label));
         }
-    }
-    export(vec![
-        ("name", Arc::new(name.finish())),
-        ("decision", Arc::new(decision.finish())),
-        ("codes", Arc::new(codes.finish())),
-        ("messages", Arc::new(messages.finish())),
-        ("bundle", Arc::new(bundle.finish())),
-    ])
+        vec![
+            ("name", Arc::new(name.finish()) as ArrayRef),
+            ("decision", Arc::new(decision.finish())),
+            ("codes", Arc::new(codes.finish())),
+            ("messages", Arc::new(messages.finish())),
+            ("bundle", Arc::new(bundle.finish())),
+        ]
+    })
 }
 
 /// Findings as rows (`audit`), optionally with the key columns of a
@@ -430,8 +457,12 @@ impl FindingsBuilder {
         }
     }
 
-    pub(crate) fn finish(mut self) -> PyResult<Exported> {
-        let mut cols: Vec<(&str, ArrayRef)> = vec![
+    pub(crate) fn finish(self) -> PyResult<Exported> {
+        export(self.columns())
+    }
+
+    fn columns(mut self) -> Vec<(&'static str, ArrayRef)> {
+        let mut cols: Vec<(&'static str, ArrayRef)> = vec![
             ("kind", Arc::new(self.kind.finish())),
             ("names", Arc::new(self.names.finish())),
             ("protected", Arc::new(self.protected.finish())),
@@ -446,17 +477,18 @@ impl FindingsBuilder {
             cols.push(("key", Arc::new(k.key.finish())));
             cols.push(("idn", Arc::new(k.idn.finish())));
         }
-        export(cols)
+        cols
     }
 }
 
-/// `Auditor.audit_arrow`: a key row per name, a row per finding.
+/// `Auditor.audit_arrow`: a key row per name, a row per finding, in
+/// parallel pieces.
 pub(crate) fn audit_batch(auditor: &NameAuditor, input: &Input) -> PyResult<Exported> {
     let entries = input.entries();
-    let mut out = FindingsBuilder::keyed();
-    for slice in entries.chunks(SLICE) {
-        let results: Vec<_> = slice.par_iter().map(|e| auditor.entry(e.unwrap_or(b""))).collect();
-        for r in &results {
+    in_pieces(&entries, |chunk| {
+        let mut out = FindingsBuilder::keyed();
+        for e in chunk {
+            let r = auditor.entry(e.unwrap_or(b""));
             for f in &r.findings {
                 out.push(f);
             }
@@ -464,6 +496,6 @@ pub(crate) fn audit_batch(auditor: &NameAuditor, input: &Input) -> PyResult<Expo
                 out.push_key(n, &r.zone, &r.key, r.idn);
             }
         }
-    }
-    out.finish()
+        out.columns()
+    })
 }

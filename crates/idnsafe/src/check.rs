@@ -15,6 +15,137 @@ pub struct Checker {
     protected: Option<ProtectedIndex>,
 }
 
+/// One name's check flattened into the columns of a batch (the Python
+/// package's `check_arrow`): what [`NameCheck`] says, with per-label values
+/// joined by dots in label order. Reused from name to name
+/// ([`Checker::check_row`]) so that a batch allocates little.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckRow {
+    /// IDNA2008 validity ([`NameCheck::is_ok`]).
+    pub ok: bool,
+    /// The code of every error, the name's first, then each label's.
+    pub errors: Vec<&'static str>,
+    /// The code of every warning of every label.
+    pub warnings: Vec<&'static str>,
+    /// The name in A-labels (`None` when a label has none).
+    pub alabel: Option<String>,
+    /// The name in U-labels (`None` when a label has none).
+    pub ulabel: Option<String>,
+    /// Each label's UTS #39 label script, joined by dots.
+    pub label_script: Option<String>,
+    /// Each label's restriction level, joined by dots.
+    pub restriction_level: Option<String>,
+    /// Each label's skeleton at the checker's level, joined by dots.
+    pub confusable_key: Option<String>,
+    /// The protected names the name's labels look like (repeats removed).
+    pub confusable_with: Vec<String>,
+    /// One label's key, before it is joined.
+    scratch: String,
+}
+
+fn set(slot: &mut Option<String>, value: Option<&str>) {
+    match (slot.as_mut(), value) {
+        (Some(s), Some(v)) => {
+            s.clear();
+            s.push_str(v);
+        }
+        (None, Some(v)) => *slot = Some(v.to_owned()),
+        (_, None) => *slot = None,
+    }
+}
+
+/// Per-label values joined by dots; `None` when one is missing.
+fn set_joined<'a>(slot: &mut Option<String>, parts: impl Iterator<Item = Option<&'a str>>) {
+    let s = slot.get_or_insert_with(String::new);
+    s.clear();
+    for (i, p) in parts.enumerate() {
+        let Some(p) = p else {
+            *slot = None;
+            return;
+        };
+        if i > 0 {
+            s.push('.');
+        }
+        s.push_str(p);
+    }
+}
+
+impl CheckRow {
+    /// The row of a full check.
+    pub fn fill(&mut self, r: &NameCheck) {
+        let idna = r.idna();
+        self.ok = r.is_ok();
+        self.errors.clear();
+        self.errors.extend(idna.all_errors().map(|v| v.code().as_str()));
+        self.warnings.clear();
+        self.warnings.extend(r.labels().iter().flat_map(|l| &l.warnings).map(|w| w.code));
+        set_joined(&mut self.alabel, idna.labels().iter().map(LabelReport::alabel));
+        set_joined(&mut self.ulabel, idna.labels().iter().map(LabelReport::ulabel));
+        if idna.labels().is_empty() {
+            self.alabel = None;
+            self.ulabel = None;
+        }
+        let labels = r.labels();
+        let script = |f: fn(&LabelAnalysis) -> &'static str| {
+            labels.iter().map(move |l| l.script.as_ref().map(f))
+        };
+        set_joined(&mut self.label_script, script(|a| a.label_script.as_str()));
+        set_joined(&mut self.restriction_level, script(|a| a.restriction_level.as_str()));
+        set_joined(&mut self.confusable_key, labels.iter().map(|l| l.skeleton.as_deref()));
+        if labels.is_empty() {
+            self.label_script = None;
+            self.restriction_level = None;
+            self.confusable_key = None;
+        }
+        self.confusable_with.clear();
+        for n in labels.iter().flat_map(|l| &l.confusable_with) {
+            if self.confusable_with.last() != Some(n) {
+                self.confusable_with.push(n.clone());
+            }
+        }
+    }
+}
+
+/// What the script analysis says of every lower-case LDH label (ASCII
+/// letters, digits, hyphens) of one class: with a letter or without. Each
+/// is computed once by the analysis itself, and used only when it gives no
+/// warning, so the fast path cannot differ from the full check.
+#[derive(Debug, Clone, Copy)]
+struct LdhProfile {
+    label_script: &'static str,
+    restriction_level: &'static str,
+}
+
+/// The two classes: labels without a letter, labels with one.
+type LdhProfiles = (LdhProfile, LdhProfile);
+
+fn ldh_profiles() -> Option<&'static LdhProfiles> {
+    static PROFILES: std::sync::OnceLock<Option<LdhProfiles>> = std::sync::OnceLock::new();
+    PROFILES
+        .get_or_init(|| {
+            let of = |label: &str| {
+                let a = idnsafe_script::analyze(label);
+                a.warnings.is_empty().then_some(LdhProfile {
+                    label_script: a.label_script.as_str(),
+                    restriction_level: a.restriction_level.as_str(),
+                })
+            };
+            Some((of("0")?, of("a")?))
+        })
+        .as_ref()
+}
+
+/// True for a label the fast path takes: lower-case LDH, not an A-label
+/// or other `??--` label, valid under IDNA2008.
+fn fast_label(label: &str) -> bool {
+    let b = label.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.get(2..4) != Some(b"--")
+        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && idnsafe_idna::is_valid_label(label)
+}
+
 impl Default for Checker {
     fn default() -> Self {
         Checker::new()
@@ -90,6 +221,58 @@ impl Checker {
         self.finish(idnsafe_idna::check_name(name))
     }
 
+    /// Checks one input line into `row` (see [`CheckRow`]): the same values
+    /// as [`Self::check_line`] gives, for names of lower-case LDH labels
+    /// without the intermediate report, which is what makes batches fast.
+    pub fn check_row(&self, line: &[u8], row: &mut CheckRow) {
+        let fast = std::str::from_utf8(line)
+            .ok()
+            .filter(|n| n.len() <= idnsafe_idna::MAX_NAME_OCTETS && n.split('.').all(fast_label));
+        let (Some(name), Some(profiles)) = (fast, ldh_profiles()) else {
+            row.fill(&self.check_line(line));
+            return;
+        };
+        row.ok = true;
+        row.errors.clear();
+        row.warnings.clear();
+        row.confusable_with.clear();
+        set(&mut row.alabel, Some(name));
+        set(&mut row.ulabel, Some(name));
+        let scripts = row.label_script.get_or_insert_with(String::new);
+        let levels = row.restriction_level.get_or_insert_with(String::new);
+        let keys = row.confusable_key.get_or_insert_with(String::new);
+        scripts.clear();
+        levels.clear();
+        keys.clear();
+        let n = name.split('.').count();
+        for (i, label) in name.split('.').enumerate() {
+            if i > 0 {
+                scripts.push('.');
+                levels.push('.');
+                keys.push('.');
+            }
+            let letter = label.bytes().any(|c| c.is_ascii_lowercase());
+            let p = if letter { &profiles.1 } else { &profiles.0 };
+            scripts.push_str(p.label_script);
+            levels.push_str(p.restriction_level);
+            // key_into writes a whole key (it clears its buffer first).
+            idnsafe_confusables::key_into(label, self.level, &mut row.scratch);
+            keys.push_str(&row.scratch);
+            // The top-level label of a name of several labels is not
+            // compared with protected names.
+            if self.protected.is_some() && (n == 1 || i + 1 < n) {
+                let (mut warnings, mut with, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
+                self.protected_into(label, &mut warnings, &mut with, &mut evidence);
+                row.warnings.extend(warnings.iter().map(|w| w.code));
+                for m in with {
+                    if row.confusable_with.last() != Some(&m) {
+                        row.confusable_with.push(m);
+                    }
+                }
+            }
+        }
+    }
+
     /// The result for an over-long line a reader did not buffer whole.
     pub fn line_too_long(&self, prefix: &[u8], total_len: usize) -> NameCheck {
         self.finish(NameReport::line_too_long(prefix, total_len))
@@ -112,6 +295,43 @@ impl Checker {
             })
             .collect();
         NameCheck { idna, labels, protected: self.protected.is_some() }
+    }
+
+    /// The protected names `u` looks like, with their warnings and evidence.
+    fn protected_into(
+        &self,
+        u: &str,
+        warnings: &mut Vec<Warning>,
+        confusable_with: &mut Vec<String>,
+        evidence: &mut Vec<ProtectedEvidence>,
+    ) {
+        let Some(p) = &self.protected else {
+            return;
+        };
+        let mut matches = p.lookalikes(u);
+        if self.tier == Tier::Near {
+            matches.extend(p.near_lookalikes(u));
+        }
+        for m in matches {
+            if confusable_with.iter().any(|n: &String| n == m.name) {
+                continue;
+            }
+            // The index proposes; the evidence at the checker's tier
+            // decides and explains.
+            let Some(e) = idnsafe_confusables::explain(u, m.label, self.tier) else {
+                continue;
+            };
+            warnings.push(Warning {
+                code: "CONFUSABLE_PROTECTED",
+                message: protected_message(u, m.name, &e),
+            });
+            confusable_with.push(m.name.to_owned());
+            evidence.push(ProtectedEvidence {
+                name: m.name.to_owned(),
+                label: m.label.to_owned(),
+                evidence: e,
+            });
+        }
     }
 
     fn label_check(&self, ulabel: Option<&str>, compare: bool, tld: Option<&str>) -> LabelCheck {
@@ -183,31 +403,8 @@ impl Checker {
         }
         let mut confusable_with = Vec::new();
         let mut evidence = Vec::new();
-        if compare && let Some(p) = &self.protected {
-            let mut matches = p.lookalikes(u);
-            if self.tier == Tier::Near {
-                matches.extend(p.near_lookalikes(u));
-            }
-            for m in matches {
-                if confusable_with.iter().any(|n: &String| n == m.name) {
-                    continue;
-                }
-                // The index proposes; the evidence at the checker's tier
-                // decides and explains.
-                let Some(e) = idnsafe_confusables::explain(u, m.label, self.tier) else {
-                    continue;
-                };
-                warnings.push(Warning {
-                    code: "CONFUSABLE_PROTECTED",
-                    message: protected_message(u, m.name, &e),
-                });
-                confusable_with.push(m.name.to_owned());
-                evidence.push(ProtectedEvidence {
-                    name: m.name.to_owned(),
-                    label: m.label.to_owned(),
-                    evidence: e,
-                });
-            }
+        if compare {
+            self.protected_into(u, &mut warnings, &mut confusable_with, &mut evidence);
         }
         LabelCheck {
             script: Some(script),
@@ -362,6 +559,88 @@ impl Serialize for NameCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The batch row of the fast path equals the row of the full check.
+    fn same_row(checker: &Checker, name: &str, row: &mut CheckRow) {
+        checker.check_row(name.as_bytes(), row);
+        let mut full = CheckRow::default();
+        full.fill(&checker.check_line(name.as_bytes()));
+        assert_eq!(row.ok, full.ok, "{name}");
+        assert_eq!(row.errors, full.errors, "{name}");
+        assert_eq!(row.warnings, full.warnings, "{name}");
+        assert_eq!(row.alabel, full.alabel, "{name}");
+        assert_eq!(row.ulabel, full.ulabel, "{name}");
+        assert_eq!(row.label_script, full.label_script, "{name}");
+        assert_eq!(row.restriction_level, full.restriction_level, "{name}");
+        assert_eq!(row.confusable_key, full.confusable_key, "{name}");
+        assert_eq!(row.confusable_with, full.confusable_with, "{name}");
+    }
+
+    fn checkers() -> Vec<Checker> {
+        let protected =
+            ProtectedIndex::from_list("paypal.com\ngoogle.com\nrn.com\n0-0.kz\n", Level::Identical)
+                .unwrap();
+        vec![
+            Checker::new(),
+            Checker::new().with_protected(protected.clone()),
+            Checker::new().with_tier(Tier::Near).with_protected(protected.clone()),
+            Checker::new().with_level(Level::Uts39).with_protected(protected),
+        ]
+    }
+
+    #[test]
+    fn check_row_equals_the_full_check() {
+        let names = [
+            "example.com",
+            "paypal.com",
+            "paypa1.com",
+            "rnicrosoft.com",
+            "m.com",
+            "0-0.kz",
+            "123",
+            "a",
+            "com",
+            "ab--cd.com",
+            "xn--bcher-kva.com",
+            "-a.com",
+            "a-.com",
+            "a..b",
+            "a.b.",
+            ".",
+            "",
+            "Example.com",
+            "bücher.com",
+            "a_b.com",
+            "gооgle.com",
+            "goog1e.com",
+            "rn.com",
+            "corn.com",
+            "l1l1.org",
+            "a b",
+            "a\r",
+            "paypal",
+            "google",
+        ];
+        let long = format!("{}.com", "a".repeat(63));
+        let too_long = ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(63)].join(".");
+        let mut row = CheckRow::default();
+        for c in checkers() {
+            for n in names.iter().copied().chain([long.as_str(), too_long.as_str()]) {
+                same_row(&c, n, &mut row);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn check_row_equals_the_full_check_on_ldh_names(name in "[a-z0-9-]{1,12}(\\.[a-z0-9-]{0,8}){0,3}") {
+            let mut row = CheckRow::default();
+            for c in checkers() {
+                same_row(&c, &name, &mut row);
+            }
+        }
+    }
 
     #[test]
     fn checker_is_sync_and_send() {

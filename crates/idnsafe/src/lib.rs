@@ -31,4 +31,4 @@ pub mod psl;
 pub mod registry;
 pub mod versions;
 
-pub use check::{Checker, LabelCheck, NameCheck, ProtectedEvidence, Warning};
+pub use check::{CheckRow, Checker, LabelCheck, NameCheck, ProtectedEvidence, Warning};
