@@ -21,6 +21,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from typing import Any, Optional, Sequence, Union
 
 __all__ = ["check", "audit", "CHECK_SCHEMA", "FINDING_SCHEMA"]
@@ -99,6 +100,11 @@ def _built(kind: str, opts: tuple):
     return obj
 
 
+def _count(timer, started: float) -> None:
+    if timer is not None:
+        timer.add(time.perf_counter() - started)
+
+
 def _cast(batch, schema):
     """A batch in the exact Arrow types Spark expects (Spark may ask for
     large strings)."""
@@ -128,10 +134,12 @@ def check(
     policy: Optional[str] = None,
     tier: str = "lookalike",
     level: Optional[str] = None,
+    timer=None,
 ):
     """Checks every name of ``df[column]``: a DataFrame with the columns of
     :data:`CHECK_SCHEMA`, one row per input row (nulls and bad names give
-    error rows)."""
+    error rows). ``timer``: an accumulator (``sc.accumulator(0.0)``) the
+    executors add the seconds they spend in the engine to."""
     from pyspark.sql.types import _parse_datatype_string
 
     opts = (_ship(df, protect), _ship(df, policy), tier, level)
@@ -141,7 +149,10 @@ def check(
     def run(batches):
         checker = _built("checker", opts)
         for b in batches:
-            yield _cast(checker.check_arrow(b.column(0)), arrow_schema)
+            t = time.perf_counter()
+            out = checker.check_arrow(b.column(0))
+            _count(timer, t)
+            yield _cast(out, arrow_schema)
 
     return _names_column(df, column).mapInArrow(run, schema)
 
@@ -154,6 +165,7 @@ def audit(
     tier: str = "lookalike",
     level: str = "identical",
     persist: bool = True,
+    timer=None,
 ):
     """Audits the names of ``df[column]`` (each read as a line of a name
     list) as ``idnsafe audit`` does: ``invalid``, ``confusable_with_protected``
@@ -167,8 +179,11 @@ def audit(
 
     The per-name pass feeds both the findings and the shuffle; with
     ``persist`` (the default) it is computed once and kept
-    (``MEMORY_AND_DISK``) until the returned DataFrame is garbage-collected
-    or the session ends.
+    (``MEMORY_AND_DISK``) until ``spark.catalog.clearCache()`` or the end
+    of the session. ``timer``: an accumulator (``sc.accumulator(0.0)``)
+    the executors add the seconds they spend in the engine to, so that the
+    time Spark itself takes (scheduling, serialisation, shuffle) can be
+    told apart.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -186,14 +201,20 @@ def audit(
 
         auditor = _built("auditor", opts)
         for b in batches:
-            yield _cast(pa.record_batch(auditor._audit_arrow(b.column(0))), keyed_arrow)
+            t = time.perf_counter()
+            out = pa.record_batch(auditor._audit_arrow(b.column(0)))
+            _count(timer, t)
+            yield _cast(out, keyed_arrow)
 
     def clusters(batches):
         import pyarrow as pa
 
         auditor = _built("auditor", opts)
         for b in batches:
-            yield _cast(pa.record_batch(auditor._clusters_arrow(b.column(0))), finding_arrow)
+            t = time.perf_counter()
+            out = pa.record_batch(auditor._clusters_arrow(b.column(0)))
+            _count(timer, t)
+            yield _cast(out, finding_arrow)
 
     keyed = _names_column(df, column).mapInArrow(per_name, keyed_schema)
     if persist:

@@ -222,8 +222,8 @@ impl CheckColumns {
             warnings: ListBuilder::with_capacity(StringBuilder::new(), rows),
             alabel: text(),
             ulabel: text(),
-            label_script: StringBuilder::with_capacity(rows, rows * 5),
-            restriction_level: StringBuilder::with_capacity(rows, rows * 11),
+            label_script: StringBuilder::with_capacity(rows, rows * 10),
+            restriction_level: StringBuilder::with_capacity(rows, rows * 22),
             confusable_key: text(),
             confusable_with: ListBuilder::with_capacity(StringBuilder::new(), rows),
         }

@@ -41,6 +41,8 @@ pub struct CheckRow {
     pub confusable_with: Vec<String>,
     /// One label's key, before it is joined.
     scratch: String,
+    /// The same label's key at the protected index's level.
+    scratch_protected: String,
 }
 
 fn set(slot: &mut Option<String>, value: Option<&str>) {
@@ -255,19 +257,40 @@ impl Checker {
             let p = if letter { &profiles.1 } else { &profiles.0 };
             scripts.push_str(p.label_script);
             levels.push_str(p.restriction_level);
-            // key_into writes a whole key (it clears its buffer first).
-            idnsafe_confusables::key_into(label, self.level, &mut row.scratch);
-            keys.push_str(&row.scratch);
             // The top-level label of a name of several labels is not
             // compared with protected names.
-            if self.protected.is_some() && (n == 1 || i + 1 < n) {
-                let (mut warnings, mut with, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
-                self.protected_into(label, &mut warnings, &mut with, &mut evidence);
-                row.warnings.extend(warnings.iter().map(|w| w.code));
-                for m in with {
-                    if row.confusable_with.last() != Some(&m) {
-                        row.confusable_with.push(m);
+            let compare = n == 1 || i + 1 < n;
+            match &self.protected {
+                Some(p) if compare => {
+                    // Both keys in one pass (key_into and keys_into write
+                    // whole keys: they clear their buffers first).
+                    idnsafe_confusables::keys_into(
+                        label,
+                        self.level,
+                        p.level(),
+                        &mut row.scratch,
+                        &mut row.scratch_protected,
+                    );
+                    keys.push_str(&row.scratch);
+                    let (mut warnings, mut with, mut evidence) =
+                        (Vec::new(), Vec::new(), Vec::new());
+                    self.protected_into(
+                        label,
+                        Some(&row.scratch_protected),
+                        &mut warnings,
+                        &mut with,
+                        &mut evidence,
+                    );
+                    row.warnings.extend(warnings.iter().map(|w| w.code));
+                    for m in with {
+                        if row.confusable_with.last() != Some(&m) {
+                            row.confusable_with.push(m);
+                        }
                     }
+                }
+                _ => {
+                    idnsafe_confusables::key_into(label, self.level, &mut row.scratch);
+                    keys.push_str(&row.scratch);
                 }
             }
         }
@@ -297,10 +320,12 @@ impl Checker {
         NameCheck { idna, labels, protected: self.protected.is_some() }
     }
 
-    /// The protected names `u` looks like, with their warnings and evidence.
+    /// The protected names `u` looks like, with their warnings and evidence
+    /// (`key`: `u`'s key at the index's level, when the caller has it).
     fn protected_into(
         &self,
         u: &str,
+        key: Option<&str>,
         warnings: &mut Vec<Warning>,
         confusable_with: &mut Vec<String>,
         evidence: &mut Vec<ProtectedEvidence>,
@@ -308,7 +333,14 @@ impl Checker {
         let Some(p) = &self.protected else {
             return;
         };
-        let mut matches = p.lookalikes(u);
+        let mut matches = match key {
+            Some(k) => {
+                let mut m = Vec::new();
+                p.lookalikes_with_key(u, k, &mut m);
+                m
+            }
+            None => p.lookalikes(u),
+        };
         if self.tier == Tier::Near {
             matches.extend(p.near_lookalikes(u));
         }
@@ -404,7 +436,7 @@ impl Checker {
         let mut confusable_with = Vec::new();
         let mut evidence = Vec::new();
         if compare {
-            self.protected_into(u, &mut warnings, &mut confusable_with, &mut evidence);
+            self.protected_into(u, None, &mut warnings, &mut confusable_with, &mut evidence);
         }
         LabelCheck {
             script: Some(script),
