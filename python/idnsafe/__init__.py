@@ -36,6 +36,7 @@ __all__ = [
     "MAX_NAME_BYTES",
     "__version__",
     "audit",
+    "audit_summary",
     "check",
     "versions",
 ]
@@ -187,8 +188,10 @@ class Checker:
         one row per input row. Columns: ``name``, ``ok``, ``errors`` (codes),
         ``warnings`` (codes), ``alabel``, ``ulabel``, ``label_script``,
         ``restriction_level``, ``confusable_key`` (per-label values joined by
-        ``.``) and ``confusable_with``. A null row is ``ok=False`` with error
-        ``NAME_NULL``."""
+        ``.``) and ``confusable_with``. ``alabel`` and ``ulabel`` are null
+        when a label has no such form or when an error of the name itself
+        (``EMPTY_LABEL``, ``NAME_TOO_LONG``) means its labels do not spell
+        it. A null row is ``ok=False`` with error ``NAME_NULL``."""
         pa = _pyarrow()
         out = [pa.record_batch(self._native._check_arrow(c)) for c in _arrays(names)]
         return _batches_to_one(out, lambda: pa.record_batch(self._native._check_arrow(pa.array([], pa.string()))))

@@ -100,6 +100,24 @@ def _built(kind: str, opts: tuple):
     return obj
 
 
+def _kernel(opts: tuple, method: str, arrow_schema, timer):
+    """A mapInArrow function calling the executor's Auditor's `method` on
+    each batch's first column."""
+
+    def run(batches):
+        import pyarrow as pa
+
+        auditor = _built("auditor", opts)
+        kernel = getattr(auditor, method)
+        for b in batches:
+            t = time.perf_counter()
+            out = pa.record_batch(kernel(b.column(0)))
+            _count(timer, t)
+            yield _cast(out, arrow_schema)
+
+    return run
+
+
 def _count(timer, started: float) -> None:
     if timer is not None:
         timer.add(time.perf_counter() - started)
@@ -196,25 +214,8 @@ def audit(
     finding_schema = _parse_datatype_string(FINDING_SCHEMA)
     finding_arrow = _arrow_schema(finding_schema, spark)
 
-    def per_name(batches):
-        import pyarrow as pa
-
-        auditor = _built("auditor", opts)
-        for b in batches:
-            t = time.perf_counter()
-            out = pa.record_batch(auditor._audit_arrow(b.column(0)))
-            _count(timer, t)
-            yield _cast(out, keyed_arrow)
-
-    def clusters(batches):
-        import pyarrow as pa
-
-        auditor = _built("auditor", opts)
-        for b in batches:
-            t = time.perf_counter()
-            out = pa.record_batch(auditor._clusters_arrow(b.column(0)))
-            _count(timer, t)
-            yield _cast(out, finding_arrow)
+    per_name = _kernel(opts, "_audit_arrow", keyed_arrow, timer)
+    clusters = _kernel(opts, "_clusters_arrow", finding_arrow, timer)
 
     keyed = _names_column(df, column).mapInArrow(per_name, keyed_schema)
     if persist:

@@ -14,6 +14,7 @@
 )]
 
 mod arrow;
+mod topy;
 
 /// Batches allocate and free hundreds of megabytes of column buffers and
 /// many small per-name strings on every core; glibc's allocator made a
@@ -83,9 +84,7 @@ fn name_bytes<'a>(name: &'a Bound<'_, PyAny>) -> PyResult<std::borrow::Cow<'a, [
 }
 
 fn to_py<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
-    Ok(pythonize::pythonize(py, value)
-        .map_err(|e| error("INTERNAL", format!("cannot convert a result: {e}")))?
-        .unbind())
+    topy::to_py(py, value)
 }
 
 /// The same JSON as the CLI prints, object keys in the CLI's order.
@@ -535,9 +534,57 @@ fn versions(py: Python<'_>) -> PyResult<Py<PyAny>> {
     to_py(py, &idnsafe::versions::data_versions())
 }
 
+/// Short values in nearly every result: restriction levels, label
+/// scripts of the scripts most names are in, the commonest codes.
+const VOCABULARY: &[&str] = &[
+    "ascii-only",
+    "single-script",
+    "highly-restrictive",
+    "moderately-restrictive",
+    "minimally-restrictive",
+    "unrestricted",
+    "mixed",
+    "Latn",
+    "Cyrl",
+    "Grek",
+    "Arab",
+    "Hebr",
+    "Hani",
+    "Hira",
+    "Kana",
+    "Hang",
+    "Thai",
+    "Deva",
+    "Beng",
+    "Taml",
+    "Geor",
+    "Armn",
+    "Ethi",
+    "Zyyy",
+    "Zinh",
+    "Jpan",
+    "Kore",
+    "Hanb",
+    "MIXED_SCRIPT",
+    "WHOLE_SCRIPT_CONFUSABLE",
+    "CONFUSABLE_PROTECTED",
+    "EMPTY_LABEL",
+    "HYPHEN_3_4",
+    "HYPHEN_START_END",
+    "DISALLOWED_CODEPOINT",
+    "INVALID_UTF8",
+    "LINE_TOO_LONG",
+    "identical",
+    "lookalike",
+    "near",
+    "uts39",
+];
+
 #[pymodule]
 fn _idnsafe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("Error", m.py().get_type::<Error>())?;
+    // Values that recur in results, made once (see topy.rs).
+    topy::remember(m.py(), VOCABULARY.iter().copied());
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("MAX_NAME_BYTES", MAX_ARG)?;
     m.add_function(wrap_pyfunction!(check, m)?)?;

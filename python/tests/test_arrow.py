@@ -31,8 +31,8 @@ def expected_row(d: dict) -> dict:
         "ok": d["ok"],
         "errors": [e["code"] for e in d["errors"]] + [e["code"] for l in labels for e in l["errors"]],
         "warnings": [w["code"] for l in labels for w in l["warnings"]],
-        "alabel": None if not labels or None in alabels else ".".join(alabels),
-        "ulabel": None if not labels or None in ulabels else ".".join(ulabels),
+        "alabel": None if not labels or d["errors"] or None in alabels else ".".join(alabels),
+        "ulabel": None if not labels or d["errors"] or None in ulabels else ".".join(ulabels),
         "label_script": joined("label_script") if labels else None,
         "restriction_level": joined("restriction_level") if labels else None,
         "confusable_key": joined("skeleton") if labels else None,
@@ -81,7 +81,7 @@ def test_hostile_rows_give_error_rows():
     assert rows[1] == {**rows[1], "name": None, "ok": False, "errors": ["NAME_NULL"]}
     assert rows[2]["ok"] is False and rows[2]["errors"] == ["LINE_TOO_LONG"]
     assert rows[3]["ok"] is False and rows[3]["errors"]
-    assert rows[4]["errors"] == ["EMPTY_LABEL"]
+    assert rows[4]["errors"] == ["EMPTY_LABEL"] and rows[4]["alabel"] is None
     # Invalid UTF-8 in a binary array.
     b = checker.check_arrow(pa.array([b"\xff\xfe.example", b"ok.example", None], type=pa.binary()))
     r = b.to_pylist()

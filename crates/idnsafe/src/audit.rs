@@ -331,28 +331,13 @@ pub fn audit(
     opts: &AuditOptions,
     mut sink: impl FnMut(&Finding),
 ) -> Result<AuditSummary, AuditError> {
-    let started = Instant::now();
-    let pool = worker_pool(opts)?;
-    let mut summary = AuditSummary {
-        files: files.iter().map(|f| f.display().to_string()).collect(),
-        names: opts.names,
-        data_versions: crate::versions::data_versions_with_policy(opts.policy.as_ref()),
-        ..AuditSummary::default()
-    };
-    let mut findings: BTreeMap<String, u64> = BTreeMap::new();
-    let mut count = |f: &Finding, sink: &mut dyn FnMut(&Finding)| {
-        *findings.entry(f.kind.as_str().to_owned()).or_default() += 1;
-        sink(f);
-    };
-    let mut names = Names::default();
-    for file in files {
-        let threads = if opts.threads > 0 { opts.threads } else { pool.current_num_threads() };
-        read_file(file, opts, threads, &mut names, &mut summary, &mut |f| count(f, &mut sink));
-    }
-    finish(names, opts, &pool, started, &mut summary, &mut |f| count(f, &mut sink));
-    summary.findings = findings;
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    let sources = files.iter().map(|f| f.display().to_string()).collect();
+    run(sources, opts, &mut sink, |pool, names, summary, emit| {
+        for file in files {
+            let threads = if opts.threads > 0 { opts.threads } else { pool.current_num_threads() };
+            read_file(file, opts, threads, names, summary, emit);
+        }
+    })
 }
 
 /// Runs an audit over names that do not come from a file (an Arrow
@@ -366,49 +351,62 @@ pub fn audit_entries<'a>(
     opts: &AuditOptions,
     mut sink: impl FnMut(&Finding),
 ) -> Result<AuditSummary, AuditError> {
+    run(vec![source.to_owned()], opts, &mut sink, |_, names, summary, emit| {
+        summary.readers.push("entries".to_owned());
+        for (i, e) in entries.into_iter().enumerate() {
+            summary.lines += 1;
+            match idnsafe_zone::list_entry(e) {
+                Ok(Some(name)) => {
+                    summary.names_read += 1;
+                    let (label, zone) = name.split_once('.').unwrap_or((&name, ""));
+                    let z = names.zone_id(zone);
+                    names.push(label.as_bytes(), z);
+                }
+                Ok(None) => {}
+                Err((code, message)) => {
+                    summary.read_errors += 1;
+                    emit(&Finding {
+                        kind: FindingKind::ReadError,
+                        names: Vec::new(),
+                        protected: None,
+                        reasons: vec![FindingReason {
+                            code: code.code().to_owned(),
+                            message,
+                            file: Some(source.to_owned()),
+                            line: Some(i as u64 + 1),
+                        }],
+                    });
+                }
+            }
+        }
+    })
+}
+
+/// An audit: `read` puts the names of the sources into `names` (and read
+/// errors through its sink), then they are deduplicated and analysed; the
+/// summary counts the findings by kind.
+fn run(
+    sources: Vec<String>,
+    opts: &AuditOptions,
+    sink: &mut dyn FnMut(&Finding),
+    read: impl FnOnce(&rayon::ThreadPool, &mut Names, &mut AuditSummary, &mut dyn FnMut(&Finding)),
+) -> Result<AuditSummary, AuditError> {
     let started = Instant::now();
     let pool = worker_pool(opts)?;
     let mut summary = AuditSummary {
-        files: vec![source.to_owned()],
+        files: sources,
         names: opts.names,
         data_versions: crate::versions::data_versions_with_policy(opts.policy.as_ref()),
-        readers: vec!["entries".to_owned()],
         ..AuditSummary::default()
     };
     let mut findings: BTreeMap<String, u64> = BTreeMap::new();
-    let mut count = |f: &Finding, sink: &mut dyn FnMut(&Finding)| {
+    let mut count = |f: &Finding| {
         *findings.entry(f.kind.as_str().to_owned()).or_default() += 1;
         sink(f);
     };
     let mut names = Names::default();
-    for (i, e) in entries.into_iter().enumerate() {
-        summary.lines += 1;
-        match idnsafe_zone::list_entry(e) {
-            Ok(Some(name)) => {
-                summary.names_read += 1;
-                let (label, zone) = name.split_once('.').unwrap_or((&name, ""));
-                let z = names.zone_id(zone);
-                names.push(label.as_bytes(), z);
-            }
-            Ok(None) => {}
-            Err((code, message)) => {
-                summary.read_errors += 1;
-                let f = Finding {
-                    kind: FindingKind::ReadError,
-                    names: Vec::new(),
-                    protected: None,
-                    reasons: vec![FindingReason {
-                        code: code.code().to_owned(),
-                        message,
-                        file: Some(source.to_owned()),
-                        line: Some(i as u64 + 1),
-                    }],
-                };
-                count(&f, &mut sink);
-            }
-        }
-    }
-    finish(names, opts, &pool, started, &mut summary, &mut |f| count(f, &mut sink));
+    read(&pool, &mut names, &mut summary, &mut count);
+    finish(names, opts, &pool, started, &mut summary, &mut count);
     summary.findings = findings;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)

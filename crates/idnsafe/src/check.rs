@@ -27,9 +27,11 @@ pub struct CheckRow {
     pub errors: Vec<&'static str>,
     /// The code of every warning of every label.
     pub warnings: Vec<&'static str>,
-    /// The name in A-labels (`None` when a label has none).
+    /// The name in A-labels (`None` when a label has none, or when an
+    /// error of the name itself, such as an empty label, means its labels
+    /// do not spell it).
     pub alabel: Option<String>,
-    /// The name in U-labels (`None` when a label has none).
+    /// The name in U-labels (`None` as for `alabel`).
     pub ulabel: Option<String>,
     /// Each label's UTS #39 label script, joined by dots.
     pub label_script: Option<String>,
@@ -83,7 +85,9 @@ impl CheckRow {
         self.warnings.extend(r.labels().iter().flat_map(|l| &l.warnings).map(|w| w.code));
         set_joined(&mut self.alabel, idna.labels().iter().map(LabelReport::alabel));
         set_joined(&mut self.ulabel, idna.labels().iter().map(LabelReport::ulabel));
-        if idna.labels().is_empty() {
+        // With an error of the name itself (an empty label, a name too
+        // long) its labels do not spell the name: `bad..name` is not `bad.name`.
+        if idna.labels().is_empty() || !idna.errors().is_empty() {
             self.alabel = None;
             self.ulabel = None;
         }

@@ -292,3 +292,86 @@ fn hostile_input_every_line_accounted_for() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The audit of names from no file (audit_entries) and the one-name-at-a-time
+/// audit with a grouping on its key (NameAuditor, as the Spark job runs it)
+/// give what the audit of the same names as a list file gives.
+#[test]
+fn entries_and_per_name_audits_equal_the_file_audit() {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use idnsafe::audit::{NameAuditor, audit_entries, homograph_cluster};
+
+    let text = String::from_utf8(gunzip(&idnsafe_tests::data_file("names/kz.txt.gz"))).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let twins: Vec<String> = lines
+        .iter()
+        .step_by(997)
+        .filter_map(|n| cyrillic_twin(n.split('.').next()?))
+        .map(|t| format!("{t}.kz"))
+        .collect();
+    assert!(twins.len() > 50);
+    lines.extend(twins.iter().cloned());
+    lines.extend(
+        ["bad name.kz", "", "# comment", "a..kz", "pаypal.kz", "PAYPAL.KZ."].map(str::to_owned),
+    );
+    let opts = || AuditOptions {
+        protect: Some(
+            ProtectedIndex::from_list("paypal.kz\ngoogle.kz\n", Level::Lookalike).unwrap(),
+        ),
+        ..AuditOptions::default()
+    };
+    let dir = tmpdir("entries");
+    let list = dir.join("names.txt");
+    std::fs::write(&list, lines.join("\n")).unwrap();
+    let (by_file, want) = run(std::slice::from_ref(&list), &opts());
+    let mut got = Vec::new();
+    let by_entries = audit_entries(lines.iter().map(|l| l.as_bytes()), "<test>", &opts(), |f| {
+        got.push(f.clone())
+    })
+    .unwrap();
+    assert_eq!(by_entries.names_distinct, by_file.names_distinct);
+    assert_eq!(by_entries.findings, by_file.findings);
+    let shape = |f: &Finding| {
+        let mut names = f.names.clone();
+        names.sort();
+        (
+            f.kind,
+            names,
+            f.protected.clone(),
+            f.reasons.iter().map(|r| r.code.clone()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        got.iter().map(shape).collect::<Vec<_>>(),
+        want.iter().map(shape).collect::<Vec<_>>()
+    );
+    // One name at a time, clusters by grouping on (zone, key).
+    let auditor = NameAuditor::new(opts());
+    let mut per_name = BTreeSet::new();
+    let mut groups: BTreeMap<(String, String), (BTreeSet<String>, bool)> = BTreeMap::new();
+    for l in &lines {
+        let a = auditor.entry(l.as_bytes());
+        per_name.extend(a.findings.iter().filter(|f| f.kind != FindingKind::ReadError).map(shape));
+        if let Some(n) = a.name {
+            let g = groups.entry((a.zone, a.key)).or_default();
+            g.0.insert(n);
+            g.1 |= a.idn;
+        }
+    }
+    let clusters: BTreeSet<_> = groups
+        .into_values()
+        .filter(|(names, idn)| *idn && names.len() >= 2)
+        .map(|(names, _)| shape(&homograph_cluster(names.into_iter().collect(), auditor.level())))
+        .collect();
+    let want_per_name: BTreeSet<_> = want
+        .iter()
+        .filter(|f| !matches!(f.kind, FindingKind::ReadError | FindingKind::HomographCluster))
+        .map(shape)
+        .collect();
+    let want_clusters: BTreeSet<_> =
+        want.iter().filter(|f| f.kind == FindingKind::HomographCluster).map(shape).collect();
+    assert_eq!(per_name, want_per_name);
+    assert_eq!(clusters, want_clusters);
+    assert!(want_clusters.len() >= twins.len());
+}
