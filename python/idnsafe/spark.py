@@ -184,6 +184,7 @@ def audit(
     level: str = "identical",
     persist: bool = True,
     timer=None,
+    broadcast_idn_keys: bool = True,
 ):
     """Audits the names of ``df[column]`` (each read as a line of a name
     list) as ``idnsafe audit`` does: ``invalid``, ``confusable_with_protected``
@@ -201,7 +202,10 @@ def audit(
     of the session. ``timer``: an accumulator (``sc.accumulator(0.0)``)
     the executors add the seconds they spend in the engine to, so that the
     time Spark itself takes (scheduling, serialisation, shuffle) can be
-    told apart.
+    told apart. Only names that share a (zone, key) with an IDN are
+    shuffled; the IDN keys are broadcast to find them
+    (``broadcast_idn_keys=False`` joins them by a shuffle instead, for
+    inputs whose IDN keys do not fit an executor's memory).
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -225,17 +229,20 @@ def audit(
     # Repeated names give the same findings once, as the audit reads each name once.
     read_errors = findings.where(F.col("kind") == "read_error")
     per_name_findings = findings.where(F.col("kind") != "read_error").distinct()
+    keys = keyed.where(F.col("kind").isNull()).select("name", "zone", "key", "idn")
+    # A cluster has an IDN: only names whose (zone, key) is an IDN's key
+    # take part in the shuffle. The IDN keys (a few percent of the names)
+    # are broadcast unless broadcast_idn_keys=False, which joins them by a
+    # shuffle instead.
+    idn_keys = keys.where(F.col("idn")).select("zone", "key").distinct()
+    if broadcast_idn_keys:
+        idn_keys = F.broadcast(idn_keys)
     groups = (
-        keyed.where(F.col("kind").isNull())
-        .select("name", "zone", "key", "idn")
+        keys.join(idn_keys, ["zone", "key"], "left_semi")
         .dropDuplicates(["name"])
         .groupBy("zone", "key")
-        .agg(
-            F.collect_list("name").alias("names"),
-            F.max(F.col("idn").cast("int")).alias("idn"),
-            F.count(F.lit(1)).alias("n"),
-        )
-        .where((F.col("n") >= 2) & (F.col("idn") == 1))
+        .agg(F.collect_list("name").alias("names"))
+        .where(F.size("names") >= 2)
         .select("names")
     )
     cluster_findings = groups.mapInArrow(clusters, finding_schema)
