@@ -239,9 +239,8 @@ def audit(
         idn_keys = F.broadcast(idn_keys)
     groups = (
         keys.join(idn_keys, ["zone", "key"], "left_semi")
-        .dropDuplicates(["name"])
         .groupBy("zone", "key")
-        .agg(F.collect_list("name").alias("names"))
+        .agg(F.collect_set("name").alias("names"))
         .where(F.size("names") >= 2)
         .select("names")
     )

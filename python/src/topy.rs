@@ -7,7 +7,8 @@
 //! time spent in the interpreter.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyNone, PyString};
@@ -20,7 +21,7 @@ const MAX_CACHED: usize = 4096;
 const MAX_CACHED_LEN: usize = 40;
 
 thread_local! {
-    static CACHE: RefCell<HashMap<Box<str>, Py<PyString>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<FxHashMap<Box<str>, Py<PyString>>> = RefCell::new(FxHashMap::default());
 }
 
 /// A cached Python string: always for keys, for values only when the

@@ -19,7 +19,7 @@ pub struct Checker {
 /// package's `check_arrow`): what [`NameCheck`] says, with per-label values
 /// joined by dots in label order. Reused from name to name
 /// ([`Checker::check_row`]) so that a batch allocates little.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckRow {
     /// IDNA2008 validity ([`NameCheck::is_ok`]).
     pub ok: bool,
@@ -46,6 +46,23 @@ pub struct CheckRow {
     /// The same label's key at the protected index's level.
     scratch_protected: String,
 }
+
+/// Rows are equal when what they say is (their scratch buffers aside).
+impl PartialEq for CheckRow {
+    fn eq(&self, o: &Self) -> bool {
+        self.ok == o.ok
+            && self.errors == o.errors
+            && self.warnings == o.warnings
+            && self.alabel == o.alabel
+            && self.ulabel == o.ulabel
+            && self.label_script == o.label_script
+            && self.restriction_level == o.restriction_level
+            && self.confusable_key == o.confusable_key
+            && self.confusable_with == o.confusable_with
+    }
+}
+
+impl Eq for CheckRow {}
 
 fn set(slot: &mut Option<String>, value: Option<&str>) {
     match (slot.as_mut(), value) {

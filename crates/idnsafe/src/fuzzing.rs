@@ -74,7 +74,36 @@ pub fn idna_validate(data: &[u8]) -> Result<(), String> {
     {
         return Err(format!("is_valid_label disagrees with check_label on {s:?}"));
     }
+    // The batch row (with its fast path for LDH names) says what the full
+    // check says, with and without protected names.
+    for checker in row_checkers() {
+        let mut row = crate::CheckRow::default();
+        checker.check_row(data, &mut row);
+        let mut full = crate::CheckRow::default();
+        full.fill(&checker.check_line(data));
+        if row != full {
+            return Err(format!("check_row {row:?} differs from the full check {full:?}"));
+        }
+    }
     Ok(())
+}
+
+fn row_checkers() -> &'static [crate::Checker] {
+    static C: OnceLock<Vec<crate::Checker>> = OnceLock::new();
+    C.get_or_init(|| {
+        let protected = idnsafe_confusables::ProtectedIndex::from_list(
+            "paypal.com\ngoogle.com\nrn.com\n0-0.kz\nxn--80ak6aa92e.com\n",
+            idnsafe_confusables::Level::Lookalike,
+        );
+        let mut v = vec![crate::Checker::new()];
+        if let Ok(p) = protected {
+            v.push(crate::Checker::new().with_protected(p.clone()));
+            v.push(
+                crate::Checker::new().with_tier(idnsafe_confusables::Tier::Near).with_protected(p),
+            );
+        }
+        v
+    })
 }
 
 /// Our skeleton equals `unicode_security::skeleton`.
