@@ -34,10 +34,11 @@ import time
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
-def rss_mb() -> float:
+def status_mb(field: str) -> float:
+    """A memory figure of /proc/self/status (VmRSS, VmHWM) in MB."""
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
@@ -46,14 +47,6 @@ def reset_peak() -> None:
     # Linux: writing 5 to clear_refs resets the peak RSS (VmHWM).
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
-
-
-def hwm_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def main():
@@ -127,13 +120,13 @@ def main():
     times = []
     for i in range(args.runs):
         reset_peak()
-        base = rss_mb()
+        base = status_mb("VmRSS")
         t = time.perf_counter()
         batch = checker.check_arrow(names)
         dt = time.perf_counter() - t
         times.append(dt)
         out_mb = batch.nbytes / 2**20
-        extra = hwm_mb() - base - out_mb
+        extra = status_mb("VmHWM") - base - out_mb
         print(f"check_arrow run {i + 1}: {dt:.2f} s, {args.n / dt / 1e6:.2f}M names/s; input {names.nbytes / 2**20:.0f} MB, "
               f"output {out_mb:.0f} MB, peak beyond input and output {extra:.0f} MB")
         del batch

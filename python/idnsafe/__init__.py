@@ -245,7 +245,9 @@ def audit(
 
     ``source`` is a path or a list of paths (zone files, CZDS files, name
     lists, CSV, gzip or not), or names as Arrow data (an array, a one-column
-    table, a polars Series), each read as a line of a name list.
+    table, a polars Series), each read as a line of a name list (a null is
+    a blank line; a bad entry is a ``read_error`` finding whose ``line`` is
+    its 1-based position).
 
     Returns a ``pyarrow.Table`` of findings (``kind``, ``names``,
     ``protected``, ``codes``, ``messages``, ``file``, ``line``); the audit's
