@@ -103,8 +103,43 @@ fn default_engine() -> &'static Engine {
 #[pyfunction]
 fn check(py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let bytes = name_bytes(name)?;
-    let r = check_with(default_engine(), &bytes);
-    to_py(py, &r)
+    check_to_py(py, default_engine(), &bytes)
+}
+
+/// One name's check as the dict of `idnsafe check --json`. Names the
+/// engine's fast path takes ([`Engine::ldh_labels`]) are written from its
+/// labels directly, the rest through the full report.
+fn check_to_py(py: Python<'_>, engine: &Engine, line: &[u8]) -> PyResult<Py<PyAny>> {
+    use pyo3::intern;
+    use pyo3::types::{PyDict, PyList};
+    let Some(labels) = engine.ldh_labels(line) else {
+        return to_py(py, &check_with(engine, line));
+    };
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "input"), String::from_utf8_lossy(line))?;
+    d.set_item(intern!(py, "ok"), true)?;
+    d.set_item(intern!(py, "errors"), PyList::empty(py))?;
+    let out = PyList::empty(py);
+    for (label, a, key) in &labels {
+        let l = PyDict::new(py);
+        let text = PyString::new(py, label);
+        l.set_item(intern!(py, "ulabel"), &text)?;
+        l.set_item(intern!(py, "alabel"), &text)?;
+        l.set_item(intern!(py, "ok"), true)?;
+        l.set_item(intern!(py, "errors"), PyList::empty(py))?;
+        let scripts = a.scripts.iter().map(|s| topy::cached(py, s, true));
+        l.set_item(intern!(py, "scripts"), PyList::new(py, scripts)?)?;
+        l.set_item(intern!(py, "label_script"), topy::cached(py, a.label_script.as_str(), true))?;
+        l.set_item(
+            intern!(py, "restriction_level"),
+            topy::cached(py, a.restriction_level.as_str(), true),
+        )?;
+        l.set_item(intern!(py, "skeleton"), key)?;
+        l.set_item(intern!(py, "warnings"), PyList::empty(py))?;
+        out.append(l)?;
+    }
+    d.set_item(intern!(py, "labels"), out)?;
+    Ok(d.into_any().unbind())
 }
 
 /// One batch row (see [`check_with`] for over-long names).
@@ -263,8 +298,7 @@ impl Checker {
     /// `confusable_with` when the checker has protected names).
     fn check(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let bytes = name_bytes(name)?;
-        let r = check_with(&self.engine, &bytes);
-        to_py(py, &r)
+        check_to_py(py, &self.engine, &bytes)
     }
 
     /// Screens one candidate under the policy: the dict of `idnsafe screen

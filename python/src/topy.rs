@@ -27,7 +27,7 @@ thread_local! {
 /// A cached Python string: always for keys, for values only when the
 /// value is already known (a key, or one of the vocabulary of
 /// [`remember`]).
-fn cached<'py>(py: Python<'py>, s: &str, add: bool) -> Bound<'py, PyString> {
+pub(crate) fn cached<'py>(py: Python<'py>, s: &str, add: bool) -> Bound<'py, PyString> {
     if s.len() > MAX_CACHED_LEN {
         return PyString::new(py, s);
     }

@@ -6,7 +6,7 @@ import re
 import pytest
 
 import idnsafe
-from conftest import REPO, run_cli, shared_data
+from conftest import REPO, kz_names, run_cli, shared_data
 
 
 def demo_lines() -> list:
@@ -37,6 +37,22 @@ def test_check_equals_cli_on_rst_labels():
     for label, expected in zip(labels, cli):
         assert idnsafe.check(label) == expected, label
         assert checker.check(label) == expected, label
+
+
+def test_check_equals_cli_on_kz_names():
+    """Mostly lower-case LDH names, which the per-name call writes from the
+    engine's fast path: each dict still equals the CLI's JSON."""
+    names = [n.encode() for n in kz_names()[::4]] + [b"0", b"a-b.c-d", b"123.kz", b"A.kz", b"xn--80ao21a"]
+    cli = run_cli(["check", "--json"], b"\n".join(names) + b"\n")
+    assert len(cli) == len(names)
+    checker = idnsafe.Checker()
+    uts39 = idnsafe.Checker(level="uts39")
+    cli_uts39 = run_cli(["check", "--json", "--level", "uts39"], b"\n".join(names[:5000]) + b"\n")
+    for line, expected in zip(names, cli):
+        assert idnsafe.check(line) == expected, line
+        assert checker.check(line.decode()) == expected, line
+    for line, expected in zip(names, cli_uts39):
+        assert uts39.check(line) == expected, line
 
 
 def test_checker_with_protected_names_equals_cli(tmp_path):

@@ -133,10 +133,11 @@ impl CheckRow {
 /// letters, digits, hyphens) of one class: with a letter or without. Each
 /// is computed once by the analysis itself, and used only when it gives no
 /// warning, so the fast path cannot differ from the full check.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct LdhProfile {
     label_script: &'static str,
     restriction_level: &'static str,
+    analysis: LabelAnalysis,
 }
 
 /// The two classes: labels without a letter, labels with one.
@@ -148,9 +149,10 @@ fn ldh_profiles() -> Option<&'static LdhProfiles> {
         .get_or_init(|| {
             let of = |label: &str| {
                 let a = idnsafe_script::analyze(label);
-                a.warnings.is_empty().then_some(LdhProfile {
+                a.warnings.is_empty().then(|| LdhProfile {
                     label_script: a.label_script.as_str(),
                     restriction_level: a.restriction_level.as_str(),
+                    analysis: a.clone(),
                 })
             };
             Some((of("0")?, of("a")?))
@@ -242,6 +244,35 @@ impl Checker {
     /// Checks one name.
     pub fn check_name(&self, name: &str) -> NameCheck {
         self.finish(idnsafe_idna::check_name(name))
+    }
+
+    /// The labels of a name the fast path takes, when the checker has no
+    /// protected names: each label with its script analysis (the same for
+    /// every lower-case LDH label with a letter, and for every one without)
+    /// and its skeleton. Of such a name [`Self::check_line`] reports no
+    /// error and no warning, and each label is its own A-label and
+    /// U-label, so a front end can write the result from these alone
+    /// (the Python package's per-name call does). `None` for other names.
+    pub fn ldh_labels<'a>(
+        &self,
+        line: &'a [u8],
+    ) -> Option<Vec<(&'a str, &'static LabelAnalysis, String)>> {
+        if self.protected.is_some() {
+            return None;
+        }
+        let name = std::str::from_utf8(line)
+            .ok()
+            .filter(|n| n.len() <= idnsafe_idna::MAX_NAME_OCTETS && n.split('.').all(fast_label))?;
+        let profiles = ldh_profiles()?;
+        Some(
+            name.split('.')
+                .map(|label| {
+                    let letter = label.bytes().any(|c| c.is_ascii_lowercase());
+                    let p = if letter { &profiles.1 } else { &profiles.0 };
+                    (label, &p.analysis, idnsafe_confusables::key(label, self.level))
+                })
+                .collect(),
+        )
     }
 
     /// Checks one input line into `row` (see [`CheckRow`]): the same values
@@ -681,6 +712,53 @@ mod tests {
             for n in names.iter().copied().chain([long.as_str(), too_long.as_str()]) {
                 same_row(&c, n, &mut row);
             }
+        }
+    }
+
+    /// What `ldh_labels` gives is what the full check reports.
+    fn same_labels(c: &Checker, name: &str) {
+        let Some(labels) = c.ldh_labels(name.as_bytes()) else { return };
+        let full = c.check_line(name.as_bytes());
+        assert!(full.is_ok() && full.idna().errors().is_empty(), "{name}");
+        assert_eq!(labels.len(), full.labels().len(), "{name}");
+        for ((label, analysis, key), (l, r)) in
+            labels.iter().zip(full.labels().iter().zip(full.idna().labels()))
+        {
+            assert_eq!((Some(*label), Some(*label)), (r.ulabel(), r.alabel()), "{name}");
+            assert!(r.errors().is_empty() && l.warnings().is_empty(), "{name}");
+            assert_eq!(Some(*analysis), l.script(), "{name}");
+            assert_eq!(Some(key.as_str()), l.skeleton(), "{name}");
+        }
+    }
+
+    #[test]
+    fn ldh_labels_say_what_the_full_check_says() {
+        let c = Checker::new();
+        let mut taken = 0;
+        for n in [
+            "example.com",
+            "0-0.kz",
+            "123",
+            "a",
+            "rn.com",
+            "l1l1.org",
+            "ab--cd.com",
+            "a..b",
+            "Example.com",
+        ] {
+            taken += usize::from(c.ldh_labels(n.as_bytes()).is_some());
+            same_labels(&c, n);
+        }
+        assert_eq!(taken, 6);
+        assert!(checkers()[1].ldh_labels(b"example.com").is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn ldh_labels_on_ldh_names(name in "[a-z0-9-]{1,12}(\\.[a-z0-9-]{0,8}){0,3}") {
+            same_labels(&Checker::new(), &name);
+            same_labels(&Checker::new().with_level(Level::Uts39), &name);
         }
     }
 
