@@ -85,6 +85,28 @@ pub fn idna_validate(data: &[u8]) -> Result<(), String> {
             return Err(format!("check_row {row:?} differs from the full check {full:?}"));
         }
     }
+    // The labels the per-name fast path writes from say what the report says.
+    if let Some(c) = row_checkers().first()
+        && let Some(labels) = c.ldh_labels(data)
+    {
+        let r = c.check_line(data);
+        let same = r.is_ok()
+            && r.idna().errors().is_empty()
+            && labels.len() == r.labels().len()
+            && labels.iter().zip(r.labels().iter().zip(r.idna().labels())).all(
+                |((label, analysis, key), (l, i))| {
+                    i.ulabel() == Some(*label)
+                        && i.alabel() == Some(*label)
+                        && i.errors().is_empty()
+                        && l.warnings().is_empty()
+                        && l.script() == Some(*analysis)
+                        && l.skeleton() == Some(key.as_str())
+                },
+            );
+        if !same {
+            return Err(format!("ldh_labels {labels:?} differ from the report of {data:?}"));
+        }
+    }
     Ok(())
 }
 
