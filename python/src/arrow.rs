@@ -271,50 +271,124 @@ impl CheckColumns {
     }
 }
 
-/// Rows per parallel piece of a batch (at least; a batch is cut into about
-/// four pieces per thread).
-const MIN_PIECE: usize = 16 * 1024;
+/// Rows per parallel piece of a batch.
+const PIECE: usize = 16 * 1024;
 
-/// Runs `piece` over contiguous pieces of `entries` in parallel, each
-/// building its own columns, then joins the pieces column by column (each
-/// column's pieces are freed once joined, so at most one column is held
-/// twice).
+/// One output column filled from the pieces of successive waves, each
+/// piece appended in bulk (values copied whole, offsets shifted).
+enum Sink {
+    Text(StringBuilder),
+    Bool(BooleanBuilder),
+    Int(Int64Builder),
+    /// A list of strings: its offsets (from 0) and its values.
+    List(Vec<i32>, StringBuilder),
+}
+
+fn join_error(what: &str) -> PyErr {
+    error("INTERNAL", format!("cannot join the pieces of a batch: {what}"))
+}
+
+impl Sink {
+    /// A sink for columns like `a`, for `rows` rows of about `bytes` bytes.
+    fn like(a: &ArrayRef, rows: usize, bytes: usize) -> PyResult<Sink> {
+        Ok(match a.data_type() {
+            DataType::Utf8 => Sink::Text(StringBuilder::with_capacity(rows, bytes)),
+            DataType::Boolean => Sink::Bool(BooleanBuilder::with_capacity(rows)),
+            DataType::Int64 => Sink::Int(Int64Builder::with_capacity(rows)),
+            DataType::List(_) => {
+                let mut offsets = Vec::with_capacity(rows + 1);
+                offsets.push(0);
+                Sink::List(offsets, StringBuilder::new())
+            }
+            t => return Err(join_error(&format!("no sink for {t}"))),
+        })
+    }
+
+    fn append(&mut self, a: &ArrayRef) -> PyResult<()> {
+        use arrow_array::builder::ArrayBuilder;
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::Int64Type;
+        match self {
+            Sink::Text(b) => {
+                let x = a.as_string_opt::<i32>().ok_or_else(|| join_error("not text"))?;
+                b.append_array(x).map_err(|e| join_error(&e.to_string()))
+            }
+            Sink::Bool(b) => {
+                b.append_array(a.as_boolean_opt().ok_or_else(|| join_error("not boolean"))?);
+                Ok(())
+            }
+            Sink::Int(b) => {
+                let x = a.as_primitive_opt::<Int64Type>().ok_or_else(|| join_error("not int64"))?;
+                b.append_array(x);
+                Ok(())
+            }
+            Sink::List(offsets, values) => {
+                let l = a.as_list_opt::<i32>().ok_or_else(|| join_error("not a list"))?;
+                let offs = l.value_offsets();
+                let (first, last) = match (offs.first(), offs.last()) {
+                    (Some(f), Some(l)) => (*f, *l),
+                    _ => return Ok(()),
+                };
+                let base = i32::try_from(values.len()).map_err(|_| join_error("list too long"))?;
+                offsets.extend(offs.iter().skip(1).map(|o| base + (o - first)));
+                let used = l.values().slice(first as usize, (last - first) as usize);
+                let text = used.as_string_opt::<i32>().ok_or_else(|| join_error("not text"))?;
+                values.append_array(text).map_err(|e| join_error(&e.to_string()))
+            }
+        }
+    }
+
+    fn finish(self) -> PyResult<ArrayRef> {
+        Ok(match self {
+            Sink::Text(mut b) => Arc::new(b.finish()),
+            Sink::Bool(mut b) => Arc::new(b.finish()),
+            Sink::Int(mut b) => Arc::new(b.finish()),
+            Sink::List(offsets, mut values) => {
+                let field = Arc::new(Field::new_list_field(DataType::Utf8, true));
+                let offsets = arrow_buffer::OffsetBuffer::new(offsets.into());
+                Arc::new(
+                    ListArray::try_new(field, offsets, Arc::new(values.finish()), None)
+                        .map_err(|e| join_error(&e.to_string()))?,
+                )
+            }
+        })
+    }
+}
+
+/// Runs `piece` over `entries` in waves: the pieces of a wave (a few per
+/// thread) are built in parallel, then appended in bulk to the output
+/// columns, and their memory is reused by the next wave. Beyond the input
+/// and the output, a batch holds one wave of pieces.
 fn in_pieces<'a>(
     entries: &[Option<&'a [u8]>],
     piece: impl Fn(&[Option<&'a [u8]>]) -> Vec<(&'static str, ArrayRef)> + Sync,
 ) -> PyResult<Exported> {
     let threads = rayon::current_num_threads().max(1);
-    let len = entries.len().div_ceil(threads * 4).max(MIN_PIECE);
-    let mut parts: Vec<Vec<(&'static str, ArrayRef)>> =
-        entries.par_chunks(len).map(&piece).collect();
-    if parts.len() <= 1 {
-        let only = parts.pop().unwrap_or_else(|| piece(&[]));
-        return export(only);
+    let bytes: usize = entries.iter().flatten().map(|e| e.len()).sum();
+    let mut sinks: Vec<(&'static str, Sink)> = Vec::new();
+    for wave in entries.chunks(PIECE * threads * 2) {
+        let parts: Vec<Vec<(&'static str, ArrayRef)>> =
+            wave.par_chunks(PIECE).map(&piece).collect();
+        for part in parts {
+            if sinks.is_empty() {
+                sinks = part
+                    .iter()
+                    .map(|(n, a)| Ok((*n, Sink::like(a, entries.len(), bytes)?)))
+                    .collect::<PyResult<_>>()?;
+            }
+            for ((_, sink), (_, a)) in sinks.iter_mut().zip(&part) {
+                sink.append(a)?;
+            }
+        }
     }
-    let names: Vec<&'static str> =
-        parts.first().map(|p| p.iter().map(|(n, _)| *n).collect()).unwrap_or_default();
-    let mut columns: Vec<(&str, ArrayRef)> = Vec::with_capacity(names.len());
-    for (i, name) in names.into_iter().enumerate() {
-        let pieces: Vec<ArrayRef> = parts
-            .iter_mut()
-            .filter_map(|p| {
-                p.get_mut(i).map(|c| {
-                    let empty = empty_like(&c.1);
-                    std::mem::replace(&mut c.1, empty)
-                })
-            })
-            .collect();
-        let refs: Vec<&dyn Array> = pieces.iter().map(|a| a.as_ref()).collect();
-        let joined = arrow_select::concat::concat(&refs)
-            .map_err(|e| error("INTERNAL", format!("cannot join the pieces of a batch: {e}")))?;
-        drop(pieces);
-        columns.push((name, joined));
+    if sinks.is_empty() {
+        return export(piece(&[]));
     }
+    let columns = sinks
+        .into_iter()
+        .map(|(n, s)| Ok((n, s.finish()?)))
+        .collect::<PyResult<Vec<(&'static str, ArrayRef)>>>()?;
     export(columns)
-}
-
-fn empty_like(a: &ArrayRef) -> ArrayRef {
-    arrow_array::new_empty_array(a.data_type())
 }
 
 /// `check_arrow`: one row per input row, computed and appended in
