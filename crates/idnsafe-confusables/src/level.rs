@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::error::ConfusablesError;
-use crate::skeleton::skeleton_into;
+use crate::skeleton::{self, skeleton_into};
 
 /// The supplementary homoglyph table, `tables/homoglyphs/homoglyphs.tsv`.
 pub(crate) const HOMOGLYPHS_TSV: &str = include_str!("../../../tables/homoglyphs/homoglyphs.tsv");
@@ -258,6 +258,15 @@ pub(crate) struct LevelRules {
     /// Affected code points at or above [`AFFECTED_LIMIT`] (table entries only:
     /// no code point there has a lower-case mapping, see the tests).
     affected_astral: Vec<char>,
+    /// The last character of each pattern of `multi`: a label whose rounds
+    /// never hold one cannot match a pattern.
+    blockers: Vec<char>,
+    /// Bit per code point below [`AFFECTED_LIMIT`]: the character is its own
+    /// key wherever it stands (see [`LevelRules::is_plain`]).
+    plain: Vec<u64>,
+    /// The key of each other character below [`AFFECTED_LIMIT`] whose key
+    /// does not depend on its neighbours (see [`LevelRules::key_of_char`]).
+    per_char: FxHashMap<char, Box<str>>,
 }
 
 /// Code points from here on have no lower-case mapping (tested).
@@ -310,6 +319,9 @@ impl LevelRules {
             ascii: None,
             affected: vec![0; (AFFECTED_LIMIT / 64) as usize],
             affected_astral: Vec::new(),
+            blockers: Vec::new(),
+            plain: vec![0; (AFFECTED_LIMIT / 64) as usize],
+            per_char: FxHashMap::default(),
         };
         // Curated entries first: where a curated and a glyph-derived entry
         // disagree about one source, the curated one wins.
@@ -395,7 +407,112 @@ impl LevelRules {
         if multi_ok && all_short {
             rules.ascii = Some(keys);
         }
+        rules.blockers = rules.multi.iter().filter_map(|(p, _)| p.chars().last()).collect();
+        for c in (0..AFFECTED_LIMIT).filter_map(char::from_u32) {
+            let i = c as usize;
+            if rules.is_plain(c) {
+                if let Some(w) = rules.plain.get_mut(i / 64) {
+                    *w |= 1 << (i % 64);
+                }
+            } else if skeleton::hangul_syllable_jamo(c).is_none()
+                && let Some(k) = rules.key_of_char(c)
+            {
+                rules.per_char.insert(c, k.into_boxed_str());
+            }
+        }
         rules
+    }
+
+    /// Whether `c` is its own key in any label: a starter that the skeleton
+    /// maps to itself, that no round changes and that no table entry or
+    /// pattern holds.
+    fn is_plain(&self, c: char) -> bool {
+        skeleton::maps_to_itself(c)
+            && !self.is_affected(c)
+            && !self.raw.contains_key(&c)
+            && !self.blockers.contains(&c)
+    }
+
+    /// The key of the one-character label `c`, when it is also `c`'s part of
+    /// the key of any label of such characters; `None` when that is not
+    /// known. It is, when `c` is simple and every string a round of
+    /// [`LevelRules::key_general`] hands to the skeleton before `c`'s part
+    /// settles is made of simple characters (so each skeleton is the
+    /// concatenation of the characters' parts, see [`crate::skeleton`]),
+    /// when `c`'s rounds settle before
+    /// [`MAX_ROUNDS`] on a key that further rounds leave as it is (the label's
+    /// rounds may go on for other characters), and when no round holds a
+    /// [`LevelRules::blockers`] character (so no pattern of `multi` can match
+    /// across characters). Checked against the general path for every such
+    /// character and for strings of them in the tests.
+    fn key_of_char(&self, c: char) -> Option<String> {
+        if self.raw.contains_key(&c) || !skeleton::is_simple(c) {
+            return None;
+        }
+        let clean =
+            |s: &str| s.chars().all(|x| skeleton::is_simple(x) && !self.blockers.contains(&x));
+        let (mut key, mut next) = (String::new(), String::new());
+        skeleton_into(c.encode_utf8(&mut [0; 4]), &mut key);
+        for _ in 0..MAX_ROUNDS {
+            if !self.transform(&key, &mut next) {
+                break;
+            }
+            if !clean(&next) {
+                return None;
+            }
+            skeleton_into(&next, &mut key);
+        }
+        let mut again = String::new();
+        skeleton_into(&key, &mut again);
+        // Further rounds hand the key to the skeleton again, next to other
+        // characters' parts: it must start with a simple character (then no
+        // reordering of the skeleton's NFD crosses into it) and be its own
+        // skeleton. It may end in marks (`e` U+0301 at `identical`).
+        let starts_simple = key.chars().next().is_some_and(skeleton::is_simple);
+        let unblocked = !key.chars().any(|x| self.blockers.contains(&x));
+        (starts_simple && unblocked && !self.transform(&key, &mut next) && again == key)
+            .then_some(key)
+    }
+
+    /// Writes the key of `label` character by character and returns true,
+    /// or returns false (`out` unspecified) at a character whose key may
+    /// depend on its neighbours. A Hangul syllable counts as its jamo.
+    #[inline]
+    pub(crate) fn key_chars(&self, label: &str, out: &mut String) -> bool {
+        out.clear();
+        out.reserve(label.len());
+        for c in label.chars() {
+            if self.push_char(c, out) {
+                continue;
+            }
+            let Some(jamo) = skeleton::hangul_syllable_jamo(c) else { return false };
+            for j in jamo.into_iter().flatten() {
+                if !self.push_char(j, out) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    #[inline]
+    fn push_char(&self, c: char, out: &mut String) -> bool {
+        let i = c as usize;
+        let plain = match self.plain.get(i / 64) {
+            Some(w) => w & (1 << (i % 64)) != 0,
+            None => self.is_plain(c),
+        };
+        if plain {
+            out.push(c);
+            return true;
+        }
+        match self.per_char.get(&c) {
+            Some(k) => {
+                out.push_str(k);
+                true
+            }
+            None => false,
+        }
     }
 
     #[inline]
@@ -490,13 +607,35 @@ impl LevelRules {
         {
             return;
         }
-        self.key_general(label, out);
+        self.key_non_ldh(label, out);
+    }
+
+    /// Kept out of line so that the per-byte path stays small where it is
+    /// inlined.
+    #[inline(never)]
+    fn key_non_ldh(&self, label: &str, out: &mut String) {
+        if !self.key_chars(label, out) {
+            self.key_general(label, out);
+        }
     }
 
     /// Whether LDH labels take the per-byte path (tested for every level).
     #[cfg(test)]
     pub(crate) fn has_ascii_fast_path(&self) -> bool {
         self.ascii.is_some()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_plain_for_tests(&self, c: char) -> bool {
+        self.is_plain(c)
+    }
+
+    /// The characters with a per-character key other than themselves, sorted.
+    #[cfg(test)]
+    pub(crate) fn per_char_sources(&self) -> Vec<char> {
+        let mut v: Vec<char> = self.per_char.keys().copied().collect();
+        v.sort_unstable();
+        v
     }
 
     #[cfg(test)]
@@ -602,6 +741,19 @@ fn key_ldh_pair(
     out_b: &mut String,
 ) -> Option<bool> {
     (key_ldh(ta, label, out_a) && key_ldh(tb, label, out_b)).then(|| out_a == out_b)
+}
+
+/// The key of `label` at `level` computed without the per-byte and
+/// per-character shortcuts: what [`key`] must equal (the fuzz target
+/// `confusable_tiers` holds it to this).
+#[doc(hidden)]
+pub fn key_by_rounds(label: &str, level: Level) -> String {
+    let mut out = String::new();
+    match rules(level) {
+        None => skeleton_into(label, &mut out),
+        Some(r) => r.key_general(label, &mut out),
+    }
+    out
 }
 
 /// The key of `label` at `level` as a new string.

@@ -109,8 +109,8 @@ pub use evidence::{Difference, Evidence, Source, explain, tier_of};
 pub use glyph::{GLYPH_FONT, glyph_lookalikes, glyph_nearest, glyph_pairs};
 pub use index::{ProtectedIndex, ProtectedIndexBuilder, ProtectedMatch, decode_label};
 pub use level::{
-    Homoglyph, Level, MAX_ROUNDS, NEAR_MIN_LABEL_CHARS, Tier, homoglyphs, key, key_into, keys_into,
-    ldh_keys_agree,
+    Homoglyph, Level, MAX_ROUNDS, NEAR_MIN_LABEL_CHARS, Tier, homoglyphs, key, key_by_rounds,
+    key_into, keys_into, ldh_keys_agree,
 };
 pub use skeleton::{skeleton, skeleton_into};
 
@@ -199,6 +199,117 @@ mod unit_tests {
                 }
             }
         }
+    }
+
+    /// Characters next to which the per-character keys are tried: letters
+    /// that rounds change, marks (one is a pattern's blocker), Hangul,
+    /// characters the fast path leaves to the general one.
+    const NEIGHBOURS: &[char] = &[
+        'a',
+        'o',
+        'I',
+        'w',
+        '-',
+        '0',
+        '\u{e9}',
+        '\u{131}',
+        '\u{130}',
+        '\u{df}',
+        '\u{410}',
+        '\u{430}',
+        '\u{3bf}',
+        '\u{301}',
+        '\u{307}',
+        '\u{335}',
+        '\u{338}',
+        '\u{30fc}',
+        '\u{d55c}',
+        '\u{1100}',
+        '\u{1161}',
+        '\u{4e2d}',
+        '\u{627}',
+        '\u{1d41a}',
+        '\u{ad}',
+        '\u{200d}',
+        '\u{1e9e}',
+        '\u{2126}',
+        '\u{ff21}',
+    ];
+
+    #[test]
+    fn per_character_keys_match_the_general_path() {
+        for level in [Level::Identical, Level::Lookalike] {
+            let rules = level::rules(level).unwrap();
+            let (mut a, mut b) = (String::new(), String::new());
+            let mut fast = Vec::new();
+            let singles = (0..0x3_0000).chain(0xE_0000..0xE_0200).filter_map(char::from_u32);
+            for c in singles {
+                let s = c.to_string();
+                rules.key_into(&s, &mut a);
+                rules.key_slow(&s, &mut b);
+                assert_eq!(a, b, "U+{:04X} at {level}", c as u32);
+                if rules.key_chars(&s, &mut a) && !c.is_ascii() {
+                    fast.push(c);
+                }
+            }
+            // Most of the repertoire takes the per-character path.
+            assert!(fast.len() > 100_000, "{} characters at {level}", fast.len());
+            for probe in ['\u{e9}', '\u{430}', '\u{4e2d}', '\u{d55c}', '\u{627}'] {
+                assert!(rules.key_chars(&probe.to_string(), &mut a), "{probe} at {level}");
+            }
+            for &c in fast.iter().filter(|&&c| !rules.is_plain_for_tests(c)) {
+                for &n in NEIGHBOURS {
+                    for s in [[c, n, c], [n, c, n], [c, c, n]] {
+                        let s: String = s.iter().collect();
+                        rules.key_into(&s, &mut a);
+                        rules.key_slow(&s, &mut b);
+                        assert_eq!(
+                            a,
+                            b,
+                            "{s:?} ({:?}) at {level}",
+                            s.chars().map(|c| c as u32).collect::<Vec<_>>()
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn per_character_keys_match_the_general_path_on_strings(
+            picks in proptest::collection::vec((0usize..4, 0usize..1_000_000), 0..12)
+        ) {
+            let pool = per_char_pool();
+            let s: String = picks
+                .iter()
+                .map(|&(k, i)| match k {
+                    0 => NEIGHBOURS[i % NEIGHBOURS.len()],
+                    _ => pool[i % pool.len()],
+                })
+                .collect();
+            for level in [Level::Identical, Level::Lookalike] {
+                let rules = level::rules(level).unwrap();
+                let (mut a, mut b) = (String::new(), String::new());
+                rules.key_into(&s, &mut a);
+                rules.key_slow(&s, &mut b);
+                proptest::prop_assert_eq!(a, b, "{:?} at {}", s, level);
+            }
+        }
+    }
+
+    /// Characters with a per-character key at `lookalike` that is not the
+    /// character itself, plus letters of a few scripts.
+    fn per_char_pool() -> &'static [char] {
+        static POOL: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+        POOL.get_or_init(|| {
+            let rules = level::rules(Level::Lookalike).unwrap();
+            let mut v = rules.per_char_sources();
+            v.extend(
+                ('\u{430}'..='\u{44f}').chain('\u{3b1}'..='\u{3c9}').chain('\u{5d0}'..='\u{5ea}'),
+            );
+            v
+        })
     }
 
     #[test]

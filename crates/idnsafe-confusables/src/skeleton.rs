@@ -62,6 +62,30 @@ fn hangul_jamo(c: char) -> [Option<char>; 3] {
     [l, v, t]
 }
 
+/// Whether `P(c) = c` and `c` is a starter (a simple character that the
+/// skeleton leaves as it is).
+#[inline]
+pub(crate) fn maps_to_itself(c: char) -> bool {
+    matches!(entry(c), Entry::Itself)
+}
+
+/// Whether `c` is simple (see the module documentation): a label of simple
+/// characters has the concatenation of their prototypes as its skeleton.
+pub(crate) fn is_simple(c: char) -> bool {
+    match entry(c) {
+        Entry::Itself => true,
+        Entry::Special { simple, .. } => simple,
+        Entry::Hangul => hangul_jamo(c).into_iter().flatten().all(is_simple),
+    }
+}
+
+/// The conjoining jamo of a precomposed Hangul syllable, `None` for any
+/// other character. Its skeleton is that of the jamo, in order.
+#[inline]
+pub(crate) fn hangul_syllable_jamo(c: char) -> Option<[Option<char>; 3]> {
+    matches!(entry(c), Entry::Hangul).then(|| hangul_jamo(c))
+}
+
 /// Appends `P(c)` to `out`; returns false when `c` is not simple.
 #[inline]
 fn push_prototype(c: char, out: &mut String) -> bool {

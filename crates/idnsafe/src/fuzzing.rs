@@ -453,7 +453,9 @@ const TIER_MAX_CHARS: usize = 64;
 /// its own lookalike key, which always match): the tiers are symmetric, and
 /// every match's evidence reproduces it (each difference sits at its
 /// position, its two sides have equal keys at the tier's level or are the
-/// one edit of a `near` match, and replacing them spells the other label).
+/// one edit of a `near` match, and replacing them spells the other label),
+/// and both labels' keys at every level equal the keys computed by rounds
+/// alone ([`idnsafe_confusables::key_by_rounds`]).
 pub fn confusable_tiers(data: &[u8]) -> Result<(), String> {
     use idnsafe_confusables::{Level, Tier, explain, key, tier_of};
     let Ok(s) = std::str::from_utf8(data) else { return Ok(()) };
@@ -463,6 +465,15 @@ pub fn confusable_tiers(data: &[u8]) -> Result<(), String> {
     };
     if a.chars().count() > TIER_MAX_CHARS || b.chars().count() > TIER_MAX_CHARS {
         return Ok(());
+    }
+    // The per-byte and per-character shortcuts give the keys of the rounds.
+    for s in [a, b.as_str()] {
+        for level in Level::ALL {
+            let (fast, slow) = (key(s, level), idnsafe_confusables::key_by_rounds(s, level));
+            if fast != slow {
+                return Err(format!("key({s:?}, {level}) = {fast:?} but the rounds give {slow:?}"));
+            }
+        }
     }
     // Tiers at each weakest tier asked for: symmetric, never weaker than asked.
     let mut strongest = None;
