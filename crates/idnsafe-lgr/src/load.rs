@@ -542,6 +542,7 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
                         starts_at_start: false,
                         starts_at_anchor: false,
                         first: None,
+                        pairs: None,
                         line,
                         column,
                     });
@@ -975,6 +976,9 @@ pub(crate) fn load(xml: &str, opts: &LoadOptions) -> (Option<Lgr>, Vec<Diagnosti
         if let Some(r) = l.rules.get_mut(i) {
             r.starts_at_anchor = sa;
         }
+    }
+    for r in &mut l.rules {
+        r.pairs = crate::rules::ordered_pairs(&r.node);
     }
     for i in 0..l.rules.len() {
         let f = l.rules.get(i).and_then(|r| crate::rules::first_set(&r.node, &l.rules, &l.sets, 0));

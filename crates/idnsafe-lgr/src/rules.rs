@@ -45,6 +45,10 @@ pub(crate) struct Rule {
     pub starts_at_anchor: bool,
     /// Set of code points every match starts with (a search prefilter).
     pub first: Option<u32>,
+    /// The rule is a choice of "an `A` somewhere before a `B`" (set ids),
+    /// `<char/><any count="0+"/><char/>`: the no-mix rules of the Root Zone
+    /// LGRs. [`Matcher::search`] answers it in one pass over the label.
+    pub pairs: Option<Box<[(u32, u32)]>>,
     pub line: u32,
     pub column: u32,
 }
@@ -157,6 +161,14 @@ impl<'a> Matcher<'a> {
     /// Whether the rule matches anywhere in the label (RFC 7940 §7.2
     /// "match": a rule without `<start/>`/`<end/>` may match a substring).
     pub fn search(&self, rule: &Rule) -> Result<bool, StepLimit> {
+        // The backtracking search of such a rule takes a few steps per pair
+        // of positions, so on a label this short it never hits the budget
+        // and the one-pass answer is the same.
+        if let Some(pairs) = &rule.pairs
+            && self.label.len() <= PAIRS_MAX_LABEL
+        {
+            return Ok(pairs.iter().any(|&(a, b)| self.a_before_b(a, b)));
+        }
         let (first, last) = match self.anchor {
             Some((a, _)) if rule.starts_at_anchor => (a, a),
             _ if rule.starts_at_start => (0, 0),
@@ -182,6 +194,61 @@ impl<'a> Matcher<'a> {
         }
         if self.exhausted() { Err(StepLimit) } else { Ok(false) }
     }
+}
+
+/// Longest label [`Matcher::search`] answers a [`Rule::pairs`] rule for in
+/// one pass (a label is at most 63 code points; see [`ordered_pairs`]).
+const PAIRS_MAX_LABEL: usize = 64;
+
+/// Most alternatives of a [`Rule::pairs`] rule: with at most 8 and a label
+/// of at most [`PAIRS_MAX_LABEL`] code points the backtracking search stays
+/// far below [`STEP_LIMIT`] (a few steps per pair of positions).
+const PAIRS_MAX_ALTERNATIVES: usize = 8;
+
+impl Matcher<'_> {
+    /// Whether some code point of set `a` comes before one of set `b`.
+    fn a_before_b(&self, a: u32, b: u32) -> bool {
+        let (Some(a), Some(b)) = (self.sets.get(a as usize), self.sets.get(b as usize)) else {
+            return false;
+        };
+        let mut seen = false;
+        for &c in self.label {
+            if seen && b.contains(c) {
+                return true;
+            }
+            seen = seen || a.contains(c);
+        }
+        false
+    }
+}
+
+/// The `(A, B)` set pairs of a rule that is a choice (or one) of
+/// `A, any count="0+", B` with no anchor, start or end: it matches exactly
+/// when some code point of `A` comes before one of `B`. `None` for any
+/// other rule.
+pub(crate) fn ordered_pairs(n: &Node) -> Option<Box<[(u32, u32)]>> {
+    fn unwrap(n: &Node) -> &Node {
+        match n {
+            Node::Cat(ns) if ns.len() == 1 => ns.first().map_or(n, unwrap),
+            _ => n,
+        }
+    }
+    fn pair(n: &Node) -> Option<(u32, u32)> {
+        let Node::Cat(ns) = unwrap(n) else { return None };
+        match ns.iter().map(unwrap).collect::<Vec<_>>().as_slice() {
+            [Node::Set(a), Node::Rep(any, 0, u32::MAX), Node::Set(b)]
+                if matches!(unwrap(any), Node::Any) =>
+            {
+                Some((*a, *b))
+            }
+            _ => None,
+        }
+    }
+    let pairs: Option<Vec<(u32, u32)>> = match unwrap(n) {
+        Node::Alt(alts) => alts.iter().map(pair).collect(),
+        one => pair(one).map(|p| vec![p]),
+    };
+    pairs.filter(|p| !p.is_empty() && p.len() <= PAIRS_MAX_ALTERNATIVES).map(Vec::into_boxed_slice)
 }
 
 /// Parses an RFC 7940 §6.3.8 `count` attribute: `n`, `n+`, `n:m`.
@@ -369,6 +436,7 @@ mod tests {
             starts_at_start: starts_at_start(&node),
             starts_at_anchor: starts_at_anchor(&node, &[], 0),
             first: None,
+            pairs: ordered_pairs(&node),
             has_anchor: node_has_anchor(&node),
             node,
             line: 0,
@@ -414,6 +482,57 @@ mod tests {
         let lab3: Vec<u32> = "ab--c".chars().map(u32::from).collect();
         assert_eq!(Matcher::new(&[], &sets, &lab3, Some((3, 1))).search(&r2), Ok(true));
         assert_eq!(Matcher::new(&[], &sets, &lab3, Some((2, 1))).search(&r2), Ok(false));
+    }
+
+    #[test]
+    fn ordered_pair_rules_answer_as_the_backtracking_search() {
+        // Sets: {a}, {b}, {a, b, c} (overlapping), {d}.
+        let sets = vec![
+            CpSet::from_ranges(vec![(0x61, 0x61)]),
+            CpSet::from_ranges(vec![(0x62, 0x62)]),
+            CpSet::from_ranges(vec![(0x61, 0x63)]),
+            CpSet::from_ranges(vec![(0x64, 0x64)]),
+        ];
+        let any = || Node::Rep(Box::new(Node::Any), 0, u32::MAX);
+        let pair = |a, b| Node::Cat(vec![Node::Set(a), any(), Node::Set(b)].into());
+        let nomix = |a, b| Node::Cat(vec![Node::Alt(vec![pair(a, b), pair(b, a)].into())].into());
+        let shapes = [nomix(0, 1), nomix(2, 3), nomix(0, 2), pair(2, 2), pair(3, 0)];
+        let not_pairs = [
+            Node::Cat(
+                vec![Node::Set(0), Node::Rep(Box::new(Node::Any), 1, u32::MAX), Node::Set(1)]
+                    .into(),
+            ),
+            Node::Cat(vec![Node::Start, Node::Set(0), any(), Node::Set(1)].into()),
+            Node::Alt(vec![pair(0, 1), Node::Set(3)].into()),
+        ];
+        for n in &not_pairs {
+            assert!(ordered_pairs(n).is_none(), "{n:?}");
+        }
+        // Every label over a..e up to length 5, and longer ones.
+        let mut labels: Vec<Vec<u32>> = vec![vec![]];
+        for _ in 0..5 {
+            let next: Vec<Vec<u32>> = labels
+                .iter()
+                .filter(|l| l.len() == labels.last().map_or(0, Vec::len))
+                .flat_map(|l| (0x61..=0x65).map(move |c| [l.as_slice(), &[c]].concat()))
+                .collect();
+            labels.extend(next);
+        }
+        labels.push(vec![0x65; 64]);
+        labels.push([vec![0x64; 63], vec![0x61]].concat());
+        labels.push([vec![0x62; 40], vec![0x61; 24]].concat());
+        for node in shapes {
+            let fast = rule(node);
+            assert!(fast.pairs.is_some(), "{:?}", fast.node);
+            let slow = Rule { pairs: None, ..fast.clone() };
+            for l in &labels {
+                let (f, s) = (
+                    Matcher::new(&[], &sets, l, None).search(&fast),
+                    Matcher::new(&[], &sets, l, None).search(&slow),
+                );
+                assert_eq!(f, s, "{l:?} {:?}", fast.node);
+            }
+        }
     }
 
     #[test]
