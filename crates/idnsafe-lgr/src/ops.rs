@@ -1716,6 +1716,13 @@ impl Variants<'_> {
     }
 }
 
+/// Whether `text` has more than [`MAX_LABEL_CPS`] code points (counted
+/// only when it has more bytes than that).
+#[inline]
+fn too_long(text: &str) -> bool {
+    text.len() > MAX_LABEL_CPS && text.chars().nth(MAX_LABEL_CPS).is_some()
+}
+
 impl Iterator for Variants<'_> {
     type Item = VariantLabel;
 
@@ -1725,7 +1732,7 @@ impl Iterator for Variants<'_> {
             // A string of more than 63 code points is no DNS label (its
             // A-label would pass 63 octets): a mapping to a longer sequence
             // (`ß` to `ss`) can make one from a long label. Not listed.
-            if self.text.chars().nth(MAX_LABEL_CPS).is_some() {
+            if too_long(&self.text) {
                 continue;
             }
             return Some(VariantLabel {
@@ -1765,7 +1772,7 @@ impl Bundle<'_> {
         loop {
             let (_, disposition) = self.0.advance(false)?;
             // Longer than a label can be: not one (see `Variants::next`).
-            if self.0.text.chars().nth(MAX_LABEL_CPS).is_some() {
+            if too_long(&self.0.text) {
                 continue;
             }
             out.push_str(&self.0.text);
