@@ -5,9 +5,16 @@
 //! mappings of the table without their symmetric counterpart, reflexive
 //! mappings the reference has and the table lacks, rules and actions that
 //! differ, and a verdict. JSON (serde) and a self-contained HTML page.
+//!
+//! Rules are compared where they act, on the table's labels: these hold
+//! only the table's code points, so a class is compared restricted to them
+//! (a reference class that also lists code points the table leaves out is,
+//! for the table, the same class).
 
-use crate::diff::{LgrDiff, MappingEntry};
+use crate::cpset::CpSet;
+use crate::diff::{LgrDiff, MappingEntry, RuleDiff};
 use crate::model::Lgr;
+use crate::rules::Node;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,6 +55,10 @@ pub struct Review {
     /// Reflexive mappings (a → a, typed) of the reference, for elements of
     /// the table, that the table does not have.
     pub missing_reflexive: Vec<MappingEntry>,
+    /// Rules both define whose bodies differ on the table's labels (classes
+    /// restricted to the table's code points; `diff.rules_differ` has every
+    /// rule whose body differs at all). Bodies as `diff` writes them.
+    pub rules_differ: Vec<RuleDiff>,
     /// The structured difference (metadata, rules, actions ...).
     pub diff: LgrDiff,
 }
@@ -125,12 +136,26 @@ impl Lgr {
             .filter(|(el, _)| !pairs.contains(&((*el).clone(), (*el).clone())))
             .map(|(el, ty)| entry(el, el, ty))
             .collect();
+        let alphabet = self.label_code_points();
+        let rules_differ: Vec<RuleDiff> = diff
+            .rules_differ
+            .iter()
+            .filter(|r| {
+                let (Some(a), Some(b)) = (self.rule_named(&r.name), reference.rule_named(&r.name))
+                else {
+                    return true;
+                };
+                !same_on(self, &a.node, reference, &b.node, &alphabet)
+            })
+            .cloned()
+            .collect();
         let problems = !diff.repertoire_only_first.is_empty()
             || !diff.sequences_only_first.is_empty()
             || !variant_sets_differ.is_empty()
             || !missing_symmetric.is_empty()
             || !missing_reflexive.is_empty()
-            || !diff.rules_differ.is_empty()
+            || !rules_differ.is_empty()
+            || !diff.rules_only_first.is_empty()
             || !diff.actions_first.is_empty()
             || !diff.contexts_differ.is_empty();
         let verdict = if diff.identical {
@@ -147,7 +172,7 @@ impl Lgr {
             variant_sets_differ.len(),
             missing_symmetric.len(),
             missing_reflexive.len(),
-            diff.rules_differ.len(),
+            rules_differ.len(),
             diff.rules_only_first.len(),
             diff.rules_only_second.len(),
             if diff.actions_first.is_empty() { "the same" } else { "differ" }
@@ -162,8 +187,61 @@ impl Lgr {
             variant_sets_differ,
             missing_symmetric,
             missing_reflexive,
+            rules_differ,
             diff,
         }
+    }
+
+    fn rule_named(&self, name: &str) -> Option<&crate::rules::Rule> {
+        self.rules.iter().find(|r| r.name == name)
+    }
+
+    /// Every code point a label of this LGR can hold: the single code
+    /// points of the repertoire and those of its sequences.
+    fn label_code_points(&self) -> CpSet {
+        let seq: Vec<(u32, u32)> = self.sequences().flatten().map(|&c| (c, c)).collect();
+        self.repertoire().union(&CpSet::from_ranges(seq))
+    }
+}
+
+/// Whether rule node `x` of `a` and `y` of `b` match the same labels made
+/// of `alphabet`: the same structure, classes equal once restricted to
+/// `alphabet` (an empty class and an unresolved reference both match
+/// nothing), references to rules of the same name (compared apart).
+fn same_on(a: &Lgr, x: &Node, b: &Lgr, y: &Node, alphabet: &CpSet) -> bool {
+    let class = |l: &Lgr, n: &Node| match n {
+        Node::Set(i) => {
+            Some(l.sets.get(*i as usize).map_or_else(CpSet::new, |s| s.intersection(alphabet)))
+        }
+        Node::Never => Some(CpSet::new()),
+        _ => None,
+    };
+    if let (Some(s), Some(t)) = (class(a, x), class(b, y)) {
+        return s == t;
+    }
+    let all = |p: &[Node], q: &[Node]| {
+        p.len() == q.len() && p.iter().zip(q).all(|(m, n)| same_on(a, m, b, n, alphabet))
+    };
+    match (x, y) {
+        (Node::Start, Node::Start)
+        | (Node::End, Node::End)
+        | (Node::Anchor, Node::Anchor)
+        | (Node::Any, Node::Any) => true,
+        (Node::Seq(p), Node::Seq(q)) => p == q,
+        (Node::Cat(p), Node::Cat(q)) | (Node::Alt(p), Node::Alt(q)) => all(p, q),
+        (Node::Rep(p, lo, hi), Node::Rep(q, lo2, hi2)) => {
+            lo == lo2 && hi == hi2 && same_on(a, p, b, q, alphabet)
+        }
+        (Node::Behind(p, ..), Node::Behind(q, ..)) | (Node::Ahead(p), Node::Ahead(q)) => {
+            same_on(a, p, b, q, alphabet)
+        }
+        (Node::Ref(i), Node::Ref(j)) => {
+            match (a.rules.get(*i as usize), b.rules.get(*j as usize)) {
+                (Some(r), Some(t)) => r.name == t.name,
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 
@@ -263,7 +341,7 @@ impl Review {
         let d = &self.diff;
         list(&mut h, "Rules only in the table", &d.rules_only_first);
         list(&mut h, "Rules only in the reference", &d.rules_only_second);
-        for r in &d.rules_differ {
+        for r in &self.rules_differ {
             h += &format!(
                 "<h2>Rule {} differs</h2>\n<p>Table:</p><pre>{}</pre><p>Reference:</p><pre>{}</pre>\n",
                 esc(&r.name),

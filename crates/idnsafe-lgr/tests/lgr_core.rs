@@ -522,3 +522,410 @@ fn compose_agrees_with_lgr_core() {
     }
     assert_eq!(checked, 17);
 }
+
+/// `Lgr::review` (`idnsafe lgr review TABLE --reference REF`) answers what
+/// lgr-core's IDN table review (`review_lgr`, `scripts/lgr-core-review.py`)
+/// answers, on eleven pairs of shared LGRs (second-level tables and RZ-LGR-5
+/// script LGRs against their second-level Reference LGRs, .se against
+/// und-Latn, a table against itself) and one made-up pair, facet by facet:
+///
+/// - repertoire: code points and sequences in one LGR only are the same;
+///   elements in both that lgr-core does not call MATCH are those whose
+///   tags (other than `sc:`, which lgr-core leaves out) or when/not-when
+///   differ (`diff.tags_differ`, `diff.contexts_differ`), and lgr-core's
+///   remark names rules exactly for the latter;
+/// - variant sets: every direction x → y between elements of the table that
+///   lgr-core does not call MATCH is a target our `variant_sets_differ`
+///   lists for x, and the reverse, except where the two legitimately
+///   differ, each asserted exactly: a finding about an element or target
+///   outside the table (we compare restricted to the table's repertoire),
+///   about an element the reference lacks (ours: `repertoire_added`), one
+///   that differs only in the mappings' contexts (ours ignores them; the
+///   diff has them), lgr-core's finding for a reflexive mapping both have
+///   when the element's variant set in the table has one member; and ours
+///   only: the reverse of a mapping without its symmetric one (lgr-core
+///   takes the missing direction as a match and fails the set's symmetry
+///   check instead), a reflexive mapping missing for an element whose only
+///   mapping in the reference is that one (lgr-core's variant sets have two
+///   members or more);
+/// - lgr-core's sequences that "may be missing" are among ours missing;
+/// - symmetry: the table's sets lgr-core finds not symmetric are those
+///   holding our mappings without their symmetric mapping;
+/// - reflexive mappings missing: lgr-core's findings x → x with no type in
+///   the table;
+/// - rules: only in the table, only in the reference, and differing; where
+///   lgr-core calls a rule both have not MATCH and we do not list it, its
+///   text differs only in class members the table does not have, or the
+///   elements using it differ and we list those; where we list one lgr-core
+///   calls MATCH (it compares class names, not members), the members that
+///   differ are elements whose tags lgr-core finds different;
+/// - actions: the table's actions not in the reference, the reference's
+///   not in the table (by position), and their order;
+/// - verdict: `match` when every lgr-core section is MATCH (`subset` if
+///   only metadata differs, which lgr-core does not compare), `subset` when
+///   the worst is SUBSET, `review` when any is NOTE or worse.
+#[test]
+fn review_agrees_with_lgr_core() {
+    let oracle = gz_oracle("lgr-core-review.json.gz");
+    assert!(
+        oracle["oracle"].as_str().unwrap().starts_with("lgr-core 6.1.3"),
+        "{}",
+        oracle["oracle"]
+    );
+    let root = idnsafe_tests::data_file("lgr");
+    let load = |name: &str, synthetic: &str| {
+        if name.starts_with('(') {
+            Lgr::from_xml(oracle[synthetic].as_str().unwrap()).unwrap()
+        } else {
+            Lgr::from_path(root.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+        }
+    };
+    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut pairs = 0;
+    for p in oracle["pairs"].as_array().unwrap() {
+        let (tn, rn) = (p["table"].as_str().unwrap(), p["reference"].as_str().unwrap());
+        let (t, f) = (load(tn, "synthetic_table"), load(rn, "synthetic_reference"));
+        review_pair(&format!("{tn} vs {rn}"), &t, &f, p, &mut tally);
+        pairs += 1;
+    }
+    println!("{pairs} pairs: {tally:?}");
+    assert_eq!(pairs, 12);
+    // Every kind of agreement and of documented difference was met.
+    for kind in [
+        "variant directions agreeing",
+        "variant findings outside the table",
+        "variant findings on elements added",
+        "variant findings on contexts only",
+        "variant findings on a one-member set",
+        "ours only: reverse of an asymmetric mapping",
+        "ours only: lone reflexive mapping",
+        "asymmetric sets",
+        "rules differing on text outside the table",
+        "rules differing on their users",
+        "rules differing on tag classes",
+    ] {
+        assert!(tally.get(kind).copied().unwrap_or(0) > 0, "never met: {kind}");
+    }
+}
+
+fn hex_cps(s: &str) -> Vec<u32> {
+    s.split(' ').map(|h| u32::from_str_radix(h, 16).unwrap()).collect()
+}
+
+/// Whether `el` (hex) is a code point or sequence of `l`'s repertoire.
+fn has_element(l: &Lgr, el: &str) -> bool {
+    let cps = hex_cps(el);
+    match cps.as_slice() {
+        [c] => l.contains(char::from_u32(*c).unwrap()),
+        _ => l.sequences().any(|s| s == cps.as_slice()),
+    }
+}
+
+/// Ranges (`0061-007A`) as code points.
+fn expand_ranges(v: &[String]) -> BTreeSet<String> {
+    v.iter()
+        .flat_map(|r| {
+            let (a, b) = r.split_once('-').unwrap_or((r, r));
+            let (a, b) = (u32::from_str_radix(a, 16).unwrap(), u32::from_str_radix(b, 16).unwrap());
+            (a..=b).map(|c| format!("{c:04X}"))
+        })
+        .collect()
+}
+
+fn str_set(v: &Value) -> BTreeSet<String> {
+    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect()
+}
+
+/// The code points a rule body as `diff` writes it names in classes and
+/// single-code-point chars.
+fn class_members(body: &str) -> BTreeSet<u32> {
+    let mut out = BTreeSet::new();
+    for part in body.split("<class").skip(1) {
+        let inner = part.split_once('>').unwrap().1.split("</class>").next().unwrap();
+        out.extend(
+            expand_ranges(&inner.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+                .iter()
+                .map(|h| u32::from_str_radix(h, 16).unwrap()),
+        );
+    }
+    for part in body.split("<char cp=\"").skip(1) {
+        let cps = hex_cps(part.split('"').next().unwrap());
+        if let [c] = cps.as_slice() {
+            out.insert(*c);
+        }
+    }
+    out
+}
+
+fn review_pair(what: &str, t: &Lgr, f: &Lgr, p: &Value, tally: &mut BTreeMap<&'static str, usize>) {
+    let r = t.review(f);
+    let mut count = |k: &'static str| *tally.entry(k).or_default() += 1;
+    // Repertoire.
+    let split = |v: &Value| -> (BTreeSet<String>, BTreeSet<String>) {
+        str_set(v).into_iter().partition(|e| !e.contains(' '))
+    };
+    let (only_t, only_t_seq) = split(&p["repertoire_only_table"]);
+    let (only_f, only_f_seq) = split(&p["repertoire_only_reference"]);
+    let added = expand_ranges(&r.repertoire_added);
+    let missing = expand_ranges(&r.repertoire_missing);
+    assert_eq!(added, only_t, "{what}: code points only in the table");
+    assert_eq!(missing, only_f, "{what}: code points only in the reference");
+    let seq_added: BTreeSet<String> = r.sequences_added.iter().cloned().collect();
+    let seq_missing: BTreeSet<String> = r.sequences_missing.iter().cloned().collect();
+    assert_eq!(seq_added, only_t_seq, "{what}: sequences only in the table");
+    assert_eq!(seq_missing, only_f_seq, "{what}: sequences only in the reference");
+    // Elements in both: tags other than sc:, contexts.
+    let tags_differ: BTreeSet<String> = r
+        .diff
+        .tags_differ
+        .iter()
+        .filter_map(|s| {
+            let (el, rest) = s.split_once(": ").unwrap();
+            let (x, y) = rest.split_once(" / ").unwrap();
+            let tags = |l: &str| -> BTreeSet<String> {
+                l.trim_matches(|c| c == '[' || c == ']')
+                    .split(", ")
+                    .map(|t| t.trim_matches('"'))
+                    .filter(|t| !t.is_empty() && !t.starts_with("sc:"))
+                    .map(str::to_owned)
+                    .collect()
+            };
+            (tags(x) != tags(y)).then(|| el.to_owned())
+        })
+        .collect();
+    let contexts_differ: BTreeSet<String> =
+        r.diff.contexts_differ.iter().map(|s| s.split_once(": ").unwrap().0.to_owned()).collect();
+    let mut elements_differ = BTreeSet::new();
+    let mut tag_findings = BTreeSet::new();
+    for e in p["elements_differ"].as_array().unwrap() {
+        let (el, remark) = (e[0].as_str().unwrap().to_owned(), e[2].as_str().unwrap());
+        assert_eq!(
+            remark.contains("Rules"),
+            contexts_differ.contains(&el),
+            "{what}: {el}: {remark}"
+        );
+        if remark.contains("Tags") {
+            tag_findings.insert(el.clone());
+        }
+        elements_differ.insert(el);
+    }
+    let ours: BTreeSet<String> = tags_differ.union(&contexts_differ).cloned().collect();
+    assert_eq!(ours, elements_differ, "{what}: elements in both that differ");
+    // Variant sets, direction by direction.
+    let mut differing = BTreeSet::new();
+    for v in &r.variant_sets_differ {
+        let side = |list: &[String]| {
+            let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for e in list {
+                let (target, ty) = e.rsplit_once(" [").unwrap();
+                m.entry(target.to_owned()).or_default().insert(ty.trim_end_matches(']').to_owned());
+            }
+            m
+        };
+        let (a, b) = (side(&v.table), side(&v.reference));
+        for target in a.keys().chain(b.keys()) {
+            if a.get(target) != b.get(target) {
+                differing.insert((v.element.clone(), target.clone()));
+            }
+        }
+    }
+    let raw_variants: BTreeSet<(&str, &str)> = r
+        .diff
+        .variants_only_first
+        .iter()
+        .chain(&r.diff.variants_only_second)
+        .map(|m| (m.source.as_str(), m.target.as_str()))
+        .collect();
+    let asymmetric: Vec<BTreeSet<String>> =
+        p["asymmetric_sets"].as_array().unwrap().iter().map(str_set).collect();
+    let mut found = BTreeSet::new();
+    let mut reflexive_findings = BTreeSet::new();
+    for v in p["variant_findings"].as_array().unwrap() {
+        let s = |i: usize| v[i].as_str().unwrap();
+        let (x, y, remark, ty_t, ty_f) = (s(0), s(1), s(3), s(4), s(5));
+        let key = (x.to_owned(), y.to_owned());
+        found.insert(key.clone());
+        let ours = differing.contains(&key);
+        let finding =
+            format!("{what}: {x} -> {y}: lgr-core {} {remark:?} ({ty_t:?} / {ty_f:?})", s(2));
+        if !has_element(t, x) || !has_element(t, y) {
+            assert!(!ours, "{finding}");
+            count("variant findings outside the table");
+        } else if !has_element(f, x) {
+            assert!(!ours && (added.contains(x) || seq_added.contains(x)), "{finding}");
+            count("variant findings on elements added");
+        } else if ty_t == ty_f
+            && (remark.starts_with("IDN Table variant generation is less conservative")
+                || remark.starts_with("Variant condition rules are mismatched")
+                || remark == "Variant contextual rules are different")
+        {
+            assert!(!ours && raw_variants.contains(&(x, y)), "{finding}");
+            count("variant findings on contexts only");
+        } else if ty_t == ty_f && x == y && remark == "Variant set exists in the reference LGR" {
+            let reflexive = t.variant_mappings(&hex_cps(x)).iter().any(|m| m.target == hex_cps(x));
+            assert!(!ours && reflexive, "{finding}");
+            count("variant findings on a one-member set");
+        } else {
+            assert!(ours, "{finding}: not in ours");
+            count("variant directions agreeing");
+            if x == y && ty_t.is_empty() {
+                reflexive_findings.insert(x.to_owned());
+            }
+        }
+    }
+    for (x, y) in differing.difference(&found) {
+        let lone = x == y
+            && f.variant_mappings(&hex_cps(x)).iter().all(|m| m.target == hex_cps(x))
+            && r.missing_reflexive.iter().any(|m| &m.source == x);
+        let reverse = r.missing_symmetric.iter().any(|m| (&m.source, &m.target) == (y, x))
+            && asymmetric.iter().any(|s| s.contains(x) && s.contains(y));
+        assert!(lone || reverse, "{what}: ours only: {x} -> {y}");
+        count(if lone {
+            "ours only: lone reflexive mapping"
+        } else {
+            "ours only: reverse of an asymmetric mapping"
+        });
+    }
+    // Reflexive mappings missing: lgr-core's, and the lone ones above.
+    for m in &r.missing_reflexive {
+        let cps = hex_cps(&m.source);
+        let lone = f.variant_mappings(&cps).iter().all(|v| v.target == cps);
+        assert!(reflexive_findings.contains(&m.source) || lone, "{what}: {m:?}");
+    }
+    for x in &reflexive_findings {
+        assert!(r.missing_reflexive.iter().any(|m| &m.source == x), "{what}: reflexive {x}");
+    }
+    // Sequences lgr-core thinks may be missing.
+    for s in str_set(&p["missing_sequences"]) {
+        assert!(seq_missing.contains(&s), "{what}: sequence {s} may be missing");
+    }
+    // Symmetry.
+    for m in &r.missing_symmetric {
+        assert!(
+            asymmetric.iter().any(|s| s.contains(&m.source) && s.contains(&m.target)),
+            "{what}: {m:?} in no set lgr-core finds asymmetric"
+        );
+    }
+    for s in &asymmetric {
+        assert!(r.missing_symmetric.iter().any(|m| s.contains(&m.source)), "{what}: {s:?}");
+        count("asymmetric sets");
+    }
+    // Rules.
+    let names = |inside: (bool, bool)| -> BTreeSet<String> {
+        p["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| (r[1].as_bool().unwrap(), r[2].as_bool().unwrap()) == inside)
+            .map(|r| r[0].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<_>>();
+    assert_eq!(
+        set(&r.diff.rules_only_first),
+        names((true, false)),
+        "{what}: rules only in the table"
+    );
+    assert_eq!(
+        set(&r.diff.rules_only_second),
+        names((false, true)),
+        "{what}: rules only in the reference"
+    );
+    let table_cps: BTreeSet<u32> = t
+        .repertoire()
+        .ranges()
+        .iter()
+        .flat_map(|&(a, b)| a..=b)
+        .chain(t.sequences().flatten().copied())
+        .collect();
+    let known = |el: &String| {
+        added.contains(el)
+            || missing.contains(el)
+            || seq_added.contains(el)
+            || seq_missing.contains(el)
+            || contexts_differ.contains(el)
+    };
+    for rule in p["rules"].as_array().unwrap() {
+        let (name, result) = (rule[0].as_str().unwrap(), rule[3].as_str().unwrap());
+        if !(rule[1].as_bool().unwrap() && rule[2].as_bool().unwrap()) {
+            continue;
+        }
+        let ours = r.rules_differ.iter().find(|d| d.name == name);
+        match (result == "MATCH", ours) {
+            (true, None) | (false, Some(_)) => {}
+            (false, None) => {
+                let d = &p["rules_in_both_detail"][name];
+                let users: BTreeSet<String> = str_set(&d["users_only_table"])
+                    .union(&str_set(&d["users_only_reference"]))
+                    .cloned()
+                    .collect();
+                if d["same_text"].as_bool().unwrap() {
+                    assert!(
+                        !users.is_empty() && users.iter().all(known),
+                        "{what}: rule {name}: {d}"
+                    );
+                    count("rules differing on their users");
+                } else {
+                    assert!(
+                        r.diff.rules_differ.iter().any(|d| d.name == name),
+                        "{what}: rule {name}"
+                    );
+                    count("rules differing on text outside the table");
+                }
+            }
+            (true, Some(d)) => {
+                let (a, b) = (class_members(&d.first), class_members(&d.second));
+                let differ: BTreeSet<String> = a
+                    .symmetric_difference(&b)
+                    .filter(|c| table_cps.contains(c))
+                    .map(|c| format!("{c:04X}"))
+                    .collect();
+                assert!(
+                    !differ.is_empty() && differ.is_subset(&tag_findings),
+                    "{what}: rule {name} differs on {differ:?}"
+                );
+                count("rules differing on tag classes");
+            }
+        }
+    }
+    // Actions.
+    let (a1, a2) = (&r.diff.actions_first, &r.diff.actions_second);
+    let additional: Vec<u64> =
+        (1..).zip(a1).filter(|(_, a)| !a2.contains(a)).map(|(i, _)| i).collect();
+    let missing_actions: Vec<u64> =
+        (1..).zip(a2).filter(|(_, a)| !a1.contains(a)).map(|(i, _)| i).collect();
+    let common = |x: &[String], y: &[String]| {
+        x.iter().filter(|a| y.contains(a)).cloned().collect::<Vec<_>>()
+    };
+    let sequence = if common(a1, a2) == common(a2, a1) { "MATCH" } else { "MANUAL CHECK" };
+    let positions =
+        |v: &Value| v.as_array().unwrap().iter().map(|x| x.as_u64().unwrap()).collect::<Vec<_>>();
+    let acts = &p["actions"];
+    assert_eq!(additional, positions(&acts["additional"]), "{what}: actions only in the table");
+    assert_eq!(
+        missing_actions,
+        positions(&acts["missing"]),
+        "{what}: actions only in the reference"
+    );
+    assert_eq!(sequence, acts["sequence"].as_str().unwrap(), "{what}: order of the actions");
+    // Verdict.
+    let order = ["MATCH", "SUBSET", "NOTE", "MANUAL CHECK", "REVIEW"];
+    let worst = p["summary"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| order.iter().position(|o| v == o).unwrap())
+        .max()
+        .unwrap();
+    let mut others = r.diff.clone();
+    others.metadata.clear();
+    others.identical = true;
+    let metadata_only = others == idnsafe_lgr::LgrDiff { identical: true, ..Default::default() };
+    match worst {
+        0 if r.verdict == "subset" => assert!(metadata_only, "{what}: {}", r.summary),
+        0 => assert_eq!(r.verdict, "match", "{what}"),
+        1 => assert_eq!(r.verdict, "subset", "{what}: {}", r.summary),
+        _ => assert_eq!(r.verdict, "review", "{what}"),
+    }
+    count("pairs");
+}
