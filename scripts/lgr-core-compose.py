@@ -17,23 +17,14 @@ usage (the venv of scripts/lgr-oracle.py):
 """
 import glob
 import json
-import logging
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.environ.get("IDNSAFE_SHARED_DATA") or os.path.join(HERE, "..", "..", "shared", "data")
-logging.disable(logging.CRITICAL)
-sys.path.insert(0, os.path.join(SHARED, "..", "reference", "lgr-core"))
-from munidata.idna import idnatables  # noqa: E402
+from lgrcore_env import RZ, SHARED, XMLParser
+from lgr.tools.compare.union import union_lgrs
+from lgr.tools.compare.intersect import intersect_lgrs
+from lgr.tools.merge_set import merge_lgr_set
 
-idnatables.IDNA_UNICODE_MAPPING.setdefault("15.0.0", idnatables.idna_tables_1510)
-from lgr.parser.xml_parser import XMLParser  # noqa: E402
-from lgr.tools.compare.union import union_lgrs  # noqa: E402
-from lgr.tools.compare.intersect import intersect_lgrs  # noqa: E402
-from lgr.tools.merge_set import merge_lgr_set  # noqa: E402
-
-RZ = "root-zone/lgr-5/lgr-5-%s-script-26may22-en.xml"
 PAIRS = [
     ("second-level/de.xml", "second-level/und-Latn.xml"),
     ("second-level/ru.xml", "second-level/und-Cyrl.xml"),

@@ -11,20 +11,10 @@ usage (the venv of scripts/lgr-oracle.py):
         > crates/idnsafe-lgr/tests/data/lgr-core-diff.json
 """
 import json
-import logging
 import os
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.environ.get("IDNSAFE_SHARED_DATA") or os.path.join(HERE, "..", "..", "shared", "data")
-logging.disable(logging.CRITICAL)
-sys.path.insert(0, os.path.join(SHARED, "..", "reference", "lgr-core"))
-from munidata.idna import idnatables  # noqa: E402
+from lgrcore_env import RZ, SHARED, XMLParser
 
-idnatables.IDNA_UNICODE_MAPPING.setdefault("15.0.0", idnatables.idna_tables_1510)
-from lgr.parser.xml_parser import XMLParser  # noqa: E402
-
-RZ = "root-zone/lgr-5/lgr-5-%s-script-26may22-en.xml"
 PAIRS = [
     ("second-level/de.xml", "second-level/und-Latn.xml"),
     ("second-level/ru.xml", "second-level/und-Cyrl.xml"),

@@ -33,27 +33,16 @@ database, for character names and properties):
     ~/.cache/idnsafe/lgrcore-venv/bin/python scripts/lgr-core-review.py \\
         | gzip -9n > crates/idnsafe-lgr/tests/data/lgr-core-review.json.gz
 """
-import glob
 import json
-import logging
 import os
 import re
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.environ.get("IDNSAFE_SHARED_DATA") or os.path.join(HERE, "..", "..", "shared", "data")
-logging.disable(logging.CRITICAL)
-sys.path.insert(0, os.path.join(SHARED, "..", "reference", "lgr-core"))
-from munidata.idna import idnatables  # noqa: E402
-
-idnatables.IDNA_UNICODE_MAPPING.setdefault("15.0.0", idnatables.idna_tables_1510)
-from munidata import UnicodeDataVersionManager  # noqa: E402
-from lgr.parser.xml_parser import XMLParser  # noqa: E402
-from lgr.tools.idn_review.review import review_lgr  # noqa: E402
+from lgrcore_env import RZ, SHARED, XMLParser, unicode_db
+from lgr.tools.idn_review.review import review_lgr
 
 LGRCORE_VERSION = "lgr-core 6.1.3 (icann/lgr-core 4dc0317767d6e093651895dd4ead48b93cf1f1f5)"
-RZ = "root-zone/lgr-5/lgr-5-%s-script-26may22-en.xml"
 PAIRS = [
     ("second-level/ru.xml", "second-level/und-Cyrl.xml"),
     ("second-level/de.xml", "second-level/und-Latn.xml"),
@@ -108,15 +97,6 @@ SYNTHETIC_TABLE = """<?xml version="1.0" encoding="utf-8"?>
   </rules>
 </lgr>
 """
-
-
-def unicode_db():
-    found = sorted(glob.glob("/usr/lib/x86_64-linux-gnu/libicuuc.so.[0-9]*"))
-    if not found:
-        sys.exit("lgr-core-review: the system ICU library (libicuuc.so.N) is missing")
-    uc = found[0]
-    ver = re.search(r"\.so\.(\d+)", uc).group(1)
-    return UnicodeDataVersionManager().register(None, uc, uc.replace("icuuc", "icui18n"), ver)
 
 
 def hexs(cps):
@@ -197,7 +177,7 @@ def facets(table, reference):
 
 
 def main():
-    db = unicode_db()
+    db = unicode_db("lgr-core-review")
 
     def load(path):
         lgr = XMLParser(path).parse_document()
