@@ -607,7 +607,9 @@ async fn confusable(
 ) -> Result<Response, ApiError> {
     app.authorize(&headers, Role::Read)?;
     let b: ConfusableBody = parse(&app, body).await?;
-    let bad = |e: idnsafe::ops::Error| ApiError::new(StatusCode::BAD_REQUEST, "BAD_ARGUMENT", e.0);
+    let bad = |e: idnsafe::ops::Error| {
+        ApiError::new(StatusCode::BAD_REQUEST, "BAD_ARGUMENT", e.message().to_owned())
+    };
     let (shown, tier) =
         idnsafe::ops::level_and_tier(b.tier.as_deref().unwrap_or("lookalike"), b.level.as_deref())
             .map_err(bad)?;
@@ -636,7 +638,9 @@ async fn generate(
     app.authorize(&headers, Role::Read)?;
     let b: GenerateBody = parse(&app, body).await?;
     too_long("target", &b.target)?;
-    let bad = |e: idnsafe::ops::Error| ApiError::new(StatusCode::BAD_REQUEST, "BAD_ARGUMENT", e.0);
+    let bad = |e: idnsafe::ops::Error| {
+        ApiError::new(StatusCode::BAD_REQUEST, "BAD_ARGUMENT", e.message().to_owned())
+    };
     let (shown, tier) =
         idnsafe::ops::level_and_tier(b.tier.as_deref().unwrap_or("lookalike"), b.level.as_deref())
             .map_err(bad)?;

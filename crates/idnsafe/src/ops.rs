@@ -11,34 +11,45 @@ use idnsafe_confusables::{
 };
 use serde::Serialize;
 
-/// An error of an operation: a message for people (its text names the
-/// stable code where the lower crate gave one).
+/// An error of an operation: a stable code (`INVALID_ARGUMENT`,
+/// `FILE_NOT_FOUND`, `POLICY_NOT_FOUND`, or the code of the lower crate's
+/// error) and a message for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error(pub String);
+pub struct Error {
+    code: std::borrow::Cow<'static, str>,
+    message: String,
+}
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl std::error::Error for Error {}
 
 impl Error {
-    /// The stable code the message names (its first word in
-    /// SCREAMING_SNAKE_CASE of at least two parts, such as
-    /// `POLICY_UNKNOWN`), or `INVALID_ARGUMENT` for an option the caller
-    /// gave wrong (an unknown tier, an unreadable file).
+    /// An error with its stable code.
+    pub fn new(
+        code: impl Into<std::borrow::Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error { code: code.into(), message: message.into() }
+    }
+
+    /// An option the caller gave wrong (an unknown tier, a label too long).
+    fn invalid(message: impl Into<String>) -> Self {
+        Error::new("INVALID_ARGUMENT", message)
+    }
+
+    /// The stable code.
     pub fn code(&self) -> &str {
-        self.0
-            .split(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
-            .find(|w| {
-                w.contains('_')
-                    && w.starts_with(|c: char| c.is_ascii_uppercase())
-                    && !w.ends_with('_')
-                    && w.chars().any(|c| c.is_ascii_uppercase())
-            })
-            .unwrap_or("INVALID_ARGUMENT")
+        &self.code
+    }
+
+    /// The message for people (also what `Display` writes).
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 
@@ -49,15 +60,15 @@ impl Error {
 pub fn level_and_tier(tier: &str, level: Option<&str>) -> Result<(Level, Tier), Error> {
     if let Some(l) = level {
         let level: Level = l.parse().map_err(|_| {
-            Error(format!(
+            Error::invalid(format!(
                 "unknown level {l:?}; use uts39, domain or loose (or --tier identical|lookalike|near)"
             ))
         })?;
         return Ok((level, Tier::of_level(level)));
     }
-    let tier: Tier = tier
-        .parse()
-        .map_err(|_| Error(format!("unknown tier {tier:?}; use identical, lookalike or near")))?;
+    let tier: Tier = tier.parse().map_err(|_| {
+        Error::invalid(format!("unknown tier {tier:?}; use identical, lookalike or near"))
+    })?;
     Ok((Level::Identical, tier))
 }
 
@@ -110,9 +121,11 @@ impl Serialize for Comparison {
 pub fn compare(a: &str, b: &str, tier: Tier, level: Option<Level>) -> Result<Comparison, Error> {
     let decode = |s: &str| {
         if s.len() > MAX_LABEL_ARG {
-            return Err(Error(format!("a label argument is longer than {MAX_LABEL_ARG} octets")));
+            return Err(Error::invalid(format!(
+                "a label argument is longer than {MAX_LABEL_ARG} octets"
+            )));
         }
-        decode_label(s).map_err(|e| Error(e.message().to_owned()))
+        decode_label(s).map_err(|e| Error::new(e.code(), e.message()))
     };
     let (x, y) = (decode(a)?, decode(b)?);
     let plain = level == Some(Level::Uts39);
@@ -150,17 +163,24 @@ impl Comparison {
 pub const MAX_PROTECTED_FILE: u64 = 1 << 30;
 
 fn lib_error(context: &Path, e: ConfusablesError) -> Error {
-    Error(format!("{}: {} ({})", context.display(), e.message(), e.code()))
+    Error::new(e.code(), format!("{}: {} ({})", context.display(), e.message(), e.code()))
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {
-    Error(format!("{}: {e}", path.display()))
+    let code = match e.kind() {
+        std::io::ErrorKind::NotFound => "FILE_NOT_FOUND",
+        _ => "FILE_UNREADABLE",
+    };
+    Error::new(code, format!("{}: {e}", path.display()))
 }
 
 fn check_size(path: &Path) -> Result<(), Error> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.len() > MAX_PROTECTED_FILE {
-        return Err(Error(format!("{}: larger than {MAX_PROTECTED_FILE} bytes", path.display())));
+        return Err(Error::new(
+            "FILE_TOO_LARGE",
+            format!("{}: larger than {MAX_PROTECTED_FILE} bytes", path.display()),
+        ));
     }
     Ok(())
 }
@@ -180,7 +200,8 @@ fn is_index_path(path: &Path) -> Result<bool, Error> {
 fn read_list(path: &Path) -> Result<String, Error> {
     check_size(path)?;
     let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-    String::from_utf8(bytes).map_err(|_| Error(format!("{}: is not UTF-8 text", path.display())))
+    String::from_utf8(bytes)
+        .map_err(|_| Error::new("FILE_NOT_UTF8", format!("{}: is not UTF-8 text", path.display())))
 }
 
 /// A protected-name list keyed at `level`, or an index file (detected by its
@@ -203,11 +224,14 @@ pub fn load_protected_at(path: &Path, level: Option<Level>) -> Result<ProtectedI
         if let Some(l) = level
             && l != index.level()
         {
-            return Err(Error(format!(
-                "{}: the index was built at level {}, not {l}: rebuild it (INDEX_VERSION_MISMATCH)",
-                path.display(),
-                index.level()
-            )));
+            return Err(Error::new(
+                "INDEX_VERSION_MISMATCH",
+                format!(
+                    "{}: the index was built at level {}, not {l}: rebuild it (INDEX_VERSION_MISMATCH)",
+                    path.display(),
+                    index.level()
+                ),
+            ));
         }
         return Ok(index);
     }
@@ -224,7 +248,7 @@ pub fn build_protected_index(
     output: &Path,
 ) -> Result<ProtectedIndex, Error> {
     if is_index_path(list)? {
-        return Err(Error(format!(
+        return Err(Error::invalid(format!(
             "{}: is already an index file, not a name list",
             list.display()
         )));
@@ -238,7 +262,8 @@ pub fn build_protected_index(
 /// Loads a registry policy with its IDN tables and lists: a bundled
 /// policy by name (`cn`, see `idnsafe policy list`) or a TOML file by path.
 pub fn load_policy(path: &Path) -> Result<idnsafe_policy::Policy, Error> {
-    idnsafe_policy::Policy::open(&path.to_string_lossy()).map_err(|e| Error(e.to_string()))
+    idnsafe_policy::Policy::open(&path.to_string_lossy())
+        .map_err(|e| Error::new(e.code(), e.to_string()))
 }
 
 /// Registered names with their registrants.
@@ -250,9 +275,9 @@ pub type Registered = Vec<(String, Option<String>)>;
 /// unreadable lines skipped.
 pub fn read_registered(path: &Path) -> Result<(Registered, u64), Error> {
     use idnsafe_zone::{Format, ItemRef, ReaderOptions, RegisteredCollector};
-    let mut reader = ReaderOptions::new()
-        .open(path)
-        .map_err(|e| Error(format!("{}: {} ({})", path.display(), e.message(), e.code())))?;
+    let mut reader = ReaderOptions::new().open(path).map_err(|e| {
+        Error::new(e.code(), format!("{}: {} ({})", path.display(), e.message(), e.code()))
+    })?;
     let mut out = Vec::new();
     let mut errors = 0u64;
     if reader.format() == Format::Zone {
@@ -263,7 +288,9 @@ pub fn read_registered(path: &Path) -> Result<(Registered, u64), Error> {
                 ItemRef::Error(_) => errors += 1,
             }
         }
-        let reg = c.finish().map_err(|e| Error(format!("{}: {}", path.display(), e.message())))?;
+        let reg = c
+            .finish()
+            .map_err(|e| Error::new(e.code(), format!("{}: {}", path.display(), e.message())))?;
         out.extend(reg.names().map(|n| (n, None)));
     } else {
         while let Some(item) = reader.next_item() {
@@ -425,7 +452,7 @@ pub struct CollisionReport {
 pub fn lgr_collisions(lgr: &idnsafe_lgr::Lgr, file: &Path) -> Result<CollisionReport, Error> {
     let mut reader = idnsafe_zone::ReaderOptions::new()
         .open(file)
-        .map_err(|e| Error(format!("{}: {e}", file.display())))?;
+        .map_err(|e| Error::new(e.code(), format!("{}: {e}", file.display())))?;
     let mut names: Vec<(String, u64)> = Vec::new();
     let mut errors = Vec::new();
     let read_error = |e: &idnsafe_zone::ReadError| idnsafe_lgr::NotInLgr {
@@ -438,7 +465,7 @@ pub fn lgr_collisions(lgr: &idnsafe_lgr::Lgr, file: &Path) -> Result<CollisionRe
         let reg = idnsafe_zone::distinct_registered(&mut reader, None, |e| {
             errors.push(read_error(e));
         })
-        .map_err(|e| Error(format!("{}: {e}", file.display())))?;
+        .map_err(|e| Error::new(e.code(), format!("{}: {e}", file.display())))?;
         names.extend(reg.labels().map(|l| (l.to_owned(), 0)));
     } else {
         while let Some(item) = reader.next_item() {
@@ -464,4 +491,45 @@ pub fn lgr_collisions(lgr: &idnsafe_lgr::Lgr, file: &Path) -> Result<CollisionRe
     }
     let collisions = lgr.collisions(labels.iter().map(String::as_str));
     Ok(CollisionReport { collisions, errors })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_carry_their_code_whatever_the_message_says() {
+        // A path that looks like a code must not become the code.
+        let dir = std::env::temp_dir().join(format!("idnsafe-ops-{}", std::process::id()));
+        let missing = dir.join("POLICY_NOT_FOUND").join("SOME_LIST.txt");
+        let e = load_protected_at(&missing, None).unwrap_err();
+        assert_eq!(e.code(), "FILE_NOT_FOUND", "{e}");
+        assert!(e.message().contains("SOME_LIST.txt"), "{e}");
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("NOT_UTF8.txt");
+        std::fs::write(&bad, b"\xff\xfe\n").unwrap();
+        assert_eq!(load_protected_at(&bad, None).unwrap_err().code(), "FILE_NOT_UTF8");
+        let idx = dir.join("index.idx");
+        let list = dir.join("list.txt");
+        std::fs::write(&list, "paypal.com\n").unwrap();
+        build_protected_index(&list, Level::Lookalike, &idx).unwrap();
+        let e = load_protected_at(&idx, Some(Level::Identical)).unwrap_err();
+        assert_eq!(e.code(), "INDEX_VERSION_MISMATCH");
+        assert_eq!(
+            build_protected_index(&idx, Level::Identical, &list).unwrap_err().code(),
+            "INVALID_ARGUMENT"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(level_and_tier("bogus", None).unwrap_err().code(), "INVALID_ARGUMENT");
+        assert_eq!(
+            level_and_tier("near", Some("NOT_A_LEVEL")).unwrap_err().code(),
+            "INVALID_ARGUMENT"
+        );
+        let long = "a".repeat(2000);
+        let e = compare(&long, "b", Tier::Lookalike, None).unwrap_err();
+        assert_eq!(e.code(), "INVALID_ARGUMENT");
+        assert_eq!(e.to_string(), e.message());
+        let e = load_policy(Path::new("no-such-policy")).unwrap_err();
+        assert_eq!(e.code(), "POLICY_NOT_FOUND", "{e}");
+    }
 }
