@@ -236,13 +236,16 @@ impl Checker {
     ) -> PyResult<Self> {
         let (shown, tier) = idnsafe::ops::level_and_tier(tier, level).map_err(|e| ops_error(&e))?;
         let mut engine = Engine::new().with_level(shown).with_tier(tier);
-        if let Some(p) = protect {
-            engine = engine.with_protected(load_protect(p, tier.level())?);
+        let protected = protect.map(|p| load_protect(p, tier.level())).transpose()?;
+        if let Some(index) = &protected {
+            engine = engine.with_protected(index.clone());
         }
         let mut policy = policy.map(load_policy).transpose()?;
-        if let (Some(pol), Some(p)) = (&mut policy, protect) {
+        if let (Some(pol), Some(p), Some(index)) = (&mut policy, protect, protected) {
+            // An index at the policy's level is shared (a clone shares the
+            // bytes); a list is keyed again only at another level.
             let level = pol.protected_tier().level();
-            pol.set_protected(load_protect(p, level)?);
+            pol.set_protected(if index.level() == level { index } else { load_protect(p, level)? });
         }
         let state = match (&policy, registered) {
             (Some(pol), Some(r)) => {

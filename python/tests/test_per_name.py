@@ -84,6 +84,20 @@ def test_screen_equals_cli(tmp_path):
     assert decisions["тест.рф"] == "accept"
 
 
+def test_screen_with_protected_names_equals_cli(tmp_path):
+    # The protected list serves both the checker and the policy; at the
+    # identical tier it is keyed twice (the policy screens at lookalike).
+    protect = tmp_path / "protect.txt"
+    protect.write_text("paypal.com\ngoogle.com\n", encoding="utf-8")
+    candidates = ["pаypal.com", "pàypal.com", "gооgle.com", "example.com"]
+    cli = run_cli(["screen", "--json", "--policy", "gtld-reference", "--protect", str(protect), *candidates])
+    assert any(d["decision"] != "accept" for d in cli)
+    for tier in ("lookalike", "identical"):
+        checker = idnsafe.Checker(policy="gtld-reference", protect=protect, tier=tier)
+        for c, expected in zip(candidates, cli):
+            assert checker.screen(c) == expected, (tier, c)
+
+
 def test_confusable_equals_cli():
     pairs = [("paypal", "pаypal"), ("google", "gооgle"), ("abc", "xyz"), ("pàypal", "paypal"), ("paypa1", "paypal")]
     for tier in ("identical", "lookalike", "near"):
