@@ -310,6 +310,26 @@ impl Doc {
         self.elems.push(e);
     }
 
+    /// Adds `e`, or, when the document already has its element, what `e`
+    /// gives it: the tags it lacks, the context ([`Doc::merge_context`])
+    /// and the mappings ([`Doc::add_mapping`]).
+    fn join(&mut self, e: Element) {
+        let Some(mine) = self.get_mut(&e.cps) else {
+            self.push(e);
+            return;
+        };
+        for t in &e.tags {
+            if !mine.tags.contains(t) {
+                mine.tags.push(t.clone());
+            }
+        }
+        let Element { cps, when, not_when, vars, .. } = e;
+        self.merge_context(&cps, when, not_when);
+        for m in vars {
+            self.add_mapping(&cps, m);
+        }
+    }
+
     fn add_rule(&mut self, name: &str, body: String) {
         if !self.rules.iter().any(|(n, _)| n == name) {
             self.rules.push((name.to_owned(), body));
@@ -617,19 +637,7 @@ impl Lgr {
             doc.push(e);
         }
         for e in b.elements(&mut count)? {
-            let Some(mine) = doc.get_mut(&e.cps) else {
-                doc.push(e);
-                continue;
-            };
-            for t in &e.tags {
-                if !mine.tags.contains(t) {
-                    mine.tags.push(t.clone());
-                }
-            }
-            doc.merge_context(&e.cps, e.when.clone(), e.not_when.clone());
-            for m in e.vars {
-                doc.add_mapping(&e.cps, m);
-            }
+            doc.join(e);
         }
         for s in [&a, &b] {
             for i in 0..s.lgr.rules.len() {
@@ -784,11 +792,8 @@ pub fn merge_set(lgrs: &[&Lgr], opts: ComposeOptions) -> Result<Composed, Compos
                 doc.push(e);
                 continue;
             };
-            for t in &e.tags {
-                if !mine.tags.contains(t) {
-                    mine.tags.push(t.clone());
-                }
-            }
+            // Variants this LGR gives a shared element that an earlier one
+            // did not, and the other way round: linked below.
             let not_self = |m: &&Mapping| m.target != e.cps;
             let new: Vec<Vec<u32>> = e
                 .vars
@@ -807,10 +812,7 @@ pub fn merge_set(lgrs: &[&Lgr], opts: ComposeOptions) -> Result<Composed, Compos
             if !new.is_empty() && !old.is_empty() {
                 pending.push((new, old));
             }
-            doc.merge_context(&e.cps, e.when.clone(), e.not_when.clone());
-            for m in e.vars {
-                doc.add_mapping(&e.cps, m);
-            }
+            doc.join(e);
         }
         sources.push(src);
     }
