@@ -116,23 +116,84 @@ pub(crate) fn import_lists(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<String>>>
 }
 
 impl Input {
-    /// Every row's bytes, `None` for a null.
+    /// Every row's bytes, `None` for a null (for small inputs: a list
+    /// column's rows, an audit's names).
     pub(crate) fn entries(&self) -> Vec<Option<&[u8]>> {
+        let rows = self.rows();
+        (0..rows.len()).map(|i| rows.get(i)).collect()
+    }
+
+    /// The rows by index, without copying them out.
+    pub(crate) fn rows(&self) -> Rows<'_> {
         let a = self.array.as_any();
         if let Some(x) = a.downcast_ref::<StringArray>() {
-            x.iter().map(|v| v.map(str::as_bytes)).collect()
+            Rows::Utf8(x)
         } else if let Some(x) = a.downcast_ref::<LargeStringArray>() {
-            x.iter().map(|v| v.map(str::as_bytes)).collect()
+            Rows::LargeUtf8(x)
         } else if let Some(x) = a.downcast_ref::<StringViewArray>() {
-            x.iter().map(|v| v.map(str::as_bytes)).collect()
+            Rows::Utf8View(x)
         } else if let Some(x) = a.downcast_ref::<BinaryArray>() {
-            x.iter().collect()
+            Rows::Binary(x)
         } else if let Some(x) = a.downcast_ref::<LargeBinaryArray>() {
-            x.iter().collect()
+            Rows::LargeBinary(x)
         } else if let Some(x) = a.downcast_ref::<BinaryViewArray>() {
-            x.iter().collect()
+            Rows::BinaryView(x)
         } else {
-            Vec::new()
+            Rows::None
+        }
+    }
+}
+
+/// The rows of an imported string or binary array, read by index.
+#[derive(Clone, Copy)]
+pub(crate) enum Rows<'a> {
+    Utf8(&'a StringArray),
+    LargeUtf8(&'a LargeStringArray),
+    Utf8View(&'a StringViewArray),
+    Binary(&'a BinaryArray),
+    LargeBinary(&'a LargeBinaryArray),
+    BinaryView(&'a BinaryViewArray),
+    /// Another type (refused before any row is read).
+    None,
+}
+
+impl<'a> Rows<'a> {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Rows::Utf8(x) => x.len(),
+            Rows::LargeUtf8(x) => x.len(),
+            Rows::Utf8View(x) => x.len(),
+            Rows::Binary(x) => x.len(),
+            Rows::LargeBinary(x) => x.len(),
+            Rows::BinaryView(x) => x.len(),
+            Rows::None => 0,
+        }
+    }
+
+    /// Row `i`'s bytes; `None` for a null or past the end.
+    pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
+        match *self {
+            Rows::Utf8(x) => (i < x.len() && x.is_valid(i)).then(|| x.value(i).as_bytes()),
+            Rows::LargeUtf8(x) => (i < x.len() && x.is_valid(i)).then(|| x.value(i).as_bytes()),
+            Rows::Utf8View(x) => (i < x.len() && x.is_valid(i)).then(|| x.value(i).as_bytes()),
+            Rows::Binary(x) => (i < x.len() && x.is_valid(i)).then(|| x.value(i)),
+            Rows::LargeBinary(x) => (i < x.len() && x.is_valid(i)).then(|| x.value(i)),
+            Rows::BinaryView(x) => (i < x.len() && x.is_valid(i)).then(|| x.value(i)),
+            Rows::None => None,
+        }
+    }
+
+    /// A size hint for the rows' bytes (the value buffers; views summed).
+    fn bytes_hint(&self) -> usize {
+        match self {
+            Rows::Utf8(x) => x.values().len(),
+            Rows::LargeUtf8(x) => x.values().len(),
+            Rows::Binary(x) => x.values().len(),
+            Rows::LargeBinary(x) => x.values().len(),
+            Rows::Utf8View(_) | Rows::BinaryView(_) => {
+                (0..self.len()).filter_map(|i| self.get(i)).map(<[u8]>::len).sum()
+            }
+            Rows::None => 0,
         }
     }
 }
@@ -360,20 +421,31 @@ impl Sink {
 /// columns, and their memory is reused by the next wave. Beyond the input
 /// and the output, a batch holds one wave of pieces.
 fn in_pieces<'a>(
-    entries: &[Option<&'a [u8]>],
+    rows: Rows<'a>,
     piece: impl Fn(&[Option<&'a [u8]>]) -> Vec<(&'static str, ArrayRef)> + Sync,
 ) -> PyResult<Exported> {
     let threads = rayon::current_num_threads().max(1);
-    let bytes: usize = entries.iter().flatten().map(|e| e.len()).sum();
+    let (n, bytes) = (rows.len(), rows.bytes_hint());
+    let wave = PIECE * threads * 2;
     let mut sinks: Vec<(&'static str, Sink)> = Vec::new();
-    for wave in entries.chunks(PIECE * threads * 2) {
-        let parts: Vec<Vec<(&'static str, ArrayRef)>> =
-            wave.par_chunks(PIECE).map(&piece).collect();
+    for start in (0..n).step_by(wave) {
+        let end = (start + wave).min(n);
+        // Each piece reads its rows by index: no copy of the whole input.
+        let parts: Vec<Vec<(&'static str, ArrayRef)>> = (start..end)
+            .step_by(PIECE)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|p| {
+                let chunk: Vec<Option<&[u8]>> =
+                    (p..(p + PIECE).min(end)).map(|i| rows.get(i)).collect();
+                piece(&chunk)
+            })
+            .collect();
         for part in parts {
             if sinks.is_empty() {
                 sinks = part
                     .iter()
-                    .map(|(n, a)| Ok((*n, Sink::like(a, entries.len(), bytes)?)))
+                    .map(|(name, a)| Ok((*name, Sink::like(a, n, bytes)?)))
                     .collect::<PyResult<_>>()?;
             }
             for ((_, sink), (_, a)) in sinks.iter_mut().zip(&part) {
@@ -386,7 +458,7 @@ fn in_pieces<'a>(
     }
     let columns = sinks
         .into_iter()
-        .map(|(n, s)| Ok((n, s.finish()?)))
+        .map(|(name, s)| Ok((name, s.finish()?)))
         .collect::<PyResult<Vec<(&'static str, ArrayRef)>>>()?;
     export(columns)
 }
@@ -394,8 +466,7 @@ fn in_pieces<'a>(
 /// `check_arrow`: one row per input row, computed and appended in
 /// parallel pieces.
 pub(crate) fn check_batch(engine: &Engine, input: &Input) -> PyResult<Exported> {
-    let entries = input.entries();
-    in_pieces(&entries, |chunk| {
+    in_pieces(input.rows(), |chunk| {
         let bytes: usize = chunk.iter().flatten().map(|e| e.len()).sum();
         let mut cols = CheckColumns::with_capacity(chunk.len(), bytes);
         let mut row = CheckRow::default();
@@ -419,8 +490,7 @@ pub(crate) fn screen_batch(
     req: Request<'_>,
     input: &Input,
 ) -> PyResult<Exported> {
-    let entries = input.entries();
-    in_pieces(&entries, |chunk| {
+    in_pieces(input.rows(), |chunk| {
         let mut name = StringBuilder::new();
         let mut decision = StringBuilder::new();
         let mut codes = list();
@@ -558,8 +628,7 @@ impl FindingsBuilder {
 /// `Auditor.audit_arrow`: a key row per name, a row per finding, in
 /// parallel pieces.
 pub(crate) fn audit_batch(auditor: &NameAuditor, input: &Input) -> PyResult<Exported> {
-    let entries = input.entries();
-    in_pieces(&entries, |chunk| {
+    in_pieces(input.rows(), |chunk| {
         let mut out = FindingsBuilder::keyed();
         for e in chunk {
             let r = auditor.entry(e.unwrap_or(b""));
