@@ -269,6 +269,19 @@ pub(crate) struct LevelRules {
     per_char: FxHashMap<char, Box<str>>,
 }
 
+/// Bit `c` of a bit-per-code-point table; `None` past its end.
+#[inline]
+fn bit(words: &[u64], c: char) -> Option<bool> {
+    let i = c as usize;
+    words.get(i / 64).map(|w| w & (1 << (i % 64)) != 0)
+}
+
+/// Sets bit `c`; false (nothing set) past the table's end.
+fn set_bit(words: &mut [u64], c: char) -> bool {
+    let i = c as usize;
+    words.get_mut(i / 64).map(|w| *w |= 1 << (i % 64)).is_some()
+}
+
 /// Code points from here on have no lower-case mapping (tested).
 pub(crate) const AFFECTED_LIMIT: u32 = 0x20000;
 
@@ -378,10 +391,8 @@ impl LevelRules {
             rules.replacement.insert(c, r.into_boxed_str());
         }
         for c in marks {
-            let i = c as usize;
-            match rules.affected.get_mut(i / 64) {
-                Some(w) => *w |= 1 << (i % 64),
-                None => rules.affected_astral.push(c),
+            if !set_bit(&mut rules.affected, c) {
+                rules.affected_astral.push(c);
             }
         }
         // The per-byte path for LDH labels is exact when every byte's key is
@@ -409,11 +420,8 @@ impl LevelRules {
         }
         rules.blockers = rules.multi.iter().filter_map(|(p, _)| p.chars().last()).collect();
         for c in (0..AFFECTED_LIMIT).filter_map(char::from_u32) {
-            let i = c as usize;
             if rules.is_plain(c) {
-                if let Some(w) = rules.plain.get_mut(i / 64) {
-                    *w |= 1 << (i % 64);
-                }
+                set_bit(&mut rules.plain, c);
             } else if skeleton::hangul_syllable_jamo(c).is_none()
                 && let Some(k) = rules.key_of_char(c)
             {
@@ -497,11 +505,7 @@ impl LevelRules {
 
     #[inline]
     fn push_char(&self, c: char, out: &mut String) -> bool {
-        let i = c as usize;
-        let plain = match self.plain.get(i / 64) {
-            Some(w) => w & (1 << (i % 64)) != 0,
-            None => self.is_plain(c),
-        };
+        let plain = bit(&self.plain, c).unwrap_or_else(|| self.is_plain(c));
         if plain {
             out.push(c);
             return true;
@@ -517,11 +521,7 @@ impl LevelRules {
 
     #[inline]
     fn is_affected(&self, c: char) -> bool {
-        let i = c as usize;
-        match self.affected.get(i / 64) {
-            Some(w) => w & (1 << (i % 64)) != 0,
-            None => self.affected_astral.contains(&c),
-        }
+        bit(&self.affected, c).unwrap_or_else(|| self.affected_astral.contains(&c))
     }
 
     /// Appends what one round makes of the affected character `c`.
