@@ -183,16 +183,20 @@ impl<'a> Rows<'a> {
         }
     }
 
-    /// A size hint for the rows' bytes (the value buffers; views summed).
+    /// A size hint for the rows' bytes, from the buffers alone (no pass
+    /// over the rows): the value buffer, or for views their data buffers
+    /// plus the 12 bytes a view holds inline.
     fn bytes_hint(&self) -> usize {
+        let views = |buffers: &[arrow_buffer::Buffer], n: usize| {
+            buffers.iter().map(|b| b.len()).sum::<usize>() + 12 * n
+        };
         match self {
             Rows::Utf8(x) => x.values().len(),
             Rows::LargeUtf8(x) => x.values().len(),
             Rows::Binary(x) => x.values().len(),
             Rows::LargeBinary(x) => x.values().len(),
-            Rows::Utf8View(_) | Rows::BinaryView(_) => {
-                (0..self.len()).filter_map(|i| self.get(i)).map(<[u8]>::len).sum()
-            }
+            Rows::Utf8View(x) => views(x.data_buffers(), x.len()),
+            Rows::BinaryView(x) => views(x.data_buffers(), x.len()),
             Rows::None => 0,
         }
     }

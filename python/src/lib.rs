@@ -498,9 +498,9 @@ fn _audit_array(
     let mut findings = arrow::FindingsBuilder::default();
     let summary = py
         .detach(|| {
-            let entries = input.entries();
+            let rows = input.rows();
             idnsafe::audit::audit_entries(
-                entries.iter().map(|e| e.unwrap_or(b"")),
+                (0..rows.len()).map(|i| rows.get(i).unwrap_or(b"")),
                 "<array>",
                 &opts,
                 |f| findings.push(f),
