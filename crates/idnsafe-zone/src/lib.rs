@@ -65,7 +65,7 @@ use serde::Serialize;
 
 pub use error::{ErrorCode, ReadError};
 pub use names::{FileNames, NameSink, NamesOptions, read_names};
-pub use plain::{MAX_LIST_ENTRY, list_entry};
+pub use plain::{MAX_LIST_ENTRY, list_entry, list_entry_into};
 pub use progress::ByteCounter;
 pub use reader::{Format, IncludePolicy, Item, ItemRef, Reader, ReaderOptions, Record, RecordRef};
 pub use registered::{RegisteredCollector, RegisteredNames, ZoneAccount, distinct_registered};

@@ -36,6 +36,13 @@ pub const MAX_LIST_ENTRY: usize = 64 * 1024;
 /// reader would give with its stable code. For names that do not come
 /// from a file: an Arrow column, a Spark partition.
 pub fn list_entry(line: &[u8]) -> Result<Option<String>, (ErrorCode, String)> {
+    let mut out = String::new();
+    Ok(list_entry_into(line, &mut out)?.then_some(out))
+}
+
+/// [`list_entry`] into a reused buffer: writes the name to `out` (cleared
+/// first) and returns true, or false for a blank line or a comment.
+pub fn list_entry_into(line: &[u8], out: &mut String) -> Result<bool, (ErrorCode, String)> {
     if line.len() > MAX_LIST_ENTRY {
         return Err((
             ErrorCode::LineTooLong,
@@ -45,8 +52,8 @@ pub fn list_entry(line: &[u8]) -> Result<Option<String>, (ErrorCode, String)> {
             ),
         ));
     }
-    let mut out = String::new();
-    Ok(name_line(line, &mut out)?.then_some(out))
+    out.clear();
+    name_line(line, out)
 }
 
 fn copy_name(name: &[u8], out: &mut String) -> Result<(), (ErrorCode, String)> {

@@ -607,6 +607,16 @@ fn dedupe(names: Names) -> Names {
     out
 }
 
+/// The 64-bit fingerprint of a homograph-cluster key (a zone and a key):
+/// the same for the same strings in every process running this build, so
+/// that an audit split over machines can ship a set of IDN keys'
+/// fingerprints to the workers ([`NameAuditor::idn_fingerprint`]). Not
+/// collision-free: a match is a candidate, confirmed on the keys
+/// themselves.
+pub fn cluster_fingerprint(zone: &str, key: &str) -> u64 {
+    fp(zone, key)
+}
+
 fn fp(zone: &str, key: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = FxHasher::default();
@@ -677,7 +687,7 @@ pub struct NameAuditor {
 }
 
 /// One name audited by [`NameAuditor`].
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct NameAudit {
     /// The name as an audit keeps it (trimmed, final dot removed, ASCII
     /// lower-cased); `None` for a blank entry, a comment or a read error.
@@ -690,7 +700,22 @@ pub struct NameAudit {
     pub key: String,
     /// True when the first label is an IDN (an A-label or non-ASCII).
     pub idn: bool,
+    /// The key at the protected index's level, when it is another.
+    protect_key: String,
 }
+
+/// Audits are equal when what they say is (their scratch buffer aside).
+impl PartialEq for NameAudit {
+    fn eq(&self, o: &Self) -> bool {
+        self.name == o.name
+            && self.findings == o.findings
+            && self.zone == o.zone
+            && self.key == o.key
+            && self.idn == o.idn
+    }
+}
+
+impl Eq for NameAudit {}
 
 impl NameAuditor {
     /// An auditor with `opts` (protected names, policy, level and tier).
@@ -707,46 +732,76 @@ impl NameAuditor {
 
     /// Audits one entry, read as a line of a name list.
     pub fn entry(&self, line: &[u8]) -> NameAudit {
-        let name = match idnsafe_zone::list_entry(line) {
-            Ok(Some(n)) => n,
-            Ok(None) => return NameAudit::default(),
+        let mut out = NameAudit::default();
+        self.entry_into(line, &mut out);
+        out
+    }
+
+    /// [`NameAuditor::entry`] into a reused result, whose strings keep
+    /// their memory from entry to entry (a batch allocates little).
+    pub fn entry_into(&self, line: &[u8], out: &mut NameAudit) {
+        out.findings.clear();
+        out.zone.clear();
+        out.key.clear();
+        out.idn = false;
+        let mut name = out.name.take().unwrap_or_default();
+        match idnsafe_zone::list_entry_into(line, &mut name) {
+            Ok(true) => {}
+            Ok(false) => return,
             Err((code, message)) => {
-                return NameAudit {
-                    findings: vec![Finding {
-                        kind: FindingKind::ReadError,
-                        names: Vec::new(),
-                        protected: None,
-                        reasons: vec![reason(code.code(), message)],
-                    }],
-                    ..NameAudit::default()
-                };
+                out.findings.push(Finding {
+                    kind: FindingKind::ReadError,
+                    names: Vec::new(),
+                    protected: None,
+                    reasons: vec![reason(code.code(), message)],
+                });
+                return;
             }
-        };
-        let (label, zone) = name.split_once('.').unwrap_or((&name, ""));
-        let idn = is_idn_label(label.as_bytes());
-        let decoded = if idn { idnsafe_idna::to_ulabel(label) } else { None };
-        let ulabel = decoded.as_deref().unwrap_or(label);
-        let key = idnsafe_confusables::key(ulabel, self.level);
-        let per_name = PerName::new(&self.opts, self.tier);
-        let mut findings = Vec::new();
-        let full = || name.clone();
-        per_name.invalid(idnsafe_idna::is_valid_label(label), &full, &mut findings);
-        if let Some(p) = &self.opts.protect {
-            let pk = if p.level() == self.level {
-                None
-            } else {
-                Some(idnsafe_confusables::key(ulabel, p.level()))
-            };
-            let mut matches = Vec::new();
-            per_name.protected(
-                ulabel,
-                pk.as_deref().unwrap_or(&key),
-                &full,
-                &mut matches,
-                &mut findings,
-            );
         }
-        NameAudit { zone: zone.to_owned(), key, idn, findings, name: Some(name.clone()) }
+        let (label, zone) = name.split_once('.').unwrap_or((&name, ""));
+        out.zone.push_str(zone);
+        out.idn = is_idn_label(label.as_bytes());
+        let decoded = if out.idn { idnsafe_idna::to_ulabel(label) } else { None };
+        let ulabel = decoded.as_deref().unwrap_or(label);
+        let per_name = PerName::new(&self.opts, self.tier);
+        let full = || name.clone();
+        per_name.invalid(idnsafe_idna::is_valid_label(label), &full, &mut out.findings);
+        if let Some(p) = &self.opts.protect {
+            // Both keys in one pass when the index keys at another level.
+            let same = p.level() == self.level;
+            if same {
+                idnsafe_confusables::key_into(ulabel, self.level, &mut out.key);
+            } else {
+                idnsafe_confusables::keys_into(
+                    ulabel,
+                    self.level,
+                    p.level(),
+                    &mut out.key,
+                    &mut out.protect_key,
+                );
+            }
+            let pk = if same { &out.key } else { &out.protect_key };
+            let mut matches = Vec::new();
+            per_name.protected(ulabel, pk, &full, &mut matches, &mut out.findings);
+        } else {
+            idnsafe_confusables::key_into(ulabel, self.level, &mut out.key);
+        }
+        out.name = Some(name);
+    }
+
+    /// For an entry whose first label is an IDN, the [`cluster_fingerprint`]
+    /// of its zone and key (as [`NameAuditor::entry`] gives them); `None`
+    /// for any other entry (ASCII, blank, comment, unreadable). A split
+    /// audit collects these first: only names whose fingerprint is among
+    /// them can share a cluster with an IDN, so only those need shuffling.
+    pub fn idn_fingerprint(&self, line: &[u8]) -> Option<u64> {
+        let name = idnsafe_zone::list_entry(line).ok()??;
+        let (label, zone) = name.split_once('.').unwrap_or((&name, ""));
+        if !is_idn_label(label.as_bytes()) {
+            return None;
+        }
+        let decoded = idnsafe_idna::to_ulabel(label);
+        Some(fp(zone, &idnsafe_confusables::key(decoded.as_deref().unwrap_or(label), self.level)))
     }
 }
 
