@@ -100,22 +100,43 @@ def _built(kind: str, opts: tuple):
     return obj
 
 
-def _kernel(opts: tuple, method: str, arrow_schema, timer):
+def _kernel(opts: tuple, method: str, arrow_schema, timer, only=None):
     """A mapInArrow function calling the executor's Auditor's `method` on
-    each batch's first column."""
+    each batch's first column; with `only` (a broadcast int64 array of
+    cluster-key fingerprints), ``method(column, only=Fingerprints)``."""
 
     def run(batches):
         import pyarrow as pa
 
         auditor = _built("auditor", opts)
         kernel = getattr(auditor, method)
+        if only is not None:
+            fps = _fingerprints(only)
+            call = lambda col: kernel(col, only=fps)  # noqa: E731
+        else:
+            call = kernel
         for b in batches:
             t = time.perf_counter()
-            out = pa.record_batch(kernel(b.column(0)))
+            out = pa.record_batch(call(b.column(0)))
             _count(timer, t)
             yield _cast(out, arrow_schema)
 
     return run
+
+
+# The fingerprint set of the latest broadcast value seen by this executor
+# process: (value, Fingerprints), built once, not per batch or task. The
+# value is held so that its identity stays its own.
+_FINGERPRINTS: list = []
+
+
+def _fingerprints(broadcast):
+    value = broadcast.value
+    if not _FINGERPRINTS or _FINGERPRINTS[0][0] is not value:
+        from idnsafe._idnsafe import Fingerprints
+
+        _FINGERPRINTS[:] = [(value, Fingerprints(value))]
+    return _FINGERPRINTS[0][1]
 
 
 def _count(timer, started: float) -> None:
@@ -196,16 +217,25 @@ def audit(
     ``line`` are null: rows have no line numbers). Names within a cluster
     are sorted; repeated names count once, as in ``idnsafe audit``.
 
+    A cluster has an IDN, so only names that share a (zone, key) with an
+    IDN are shuffled. With ``broadcast_idn_keys`` (the default) a first
+    job finds the IDNs (a JVM filter passes only entries with a non-ASCII
+    character or ``xn--`` to Python) and collects the 64-bit fingerprints
+    of their keys (8 bytes each) to the driver, which broadcasts them; the
+    per-name pass then returns a key row only for names whose fingerprint
+    is among them, so almost nothing but findings comes back from Python.
+    A shared fingerprint is only a candidate: the (zone, key) join that
+    follows is exact. ``broadcast_idn_keys=False`` returns every name's
+    key and joins them with the IDN keys by a shuffle instead, for inputs
+    whose IDN fingerprints do not fit the driver's or an executor's memory.
+
     The per-name pass feeds both the findings and the shuffle; with
     ``persist`` (the default) it is computed once and kept
     (``MEMORY_AND_DISK``) until ``spark.catalog.clearCache()`` or the end
     of the session. ``timer``: an accumulator (``sc.accumulator(0.0)``)
     the executors add the seconds they spend in the engine to, so that the
     time Spark itself takes (scheduling, serialisation, shuffle) can be
-    told apart. Only names that share a (zone, key) with an IDN are
-    shuffled; the IDN keys are broadcast to find them
-    (``broadcast_idn_keys=False`` joins them by a shuffle instead, for
-    inputs whose IDN keys do not fit an executor's memory).
+    told apart.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -218,10 +248,25 @@ def audit(
     finding_schema = _parse_datatype_string(FINDING_SCHEMA)
     finding_arrow = _arrow_schema(finding_schema, spark)
 
-    per_name = _kernel(opts, "_audit_arrow", keyed_arrow, timer)
+    names = _names_column(df, column)
+    only = None
+    if broadcast_idn_keys:
+        entry = F.col("entry")
+        # Non-ASCII, or `n--` / `N--` (in every spelling of `xn--`): a
+        # superset of the IDNs, tested without copying the strings.
+        maybe_idn = (
+            (F.octet_length(entry) != F.length(entry))
+            | entry.contains("n--")
+            | entry.contains("N--")
+        )
+        fp_schema = _parse_datatype_string("fingerprint bigint")
+        first = _kernel(opts, "_idn_fingerprints", _arrow_schema(fp_schema, spark), timer)
+        fps = names.where(maybe_idn).mapInArrow(first, fp_schema).toArrow()
+        only = spark.sparkContext.broadcast(fps.column(0).combine_chunks())
+    per_name = _kernel(opts, "_audit_arrow", keyed_arrow, timer, only=only)
     clusters = _kernel(opts, "_clusters_arrow", finding_arrow, timer)
 
-    keyed = _names_column(df, column).mapInArrow(per_name, keyed_schema)
+    keyed = names.mapInArrow(per_name, keyed_schema)
     if persist:
         keyed = keyed.persist(StorageLevel.MEMORY_AND_DISK)
     cols = [c.split(" ")[0] for c in FINDING_SCHEMA.split(", ")]
@@ -231,17 +276,17 @@ def audit(
     per_name_findings = findings.where(F.col("kind") != "read_error").distinct()
     keys = keyed.where(F.col("kind").isNull()).select("name", "zone", "key", "idn")
     # A cluster has an IDN: only names whose (zone, key) is an IDN's key
-    # take part in the shuffle. The IDN keys (a few percent of the names)
-    # are broadcast unless broadcast_idn_keys=False, which joins them by a
-    # shuffle instead.
-    idn_keys = keys.where(F.col("idn")).select("zone", "key").distinct()
-    if broadcast_idn_keys:
-        idn_keys = F.broadcast(idn_keys)
+    # take part in the shuffle. With the fingerprints, `keys` is already
+    # little more than those names (a shared fingerprint without a shared
+    # key makes a group with no IDN, dropped below); without, every name's
+    # key is joined with the IDN keys by a shuffle first.
+    if not broadcast_idn_keys:
+        idn_keys = keys.where(F.col("idn")).select("zone", "key").distinct()
+        keys = keys.join(idn_keys, ["zone", "key"], "left_semi")
     groups = (
-        keys.join(idn_keys, ["zone", "key"], "left_semi")
-        .groupBy("zone", "key")
-        .agg(F.collect_set("name").alias("names"))
-        .where(F.size("names") >= 2)
+        keys.groupBy("zone", "key")
+        .agg(F.collect_set("name").alias("names"), F.max("idn").alias("idn"))
+        .where((F.size("names") >= 2) & F.col("idn"))
         .select("names")
     )
     cluster_findings = groups.mapInArrow(clusters, finding_schema)

@@ -9,17 +9,18 @@ use std::sync::{Arc, Mutex};
 use arrow_array::builder::{BooleanBuilder, Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi, to_ffi};
 use arrow_array::{
-    Array, ArrayRef, BinaryArray, BinaryViewArray, LargeBinaryArray, LargeListArray,
+    Array, ArrayRef, BinaryArray, BinaryViewArray, Int64Array, LargeBinaryArray, LargeListArray,
     LargeStringArray, ListArray, RecordBatch, StringArray, StringViewArray, StructArray,
     make_array,
 };
 use arrow_schema::{DataType, Field, Schema};
-use idnsafe::audit::{Finding, NameAuditor};
+use idnsafe::audit::{Finding, NameAudit, NameAuditor, cluster_fingerprint};
 use idnsafe::policy::{Decision, Policy, RegistryState, Request};
 use idnsafe::{CheckRow, Checker as Engine};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::error;
 
@@ -629,20 +630,52 @@ impl FindingsBuilder {
     }
 }
 
-/// `Auditor.audit_arrow`: a key row per name, a row per finding, in
-/// parallel pieces.
-pub(crate) fn audit_batch(auditor: &NameAuditor, input: &Input) -> PyResult<Exported> {
+/// `Auditor._audit_arrow`: a row per finding and a key row per name, in
+/// parallel pieces; with `only`, key rows only for names whose cluster-key
+/// fingerprint is in it (the IDNs' fingerprints: no other name can join a
+/// cluster).
+pub(crate) fn audit_batch(
+    auditor: &NameAuditor,
+    input: &Input,
+    only: Option<&FxHashSet<u64>>,
+) -> PyResult<Exported> {
     in_pieces(input.rows(), |chunk| {
         let mut out = FindingsBuilder::keyed();
+        let mut r = NameAudit::default();
         for e in chunk {
-            let r = auditor.entry(e.unwrap_or(b""));
+            auditor.entry_into(e.unwrap_or(b""), &mut r);
             for f in &r.findings {
                 out.push(f);
             }
-            if let Some(n) = &r.name {
+            let Some(n) = &r.name else { continue };
+            if only.is_none_or(|s| s.contains(&cluster_fingerprint(&r.zone, &r.key))) {
                 out.push_key(n, &r.zone, &r.key, r.idn);
             }
         }
         out.columns()
     })
+}
+
+/// `Auditor._idn_fingerprints`: one `fingerprint` (int64, the bits of the
+/// u64) per IDN entry of the input.
+pub(crate) fn idn_fingerprints(auditor: &NameAuditor, input: &Input) -> PyResult<Exported> {
+    let rows = input.rows();
+    let fps: Vec<i64> = (0..rows.len())
+        .into_par_iter()
+        .filter_map(|i| auditor.idn_fingerprint(rows.get(i).unwrap_or(b"")))
+        .map(|f| i64::from_ne_bytes(f.to_ne_bytes()))
+        .collect();
+    export(vec![("fingerprint", Arc::new(Int64Array::from(fps)))])
+}
+
+/// The set of fingerprints in an Arrow int64 array (nulls skipped).
+pub(crate) fn import_fingerprints(obj: &Bound<'_, PyAny>) -> PyResult<FxHashSet<u64>> {
+    let array = import_data(obj)?;
+    let ints = array.as_any().downcast_ref::<Int64Array>().ok_or_else(|| {
+        error(
+            "ARROW_TYPE",
+            format!("fingerprints must be an Arrow int64 array, not {}", array.data_type()),
+        )
+    })?;
+    Ok(ints.iter().flatten().map(|f| u64::from_ne_bytes(f.to_ne_bytes())).collect())
 }

@@ -539,10 +539,30 @@ impl Auditor {
 
     /// Audits every entry of an Arrow array: for each name a key row
     /// (`kind` null; `name`, `zone`, `key`, `idn`), and one row per
-    /// finding (`kind`, `names`, `protected`, `codes`, `messages`).
-    fn _audit_arrow(&self, py: Python<'_>, array: &Bound<'_, PyAny>) -> PyResult<arrow::Exported> {
+    /// finding (`kind`, `names`, `protected`, `codes`, `messages`). With
+    /// `only` (a `Fingerprints`), key rows only for names whose cluster-key
+    /// fingerprint is in it.
+    #[pyo3(signature = (array, only=None))]
+    fn _audit_arrow(
+        &self,
+        py: Python<'_>,
+        array: &Bound<'_, PyAny>,
+        only: Option<PyRef<'_, Fingerprints>>,
+    ) -> PyResult<arrow::Exported> {
         let input = arrow::import(array)?;
-        py.detach(|| arrow::audit_batch(&self.inner, &input))
+        let only = only.as_ref().map(|f| &f.set);
+        py.detach(|| arrow::audit_batch(&self.inner, &input, only))
+    }
+
+    /// The cluster-key fingerprints of the IDN entries of an Arrow array,
+    /// as one int64 column `fingerprint`: the first pass of a split audit.
+    fn _idn_fingerprints(
+        &self,
+        py: Python<'_>,
+        array: &Bound<'_, PyAny>,
+    ) -> PyResult<arrow::Exported> {
+        let input = arrow::import(array)?;
+        py.detach(|| arrow::idn_fingerprints(&self.inner, &input))
     }
 
     /// Homograph-cluster findings from a list array of member names (one
@@ -562,6 +582,25 @@ impl Auditor {
             }
             findings.finish()
         })
+    }
+}
+
+/// A set of cluster-key fingerprints (from `Auditor._idn_fingerprints`),
+/// built once per executor from an Arrow int64 array.
+#[pyclass(frozen, module = "idnsafe._idnsafe")]
+struct Fingerprints {
+    set: rustc_hash::FxHashSet<u64>,
+}
+
+#[pymethods]
+impl Fingerprints {
+    #[new]
+    fn new(array: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Fingerprints { set: arrow::import_fingerprints(array)? })
+    }
+
+    fn __len__(&self) -> usize {
+        self.set.len()
     }
 }
 
@@ -630,6 +669,7 @@ fn _idnsafe(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_audit_array, m)?)?;
     m.add_class::<Checker>()?;
     m.add_class::<Auditor>()?;
+    m.add_class::<Fingerprints>()?;
     m.add_class::<arrow::Exported>()?;
     Ok(())
 }

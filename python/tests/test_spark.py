@@ -5,6 +5,7 @@ import pathlib
 import sys
 
 import pyarrow as pa
+import pytest
 import pyarrow.parquet as pq
 
 import idnsafe
@@ -45,11 +46,21 @@ def cli_as_set(findings):
     }
 
 
-def test_spark_audit_equals_cli_and_finds_every_twin(spark, tmp_path):
+def upper_alabel(name):
+    """`name` with its first label as an upper-case A-label (XN--...)."""
+    label, _, zone = name.partition(".")
+    return ("XN--" + label.encode("punycode").decode("ascii")).upper() + "." + zone.upper()
+
+
+@pytest.mark.parametrize("broadcast_idn_keys", [True, False])
+def test_spark_audit_equals_cli_and_finds_every_twin(spark, tmp_path, broadcast_idn_keys):
     names = kz_names()
     twins = planted_twins(names[::50])
     assert len(twins) == 40
-    entries = names + [t for _, t in twins] + ["bad name.kz", None]
+    # The last five twins only as upper-case A-labels: the first pass's
+    # filter must find IDNs in every spelling.
+    spelled = [t for _, t in twins[:-5]] + [upper_alabel(t) for _, t in twins[-5:]]
+    entries = names + spelled + ["bad name.kz", None]
     listing = tmp_path / "names.txt"
     listing.write_text("\n".join(e for e in entries if e is not None) + "\n", encoding="utf-8")
     protect = tmp_path / "protect.txt"
@@ -57,13 +68,13 @@ def test_spark_audit_equals_cli_and_finds_every_twin(spark, tmp_path):
 
     cli = run_cli(["audit", "--json", "--protect", str(protect), str(listing)])
     df = spark.createDataFrame(pa.table({"name": entries}).to_pandas()).repartition(4)
-    got = idnspark.audit(df, "name", protect=str(protect)).collect()
+    got = idnspark.audit(df, "name", protect=str(protect), broadcast_idn_keys=broadcast_idn_keys).collect()
     rows = [r.asDict() for r in got]
     assert as_set(rows) == cli_as_set(cli)
     assert len(rows) == len(cli)
     clusters = [set(r["names"]) for r in rows if r["kind"] == "homograph_cluster"]
-    for original, twin in twins:
-        assert any({original, twin} <= c for c in clusters), (original, twin)
+    for (original, _), twin in zip(twins, spelled):
+        assert any({original, twin.lower()} <= c for c in clusters), (original, twin)
     # Read errors and nulls: the bad line is a finding, the null is nothing.
     assert sum(r["kind"] == "read_error" for r in rows) == 1
 
