@@ -264,7 +264,8 @@ fn push_list<'a>(b: &mut ListBuilder<StringBuilder>, items: impl IntoIterator<It
 
 /// The columns of `check_arrow`.
 struct CheckColumns {
-    name: StringBuilder,
+    /// `None` when the caller supplies the column (the input itself).
+    name: Option<StringBuilder>,
     ok: BooleanBuilder,
     errors: ListBuilder<StringBuilder>,
     warnings: ListBuilder<StringBuilder>,
@@ -279,10 +280,10 @@ struct CheckColumns {
 impl CheckColumns {
     /// Builders sized for `rows` names of `bytes` bytes in all, so that
     /// appending rarely reallocates.
-    fn with_capacity(rows: usize, bytes: usize) -> Self {
+    fn with_capacity(rows: usize, bytes: usize, name: bool) -> Self {
         let text = || StringBuilder::with_capacity(rows, bytes + rows);
         CheckColumns {
-            name: text(),
+            name: name.then(text),
             ok: BooleanBuilder::with_capacity(rows),
             errors: ListBuilder::with_capacity(StringBuilder::new(), rows),
             warnings: ListBuilder::with_capacity(StringBuilder::new(), rows),
@@ -296,7 +297,9 @@ impl CheckColumns {
     }
 
     fn null_row(&mut self) {
-        self.name.append_null();
+        if let Some(b) = &mut self.name {
+            b.append_null();
+        }
         self.ok.append_value(false);
         push_list(&mut self.errors, [NAME_NULL]);
         push_list(&mut self.warnings, []);
@@ -309,7 +312,9 @@ impl CheckColumns {
     }
 
     fn row(&mut self, input: &[u8], r: &CheckRow) {
-        self.name.append_value(String::from_utf8_lossy(input));
+        if let Some(b) = &mut self.name {
+            b.append_value(String::from_utf8_lossy(input));
+        }
         self.ok.append_value(r.ok);
         push_list(&mut self.errors, r.errors.iter().copied());
         push_list(&mut self.warnings, r.warnings.iter().copied());
@@ -322,9 +327,12 @@ impl CheckColumns {
     }
 
     fn finish(mut self) -> Vec<(&'static str, ArrayRef)> {
-        vec![
-            ("name", Arc::new(self.name.finish())),
-            ("ok", Arc::new(self.ok.finish())),
+        let mut cols: Vec<(&'static str, ArrayRef)> = Vec::with_capacity(10);
+        if let Some(mut b) = self.name {
+            cols.push(("name", Arc::new(b.finish())));
+        }
+        cols.extend([
+            ("ok", Arc::new(self.ok.finish()) as ArrayRef),
             ("errors", Arc::new(self.errors.finish())),
             ("warnings", Arc::new(self.warnings.finish())),
             ("alabel", Arc::new(self.alabel.finish())),
@@ -333,7 +341,8 @@ impl CheckColumns {
             ("restriction_level", Arc::new(self.restriction_level.finish())),
             ("confusable_key", Arc::new(self.confusable_key.finish())),
             ("confusable_with", Arc::new(self.confusable_with.finish())),
-        ]
+        ]);
+        cols
     }
 }
 
@@ -429,6 +438,14 @@ fn in_pieces<'a>(
     rows: Rows<'a>,
     piece: impl Fn(&[Option<&'a [u8]>]) -> Vec<(&'static str, ArrayRef)> + Sync,
 ) -> PyResult<Exported> {
+    export(columns_in_pieces(rows, piece)?)
+}
+
+/// [`in_pieces`] before the export: the joined columns.
+fn columns_in_pieces<'a>(
+    rows: Rows<'a>,
+    piece: impl Fn(&[Option<&'a [u8]>]) -> Vec<(&'static str, ArrayRef)> + Sync,
+) -> PyResult<Vec<(&'static str, ArrayRef)>> {
     let threads = rayon::current_num_threads().max(1);
     let (n, bytes) = (rows.len(), rows.bytes_hint());
     let wave = PIECE * threads * 2;
@@ -459,21 +476,20 @@ fn in_pieces<'a>(
         }
     }
     if sinks.is_empty() {
-        return export(piece(&[]));
+        return Ok(piece(&[]));
     }
-    let columns = sinks
-        .into_iter()
-        .map(|(name, s)| Ok((name, s.finish()?)))
-        .collect::<PyResult<Vec<(&'static str, ArrayRef)>>>()?;
-    export(columns)
+    sinks.into_iter().map(|(name, s)| Ok((name, s.finish()?))).collect()
 }
 
 /// `check_arrow`: one row per input row, computed and appended in
 /// parallel pieces.
 pub(crate) fn check_batch(engine: &Engine, input: &Input) -> PyResult<Exported> {
-    in_pieces(input.rows(), |chunk| {
+    // A utf8 input is the `name` column as it is (its bytes are valid
+    // UTF-8, so the lossy copy would equal it): no copy.
+    let same = input.array.data_type() == &DataType::Utf8;
+    let mut columns = columns_in_pieces(input.rows(), |chunk| {
         let bytes: usize = chunk.iter().flatten().map(|e| e.len()).sum();
-        let mut cols = CheckColumns::with_capacity(chunk.len(), bytes);
+        let mut cols = CheckColumns::with_capacity(chunk.len(), bytes, !same);
         let mut row = CheckRow::default();
         for e in chunk {
             match e {
@@ -485,7 +501,11 @@ pub(crate) fn check_batch(engine: &Engine, input: &Input) -> PyResult<Exported> 
             }
         }
         cols.finish()
-    })
+    })?;
+    if same {
+        columns.insert(0, ("name", input.array.clone()));
+    }
+    export(columns)
 }
 
 /// `screen_arrow`: one row per input row, in parallel pieces.

@@ -279,9 +279,15 @@ impl Checker {
     /// as [`Self::check_line`] gives, for names of lower-case LDH labels
     /// without the intermediate report, which is what makes batches fast.
     pub fn check_row(&self, line: &[u8], row: &mut CheckRow) {
-        let fast = std::str::from_utf8(line)
-            .ok()
-            .filter(|n| n.len() <= idnsafe_idna::MAX_NAME_OCTETS && n.split('.').all(fast_label));
+        // Labels are counted while they are checked: one split for both.
+        let mut n = 0usize;
+        let fast = std::str::from_utf8(line).ok().filter(|name| {
+            name.len() <= idnsafe_idna::MAX_NAME_OCTETS
+                && name.split('.').all(|l| {
+                    n += 1;
+                    fast_label(l)
+                })
+        });
         let (Some(name), Some(profiles)) = (fast, ldh_profiles()) else {
             row.fill(&self.check_line(line));
             return;
@@ -298,7 +304,6 @@ impl Checker {
         scripts.clear();
         levels.clear();
         keys.clear();
-        let n = name.split('.').count();
         for (i, label) in name.split('.').enumerate() {
             if i > 0 {
                 scripts.push('.');
