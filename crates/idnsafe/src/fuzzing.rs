@@ -328,6 +328,41 @@ pub fn zone_reader(data: &[u8]) -> Result<(), String> {
     if items < s.records {
         return Err(format!("{items} items for {} records", s.records));
     }
+    name_list_entries(data)
+}
+
+/// The same bytes as lines of a name list, audited one at a time as the
+/// Spark job does: a result reused from line to line says what a fresh
+/// one says, and a line's IDN fingerprint is that of its key exactly when
+/// its first label is an IDN.
+fn name_list_entries(data: &[u8]) -> Result<(), String> {
+    static AUDITOR: OnceLock<crate::audit::NameAuditor> = OnceLock::new();
+    let auditor = AUDITOR.get_or_init(|| {
+        let protect = idnsafe_confusables::ProtectedIndex::from_list(
+            "paypal.com
+google.com
+",
+            idnsafe_confusables::Level::Lookalike,
+        )
+        .ok();
+        crate::audit::NameAuditor::new(crate::audit::AuditOptions {
+            protect,
+            ..crate::audit::AuditOptions::default()
+        })
+    });
+    let mut reused = crate::audit::NameAudit::default();
+    for line in data.split(|&b| b == b'\n').take(64) {
+        auditor.entry_into(line, &mut reused);
+        let fresh = auditor.entry(line);
+        if reused != fresh {
+            return Err(format!("reused audit {reused:?} differs from a fresh one {fresh:?}"));
+        }
+        let want = (fresh.idn && fresh.name.is_some())
+            .then(|| crate::audit::cluster_fingerprint(&fresh.zone, &fresh.key));
+        if auditor.idn_fingerprint(line) != want {
+            return Err(format!("idn_fingerprint of {line:?} is not {want:?}"));
+        }
+    }
     Ok(())
 }
 
