@@ -161,3 +161,30 @@ def test_audit_under_a_policy_equals_cli():
     got = idnsafe.audit(zone, policy="gtld-reference")
     assert findings_set(got.to_pylist()) == findings_set(cli)
     assert idnsafe.audit_summary(got)["names_distinct"] > 0
+
+
+def test_auditor_key_rows_only_for_names_sharing_an_idn_fingerprint():
+    """The Spark audit's two passes on one machine: the IDNs' fingerprints
+    (every spelling of an IDN, nothing for other rows), then key rows only
+    for names sharing one, and the same findings as without the filter."""
+    from idnsafe._idnsafe import Fingerprints
+
+    a = idnsafe.Auditor(protect=["paypal.com"])
+    names = pa.array([
+        "paypal.com", "pаypal.com", "example.com", "XN--PYPAL-4VE.COM.", "",
+        "# comment", None, "bad name.com", "xn--pypal-4ve.net",
+    ])
+    fps = pa.record_batch(a._idn_fingerprints(names)).column("fingerprint")
+    assert fps.type == pa.int64()
+    # Cyrillic pаypal.com, its A-label in capitals, the .net A-label.
+    assert len(fps) == 3
+    assert len(set(fps.to_pylist())) == 2  # the first two are one name
+    full = pa.record_batch(a._audit_arrow(names)).to_pylist()
+    only = pa.record_batch(a._audit_arrow(names, only=Fingerprints(fps))).to_pylist()
+    keyed = sorted(r["name"] for r in only if r["kind"] is None)
+    assert keyed == ["paypal.com", "pаypal.com", "xn--pypal-4ve.com", "xn--pypal-4ve.net"]
+    assert [r for r in only if r["kind"] is not None] == [r for r in full if r["kind"] is not None]
+    assert sum(r["kind"] is None for r in full) == 5  # every name; not blank, comment, null, bad line
+    with pytest.raises(idnsafe.Error) as e:
+        Fingerprints(pa.array(["not", "ints"]))
+    assert e.value.code == "ARROW_TYPE"
