@@ -463,17 +463,21 @@ fn columns_in_pieces<'a>(
                 piece(&chunk)
             })
             .collect();
-        for part in parts {
-            if sinks.is_empty() {
-                sinks = part
-                    .iter()
-                    .map(|(name, a)| Ok((*name, Sink::like(a, n, bytes)?)))
-                    .collect::<PyResult<_>>()?;
-            }
-            for ((_, sink), (_, a)) in sinks.iter_mut().zip(&part) {
-                sink.append(a)?;
-            }
+        if sinks.is_empty()
+            && let Some(first) = parts.first()
+        {
+            sinks = first
+                .iter()
+                .map(|(name, a)| Ok((*name, Sink::like(a, n, bytes)?)))
+                .collect::<PyResult<_>>()?;
         }
+        // Columns are appended in parallel, each by one thread, pieces in order.
+        sinks.par_iter_mut().enumerate().try_for_each(|(c, (_, sink))| {
+            parts.iter().try_for_each(|part| match part.get(c) {
+                Some((_, a)) => sink.append(a),
+                None => Err(join_error("a piece lacks a column")),
+            })
+        })?;
     }
     if sinks.is_empty() {
         return Ok(piece(&[]));
