@@ -2,7 +2,7 @@
 """Measures homograph detection of the release `idnsafe` CLI on real data.
 
 usage: homographs.py [--bin PATH] [--check-args "ARGS"] [--gen-max N]
-                     [--quick] [--json FILE] [--misses FILE]
+                     [--gen-ranks N] [--quick] [--json FILE] [--misses FILE]
 
 Four parts, each printed as a table:
 
@@ -22,6 +22,9 @@ Four parts, each printed as a table:
    some candidate lost it (the dot was substituted or the CLI treats the
    argument as one label), it falls back to the bare label. A pair is found
    when the homograph is a candidate's ulabel or the first label of one.
+   Also each target's own recall averaged over targets. With --gen-ranks N
+   the candidates go on to N per target and recall is given at 1,000,
+   --gen-max, 10,000 and N (the order does not depend on --max).
 4. Browser-style spoof table: bench/spoof-hosts.tsv (host, expected
    safe|unsafe, category, reason), checked against Chromium's top-domain
    list. A host is flagged when `check` rejects it (`ok` false) or any label
@@ -223,32 +226,60 @@ def generate_once(binary, arg, gen_max):
     return out
 
 
+def first_ranks(labels):
+    """label -> 1-based rank of its first occurrence."""
+    ranks = {}
+    for i, label in enumerate(labels, 1):
+        ranks.setdefault(label, i)
+    return ranks
+
+
 def generate_for(binary, target, gen_max):
-    """Candidates for one target: (mode, set of first labels, count)."""
+    """Candidates for one target: (mode, {first label or candidate: rank}, count)."""
     cands = generate_once(binary, target + ".com", gen_max)
     if cands and all(c.endswith(".com") for c in cands):
-        return "name", {c[: -len(".com")] for c in cands}, len(cands)
+        return "name", first_ranks(c[: -len(".com")] for c in cands), len(cands)
     cands = generate_once(binary, target, gen_max)
     if cands is None:
-        return "error", set(), 0
-    return "label", {c.split(".")[0] for c in cands} | set(cands), len(cands)
+        return "error", {}, 0
+    ranks = first_ranks(c.split(".")[0] for c in cands)
+    for c, r in first_ranks(cands).items():
+        ranks[c] = min(r, ranks.get(c, r))
+    return "label", ranks, len(cands)
 
 
-def part_generate(binary, pairs, gen_max, workers):
+def part_generate(binary, pairs, gen_max, workers, ranks_max=0):
+    """generate recall at `gen_max` candidates per target; with `ranks_max`
+    (> gen_max) the candidates go on to that many, and recall is also given
+    at other cutoffs (the first N of a longer run are the run with --max N:
+    the order does not depend on --max)."""
     t0 = time.monotonic()
     targets = sorted({t for t, _ in pairs})
+    run_max = max(gen_max, ranks_max)
     results = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as ex:
-        futs = {ex.submit(generate_for, binary, t, gen_max): t for t in targets}
+        futs = {ex.submit(generate_for, binary, t, run_max): t for t in targets}
         for f in concurrent.futures.as_completed(futs):
             results[futs[f]] = f.result()
-    found = sum(1 for t, h in pairs if h in results[t][1])
+
+    def hit(t, h, cut=gen_max):
+        return results[t][1].get(h, cut + 1) <= cut
+
+    found = sum(1 for t, h in pairs if hit(t, h))
     by_class = collections.defaultdict(lambda: [0, 0])
+    per_target = collections.defaultdict(lambda: [0, 0])
     for t, h in pairs:
         c = by_class[miss_class(t, h)]
         c[1] += 1
-        c[0] += h in results[t][1]
-    counts = sorted(results[t][2] for t in targets)
+        c[0] += hit(t, h)
+        per_target[t][1] += 1
+        per_target[t][0] += hit(t, h)
+    cutoffs = {}
+    if ranks_max > gen_max:
+        for cut in sorted({1000, gen_max, 10000, ranks_max}):
+            if cut <= ranks_max:
+                cutoffs[cut] = sum(1 for t, h in pairs if hit(t, h, cut))
+    counts = sorted(min(results[t][2], gen_max) for t in targets)
     modes = collections.Counter(results[t][0] for t in targets)
     return {
         "max": gen_max,
@@ -257,6 +288,13 @@ def part_generate(binary, pairs, gen_max, workers):
         "recall": found / len(pairs) if pairs else 0.0,
         "modes": dict(modes),
         "by_class": {k: {"found": v[0], "total": v[1]} for k, v in sorted(by_class.items())},
+        # Each target's own recall, averaged over targets, and the targets
+        # at or above 95%: one target with many pairs weighs as one.
+        "target_mean_recall": (sum(f / n for f, n in per_target.values()) / len(per_target)
+                               if per_target else 0.0),
+        "targets_at_95": sum(1 for f, n in per_target.values() if f >= 0.95 * n),
+        "targets": len(per_target),
+        "found_at": cutoffs,
         "candidates_min": counts[0] if counts else 0,
         "candidates_median": counts[len(counts) // 2] if counts else 0,
         "candidates_max": counts[-1] if counts else 0,
@@ -357,6 +395,11 @@ def print_report(res, check_args):
         print(f"   candidates per target: min {g['candidates_min']}, median {g['candidates_median']}, "
               f"max {g['candidates_max']}, total {g['candidates_total']}; "
               f"{g['targets_below_max']} targets below the max")
+        print(f"   per target: mean recall {100 * g['target_mean_recall']:.1f}%, "
+              f"{g['targets_at_95']} of {g['targets']} targets at 95% or more")
+        if g["found_at"]:
+            print("   found within the first N candidates: " + ", ".join(
+                f"{n}: {f} {pct(f, g['pairs'])}" for n, f in g["found_at"].items()))
         print_classes(g["by_class"])
     else:
         print("\n3. generate recall: skipped (--quick)")
@@ -413,6 +456,8 @@ def main():
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "idnsafe"))
     ap.add_argument("--check-args", default="", help="extra arguments for `check` (parts 1, 2, 4)")
     ap.add_argument("--gen-max", type=int, default=3000)
+    ap.add_argument("--gen-ranks", type=int, default=0, metavar="N",
+                    help="generate N candidates per target and give part 3's recall at several cutoffs")
     ap.add_argument("--workers", type=int, default=2, help="parallel generate processes")
     ap.add_argument("--quick", action="store_true", help="skip part 3 (generate)")
     ap.add_argument("--json", metavar="FILE")
@@ -433,7 +478,7 @@ def main():
         res["recall"] = part_recall(a.bin, data, protect, pairs, extra)
         res["false_positives"] = part_false_positives(a.bin, data, protect, extra)
     if not a.quick:
-        res["generate"] = part_generate(a.bin, pairs, a.gen_max, a.workers)
+        res["generate"] = part_generate(a.bin, pairs, a.gen_max, a.workers, a.gen_ranks)
     res["spoof"] = part_spoof(a.bin, data, load_spoof_table(a.table), extra)
     print_report(res, extra)
     if a.misses:
