@@ -220,13 +220,15 @@ def audit(
     A cluster has an IDN, so only names that share a (zone, key) with an
     IDN are shuffled. With ``broadcast_idn_keys`` (the default) a first
     job finds the IDNs (a JVM filter passes only entries with a non-ASCII
-    character or ``xn--`` to Python) and collects the 64-bit fingerprints
-    of their keys (8 bytes each) to the driver, which broadcasts them; the
-    per-name pass then returns a key row only for names whose fingerprint
-    is among them, so almost nothing but findings comes back from Python.
-    A shared fingerprint is only a candidate: the (zone, key) join that
-    follows is exact. ``broadcast_idn_keys=False`` returns every name's
-    key and joins them with the IDN keys by a shuffle instead, for inputs
+    character or ``n--`` in either case to Python) and collects the 64-bit
+    fingerprints of their keys (8 bytes each) to the driver, which
+    broadcasts them; the per-name pass then returns a key row only for
+    names whose fingerprint is among them, so almost nothing but findings
+    comes back from Python. A shared fingerprint is only a candidate: the
+    grouping on (zone, key) that follows is exact. That first job runs
+    when ``audit`` is called; the rest runs when the findings are used.
+    ``broadcast_idn_keys=False`` returns every name's key and joins them
+    with the IDN keys by a shuffle instead (all of it lazy), for inputs
     whose IDN fingerprints do not fit the driver's or an executor's memory.
 
     The per-name pass feeds both the findings and the shuffle; with
