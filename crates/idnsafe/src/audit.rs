@@ -614,10 +614,6 @@ fn dedupe(names: Names) -> Names {
 /// collision-free: a match is a candidate, confirmed on the keys
 /// themselves.
 pub fn cluster_fingerprint(zone: &str, key: &str) -> u64 {
-    fp(zone, key)
-}
-
-fn fp(zone: &str, key: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = FxHasher::default();
     zone.hash(&mut h);
@@ -684,6 +680,8 @@ pub struct NameAuditor {
     opts: AuditOptions,
     level: Level,
     tier: Tier,
+    /// The empty registry the policy judges each name against.
+    no_state: RegistryState,
 }
 
 /// One name audited by [`NameAuditor`].
@@ -722,7 +720,7 @@ impl NameAuditor {
     pub fn new(opts: AuditOptions) -> Self {
         let level = opts.level.unwrap_or(Level::Identical);
         let tier = opts.tier.unwrap_or(Tier::Lookalike);
-        NameAuditor { opts, level, tier }
+        NameAuditor { opts, level, tier, no_state: RegistryState::default() }
     }
 
     /// The level of the cluster keys.
@@ -758,12 +756,12 @@ impl NameAuditor {
                 return;
             }
         }
-        let (label, zone) = name.split_once('.').unwrap_or((&name, ""));
+        let (label, zone, idn) = first_label(&name);
         out.zone.push_str(zone);
-        out.idn = is_idn_label(label.as_bytes());
-        let decoded = if out.idn { idnsafe_idna::to_ulabel(label) } else { None };
+        out.idn = idn;
+        let decoded = if idn { idnsafe_idna::to_ulabel(label) } else { None };
         let ulabel = decoded.as_deref().unwrap_or(label);
-        let per_name = PerName::new(&self.opts, self.tier);
+        let per_name = PerName { opts: &self.opts, tier: self.tier, no_state: &self.no_state };
         let full = || name.clone();
         per_name.invalid(idnsafe_idna::is_valid_label(label), &full, &mut out.findings);
         if let Some(p) = &self.opts.protect {
@@ -796,13 +794,21 @@ impl NameAuditor {
     /// them can share a cluster with an IDN, so only those need shuffling.
     pub fn idn_fingerprint(&self, line: &[u8]) -> Option<u64> {
         let name = idnsafe_zone::list_entry(line).ok()??;
-        let (label, zone) = name.split_once('.').unwrap_or((&name, ""));
-        if !is_idn_label(label.as_bytes()) {
+        let (label, zone, idn) = first_label(&name);
+        if !idn {
             return None;
         }
         let decoded = idnsafe_idna::to_ulabel(label);
-        Some(fp(zone, &idnsafe_confusables::key(decoded.as_deref().unwrap_or(label), self.level)))
+        let key = idnsafe_confusables::key(decoded.as_deref().unwrap_or(label), self.level);
+        Some(cluster_fingerprint(zone, &key))
     }
+}
+
+/// A name's first label, its zone (the rest, without the dot) and whether
+/// the label is an IDN: what [`NameAuditor`] keys a name by.
+fn first_label(name: &str) -> (&str, &str, bool) {
+    let (label, zone) = name.split_once('.').unwrap_or((name, ""));
+    (label, zone, is_idn_label(label.as_bytes()))
 }
 
 /// The findings of one name on its own (invalid, lookalikes of protected
@@ -814,14 +820,10 @@ struct PerName<'a> {
     /// The policy judges each name on its own: against no registered
     /// names, and without listing bundles (only the verdict and reasons
     /// are used).
-    no_state: RegistryState,
+    no_state: &'a RegistryState,
 }
 
-impl<'a> PerName<'a> {
-    fn new(opts: &'a AuditOptions, tier: Tier) -> Self {
-        PerName { opts, tier, no_state: RegistryState::default() }
-    }
-
+impl PerName<'_> {
     /// `invalid`: IDNA2008 (`valid` is the label's fast verdict), then the policy.
     fn invalid(&self, valid: bool, full: &dyn Fn() -> String, out: &mut Vec<Finding>) {
         let invalid = |full: String, reasons: Vec<FindingReason>| Finding {
@@ -838,7 +840,7 @@ impl<'a> PerName<'a> {
         } else if let Some(p) = &self.opts.policy {
             let full = full();
             let alone = Request { without_bundle: true, ..Request::default() };
-            let d = p.screen(&self.no_state, &full, alone);
+            let d = p.screen(self.no_state, &full, alone);
             if d.decision != Verdict::Accept {
                 let reasons = d.reasons.into_iter().map(|r| reason(r.code, r.message)).collect();
                 out.push(invalid(full, reasons));
@@ -927,7 +929,10 @@ fn analyse(
     };
     let mut idn_keys: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
     for (j, info) in idn.iter().enumerate() {
-        idn_keys.entry(fp(names.zone(info.idx as usize), &info.key)).or_default().push(j as u32);
+        idn_keys
+            .entry(cluster_fingerprint(names.zone(info.idx as usize), &info.key))
+            .or_default()
+            .push(j as u32);
     }
     let idn_filter = KeyFilter::new(idn_keys.keys().copied(), idn_keys.len());
     summary.phases.insert("idn".to_owned(), t.elapsed().as_secs_f64());
@@ -935,7 +940,8 @@ fn analyse(
     // Pass 2: every name, in parallel chunks, findings in input order.
     let chunks: Vec<(usize, usize)> =
         (0..n).step_by(CHUNK).map(|s| (s, (s + CHUNK).min(n))).collect();
-    let per_name = PerName::new(opts, tier);
+    let no_state = RegistryState::default();
+    let per_name = PerName { opts, tier, no_state: &no_state };
     let per_chunk: Vec<ChunkOut> = pool.install(|| {
         chunks
             .par_iter()
@@ -983,7 +989,7 @@ fn analyse(
                     };
                     // ASCII names join a homograph cluster when their key is an IDN's key.
                     if info.is_none() && !idn_keys.is_empty() {
-                        let f = fp(names.zone(i), key_ref);
+                        let f = cluster_fingerprint(names.zone(i), key_ref);
                         if idn_filter.may_contain(f) && idn_keys.contains_key(&f) {
                             homograph_members.push((f, i as u32));
                         }
@@ -1044,7 +1050,7 @@ fn analyse(
                     let label = full.split('.').next().unwrap_or("");
                     let u = idnsafe_idna::check_label(label).ulabel().map(str::to_owned)?;
                     let k = p.variant_key(&u)?;
-                    Some((fp(names.zone(i), &k), i as u32))
+                    Some((cluster_fingerprint(names.zone(i), &k), i as u32))
                 })
                 .collect()
         });
