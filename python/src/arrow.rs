@@ -183,24 +183,6 @@ impl<'a> Rows<'a> {
             Rows::None => None,
         }
     }
-
-    /// A size hint for the rows' bytes, from the buffers alone (no pass
-    /// over the rows): the value buffer, or for views their data buffers
-    /// plus the 12 bytes a view holds inline.
-    fn bytes_hint(&self) -> usize {
-        let views = |buffers: &[arrow_buffer::Buffer], n: usize| {
-            buffers.iter().map(|b| b.len()).sum::<usize>() + 12 * n
-        };
-        match self {
-            Rows::Utf8(x) => x.values().len(),
-            Rows::LargeUtf8(x) => x.values().len(),
-            Rows::Binary(x) => x.values().len(),
-            Rows::LargeBinary(x) => x.values().len(),
-            Rows::Utf8View(x) => views(x.data_buffers(), x.len()),
-            Rows::BinaryView(x) => views(x.data_buffers(), x.len()),
-            Rows::None => 0,
-        }
-    }
 }
 
 /// A record batch ready for export: an object with `__arrow_c_array__`,
@@ -364,16 +346,39 @@ fn join_error(what: &str) -> PyErr {
 }
 
 impl Sink {
-    /// A sink for columns like `a`, for `rows` rows of about `bytes` bytes.
-    fn like(a: &ArrayRef, rows: usize, bytes: usize) -> PyResult<Sink> {
+    /// A sink for a column like those of `first` (the column's pieces in
+    /// the first wave, `sample` rows of them), for `rows` rows in all: text
+    /// and list values are sized at the first wave's bytes per row plus an
+    /// eighth, so that appending seldom reallocates (a reallocation copies
+    /// the column and faults in fresh pages).
+    fn like(first: &[&ArrayRef], sample: usize, rows: usize) -> PyResult<Sink> {
+        use arrow_array::cast::AsArray;
+        let Some(a) = first.first() else { return Err(join_error("no piece")) };
+        let text_bytes = |x: &dyn Fn(&ArrayRef) -> usize| {
+            let seen: usize = first.iter().map(|a| x(a)).sum();
+            let per_row = seen as f64 / sample.max(1) as f64;
+            (per_row * 1.125 * rows as f64) as usize + 64
+        };
         Ok(match a.data_type() {
-            DataType::Utf8 => Sink::Text(StringBuilder::with_capacity(rows, bytes)),
+            DataType::Utf8 => {
+                let bytes =
+                    text_bytes(&|a| a.as_string_opt::<i32>().map_or(0, |t| t.value_data().len()));
+                Sink::Text(StringBuilder::with_capacity(rows, bytes))
+            }
             DataType::Boolean => Sink::Bool(BooleanBuilder::with_capacity(rows)),
             DataType::Int64 => Sink::Int(Int64Builder::with_capacity(rows)),
             DataType::List(_) => {
                 let mut offsets = Vec::with_capacity(rows + 1);
                 offsets.push(0);
-                Sink::List(offsets, StringBuilder::new())
+                let items = text_bytes(&|a| a.as_list_opt::<i32>().map_or(0, |l| l.values().len()));
+                let bytes = text_bytes(&|a| {
+                    a.as_list_opt::<i32>()
+                        .and_then(|l| {
+                            l.values().as_string_opt::<i32>().map(|t| t.value_data().len())
+                        })
+                        .unwrap_or(0)
+                });
+                Sink::List(offsets, StringBuilder::with_capacity(items, bytes))
             }
             t => return Err(join_error(&format!("no sink for {t}"))),
         })
@@ -447,7 +452,7 @@ fn columns_in_pieces<'a>(
     piece: impl Fn(&[Option<&'a [u8]>]) -> Vec<(&'static str, ArrayRef)> + Sync,
 ) -> PyResult<Vec<(&'static str, ArrayRef)>> {
     let threads = rayon::current_num_threads().max(1);
-    let (n, bytes) = (rows.len(), rows.bytes_hint());
+    let n = rows.len();
     let wave = PIECE * threads * 2;
     let mut sinks: Vec<(&'static str, Sink)> = Vec::new();
     for start in (0..n).step_by(wave) {
@@ -466,9 +471,15 @@ fn columns_in_pieces<'a>(
         if sinks.is_empty()
             && let Some(first) = parts.first()
         {
+            let sample = end - start;
             sinks = first
                 .iter()
-                .map(|(name, a)| Ok((*name, Sink::like(a, n, bytes)?)))
+                .enumerate()
+                .map(|(c, (name, _))| {
+                    let pieces: Vec<&ArrayRef> =
+                        parts.iter().filter_map(|p| p.get(c).map(|(_, a)| a)).collect();
+                    Ok((*name, Sink::like(&pieces, sample, n)?))
+                })
                 .collect::<PyResult<_>>()?;
         }
         // Columns are appended in parallel, each by one thread, pieces in order.
