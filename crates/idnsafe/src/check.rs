@@ -164,11 +164,13 @@ fn ldh_profiles() -> Option<&'static LdhProfiles> {
 /// or other `??--` label, valid under IDNA2008.
 fn fast_label(label: &str) -> bool {
     let b = label.as_bytes();
-    !b.is_empty()
+    // Of lower-case LDH labels, exactly the valid ones (RFC 5891 §4.2.3.1,
+    // what `idnsafe_idna::is_valid_label` checks of them): 1 to 63 octets,
+    // no hyphen first, last, or in the third and fourth positions.
+    matches!((b.first(), b.last()), (Some(&f), Some(&l)) if f != b'-' && l != b'-')
         && b.len() <= 63
         && b.get(2..4) != Some(b"--")
         && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-        && idnsafe_idna::is_valid_label(label)
 }
 
 impl Default for Checker {
@@ -279,15 +281,9 @@ impl Checker {
     /// as [`Self::check_line`] gives, for names of lower-case LDH labels
     /// without the intermediate report, which is what makes batches fast.
     pub fn check_row(&self, line: &[u8], row: &mut CheckRow) {
-        // Labels are counted while they are checked: one split for both.
-        let mut n = 0usize;
-        let fast = std::str::from_utf8(line).ok().filter(|name| {
-            name.len() <= idnsafe_idna::MAX_NAME_OCTETS
-                && name.split('.').all(|l| {
-                    n += 1;
-                    fast_label(l)
-                })
-        });
+        let fast = std::str::from_utf8(line)
+            .ok()
+            .filter(|name| name.len() <= idnsafe_idna::MAX_NAME_OCTETS);
         let (Some(name), Some(profiles)) = (fast, ldh_profiles()) else {
             row.fill(&self.check_line(line));
             return;
@@ -304,7 +300,18 @@ impl Checker {
         scripts.clear();
         levels.clear();
         keys.clear();
-        for (i, label) in name.split('.').enumerate() {
+        // One split: each label is checked as it comes, and a label that
+        // is not lower-case LDH sends the whole name to the full check
+        // (which rewrites every field of the row).
+        let mut split = name.split('.');
+        let mut next = split.next();
+        let mut i = 0usize;
+        while let Some(label) = next {
+            next = split.next();
+            if !fast_label(label) {
+                row.fill(&self.check_line(line));
+                return;
+            }
             if i > 0 {
                 scripts.push('.');
                 levels.push('.');
@@ -316,7 +323,8 @@ impl Checker {
             levels.push_str(p.restriction_level);
             // The top-level label of a name of several labels is not
             // compared with protected names.
-            let compare = n == 1 || i + 1 < n;
+            let compare = i == 0 || next.is_some();
+            i += 1;
             match &self.protected {
                 Some(p) if compare => {
                     // Both keys in one pass (key_into and keys_into write
