@@ -114,14 +114,27 @@ impl ScriptBits {
     }
 }
 
+/// The Script_Extensions of `c` (empty for Common and Inherited); `latin`
+/// is the Latin set. ASCII letters are Latin and other ASCII characters
+/// Common: no table search for the characters most labels are made of.
+#[inline]
+fn char_bits(c: char, latin: ScriptBits) -> ScriptBits {
+    if c.is_ascii() {
+        if c.is_ascii_alphabetic() { latin } else { ScriptBits::default() }
+    } else {
+        ScriptBits::of(ScriptExtension::from(c))
+    }
+}
+
 /// The resolved script set of `s` (UTS #39 §5.1, without augmentation):
 /// the intersection of the Script_Extensions of its characters other than
 /// Common and Inherited ones. `None` when `s` has no such character; an
 /// empty set when it is mixed-script.
 fn resolved(s: &str) -> Option<ScriptBits> {
     let mut own = None::<ScriptBits>;
+    let latin = ScriptBits::default().with(Script::Latin);
     for c in s.chars() {
-        let bits = ScriptBits::of(ScriptExtension::from(c));
+        let bits = char_bits(c, latin);
         if bits.is_empty() {
             continue; // Common / Inherited
         }
@@ -429,4 +442,17 @@ pub fn whole_script_confusable_in(
     scripts.sort();
     scripts.dedup();
     Some(WholeScriptConfusable { scripts, lookalike_scripts, lookalikes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_shortcut_gives_the_script_extensions() {
+        let latin = ScriptBits::default().with(Script::Latin);
+        for c in (0u8..128).map(char::from) {
+            assert!(char_bits(c, latin) == ScriptBits::of(ScriptExtension::from(c)), "{c:?}");
+        }
+    }
 }
