@@ -728,10 +728,12 @@ pub fn keys_into(label: &str, a: Level, b: Level, out_a: &mut String, out_b: &mu
     out_a == out_b
 }
 
-/// [`key_ldh`] at two levels, one tight pass each; `None` (outputs
-/// unspecified) when a byte is not LDH. (One pass into two stack buffers
-/// needs two UTF-8 validations to copy them out, which cost more in an
-/// audit than the second pass.)
+/// [`key_ldh`] at two levels; `None` (outputs unspecified) when a byte is
+/// not LDH. The first pass also checks whether every byte has the same key
+/// at both levels (at `identical` and `lookalike` only `d` and `w` differ),
+/// and then the second key is a copy of the first; otherwise a second
+/// pass keys it. (One pass into two stack buffers needs two UTF-8
+/// validations to copy them out, which cost more in an audit.)
 #[inline]
 fn key_ldh_pair(
     ta: &AsciiKeys,
@@ -740,7 +742,20 @@ fn key_ldh_pair(
     out_a: &mut String,
     out_b: &mut String,
 ) -> Option<bool> {
-    (key_ldh(ta, label, out_a) && key_ldh(tb, label, out_b)).then(|| out_a == out_b)
+    out_a.clear();
+    out_a.reserve(2 * label.len());
+    let mut agree = true;
+    for &b in label.as_bytes() {
+        let Some(Some(k)) = ta.get(usize::from(b)) else { return None };
+        push_key(k, out_a);
+        agree &= tb.get(usize::from(b)).is_some_and(|kb| kb.as_ref() == Some(k));
+    }
+    if agree {
+        out_b.clear();
+        out_b.push_str(out_a);
+        return Some(true);
+    }
+    key_ldh(tb, label, out_b).then(|| out_a == out_b)
 }
 
 /// The key of `label` at `level` computed without the per-byte and

@@ -189,6 +189,8 @@ mod unit_tests {
             (0..=140).map(|n| unit.chars().cycle().take(n).collect()).collect();
         labels
             .extend(["b\u{fc}cher", "p\u{430}ypal", "a_b", "xn--bcher-kva", ""].map(String::from));
+        // Without `d` and `w`: every byte keyed alike at both levels.
+        labels.extend((1..=70).map(|n| "m0il1-xrn".chars().cycle().take(n).collect::<String>()));
         for s in &labels {
             for x in Level::ALL {
                 for y in Level::ALL {
