@@ -183,6 +183,24 @@ impl<'a> Rows<'a> {
             Rows::None => None,
         }
     }
+
+    /// A size hint for the rows' bytes, from the buffers alone (no pass
+    /// over the rows): the value buffer, or for views their data buffers
+    /// plus the 12 bytes a view holds inline.
+    fn bytes_hint(&self) -> usize {
+        let views = |buffers: &[arrow_buffer::Buffer], n: usize| {
+            buffers.iter().map(|b| b.len()).sum::<usize>() + 12 * n
+        };
+        match self {
+            Rows::Utf8(x) => x.values().len(),
+            Rows::LargeUtf8(x) => x.values().len(),
+            Rows::Binary(x) => x.values().len(),
+            Rows::LargeBinary(x) => x.values().len(),
+            Rows::Utf8View(x) => views(x.data_buffers(), x.len()),
+            Rows::BinaryView(x) => views(x.data_buffers(), x.len()),
+            Rows::None => 0,
+        }
+    }
 }
 
 /// A record batch ready for export: an object with `__arrow_c_array__`,
@@ -348,16 +366,19 @@ fn join_error(what: &str) -> PyErr {
 impl Sink {
     /// A sink for a column like those of `first` (the column's pieces in
     /// the first wave, `sample` rows of them), for `rows` rows in all: text
-    /// and list values are sized at the first wave's bytes per row plus an
-    /// eighth, so that appending seldom reallocates (a reallocation copies
-    /// the column and faults in fresh pages).
-    fn like(first: &[&ArrayRef], sample: usize, rows: usize) -> PyResult<Sink> {
+    /// and list values are sized at the first wave's bytes (or items) per
+    /// row plus an eighth, so that appending seldom reallocates (a
+    /// reallocation copies the column and faults in fresh pages). The
+    /// reservation is capped at `cap` (from the input's size), so that a
+    /// first wave of long entries followed by short ones cannot make it
+    /// huge; beyond it the column grows as it fills.
+    fn like(first: &[&ArrayRef], sample: usize, rows: usize, cap: usize) -> PyResult<Sink> {
         use arrow_array::cast::AsArray;
         let Some(a) = first.first() else { return Err(join_error("no piece")) };
         let text_bytes = |x: &dyn Fn(&ArrayRef) -> usize| {
             let seen: usize = first.iter().map(|a| x(a)).sum();
             let per_row = seen as f64 / sample.max(1) as f64;
-            (per_row * 1.125 * rows as f64) as usize + 64
+            ((per_row * 1.125 * rows as f64) as usize + 64).min(cap)
         };
         Ok(match a.data_type() {
             DataType::Utf8 => {
@@ -453,6 +474,9 @@ fn columns_in_pieces<'a>(
 ) -> PyResult<Vec<(&'static str, ArrayRef)>> {
     let threads = rayon::current_num_threads().max(1);
     let n = rows.len();
+    // Output columns hold at most a few times the input's bytes (names,
+    // their A-labels, keys, scripts): the cap of a column's reservation.
+    let cap = rows.bytes_hint().saturating_mul(2).saturating_add(n.saturating_mul(64));
     let wave = PIECE * threads * 2;
     let mut sinks: Vec<(&'static str, Sink)> = Vec::new();
     for start in (0..n).step_by(wave) {
@@ -478,7 +502,7 @@ fn columns_in_pieces<'a>(
                 .map(|(c, (name, _))| {
                     let pieces: Vec<&ArrayRef> =
                         parts.iter().filter_map(|p| p.get(c).map(|(_, a)| a)).collect();
-                    Ok((*name, Sink::like(&pieces, sample, n)?))
+                    Ok((*name, Sink::like(&pieces, sample, n, cap)?))
                 })
                 .collect::<PyResult<_>>()?;
         }
