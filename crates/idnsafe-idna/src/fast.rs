@@ -25,14 +25,7 @@ pub fn is_valid_label(label: &str) -> bool {
         if crate::has_ace_prefix(label) {
             return is_valid_alabel(label);
         }
-        return b.len() <= MAX_LABEL_OCTETS
-            && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
-            && hyphens_ok(
-                b.first().copied(),
-                b.last().copied(),
-                b.get(2).copied(),
-                b.get(3).copied(),
-            );
+        return b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-') && ldh_shape_ok(b);
     }
     let mut chars = ['\0'; MAX_ULABEL_CHARS];
     let mut n = 0usize;
@@ -145,6 +138,16 @@ fn is_valid_alabel(label: &str) -> bool {
         Some(re) if re == lower => is_valid_label(&u),
         _ => false,
     }
+}
+
+/// The length and hyphen rules of an LDH label that is not an A-label
+/// (RFC 5891 §4.2.3.1): 1 to 63 octets, no hyphen first or last, none in
+/// both the third and fourth positions. With an all-LDH `b`, exactly
+/// [`is_valid_label`]'s verdict.
+pub fn ldh_shape_ok(b: &[u8]) -> bool {
+    !b.is_empty()
+        && b.len() <= MAX_LABEL_OCTETS
+        && hyphens_ok(b.first().copied(), b.last().copied(), b.get(2).copied(), b.get(3).copied())
 }
 
 fn hyphens_ok(first: Option<u8>, last: Option<u8>, third: Option<u8>, fourth: Option<u8>) -> bool {

@@ -44,7 +44,7 @@ pub use derived::{
     DerivedProperty, derive, derived_property, derived_property_u32, derived_ranges, warm_up,
 };
 pub use error::{ErrorCode, Violation, u_plus};
-pub use fast::{is_valid_label, to_ulabel};
+pub use fast::{is_valid_label, ldh_shape_ok, to_ulabel};
 pub use label::{
     ACE_PREFIX, LabelForm, LabelReport, MAX_INPUT_BYTES, MAX_LABEL_OCTETS, MAX_NAME_OCTETS,
     MAX_PUNYCODE_INPUT, NameReport, check_label, check_line, check_name, encode_alabel,

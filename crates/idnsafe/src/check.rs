@@ -164,13 +164,10 @@ fn ldh_profiles() -> Option<&'static LdhProfiles> {
 /// or other `??--` label, valid under IDNA2008.
 fn fast_label(label: &str) -> bool {
     let b = label.as_bytes();
-    // Of lower-case LDH labels, exactly the valid ones (RFC 5891 §4.2.3.1,
-    // what `idnsafe_idna::is_valid_label` checks of them): 1 to 63 octets,
-    // no hyphen first, last, or in the third and fourth positions.
-    matches!((b.first(), b.last()), (Some(&f), Some(&l)) if f != b'-' && l != b'-')
-        && b.len() <= 63
-        && b.get(2..4) != Some(b"--")
-        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+    // Lower-case LDH with IDNA2008's length and hyphen rules: what
+    // `is_valid_label` decides of such a label, without its other paths.
+    b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && idnsafe_idna::ldh_shape_ok(b)
 }
 
 impl Default for Checker {
