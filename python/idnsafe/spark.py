@@ -39,7 +39,7 @@ FINDING_SCHEMA = (
     "messages array<string>, file string, line bigint"
 )
 
-_KEYED_SCHEMA = FINDING_SCHEMA + ", name string, zone string, key string, idn boolean"
+_KEYED_SCHEMA = FINDING_SCHEMA + ", name string, zone string, key string, idn boolean, fp bigint"
 
 # Built once per executor process: (kind, options) -> Checker or Auditor.
 _BUILT: dict = {}
@@ -124,6 +124,27 @@ def _kernel(opts: tuple, method: str, arrow_schema, timer, only=None):
     return run
 
 
+def _partition_kernel(opts: tuple, method: str, arrow_schema, timer):
+    """A mapInArrow function calling the executor's Auditor's `method`
+    once per partition, with its columns in order as arguments (each the
+    whole partition's)."""
+
+    def run(batches):
+        import pyarrow as pa
+
+        batches = [b for b in batches if b.num_rows]
+        if not batches:
+            return
+        auditor = _built("auditor", opts)
+        table = pa.Table.from_batches(batches)
+        t = time.perf_counter()
+        out = pa.record_batch(getattr(auditor, method)(*(c.combine_chunks() for c in table.columns)))
+        _count(timer, t)
+        yield _cast(out, arrow_schema)
+
+    return run
+
+
 # The fingerprint set of the latest broadcast value seen by this executor
 # process: (value, Fingerprints), built once, not per batch or task. The
 # value is held so that its identity stays its own.
@@ -158,6 +179,17 @@ def _arrow_schema(spark_schema, spark):
         return to_arrow_schema(spark_schema, prefers_large_types=large)
     except TypeError:  # older pyspark
         return to_arrow_schema(spark_schema)
+
+
+def _maybe_a_label(entry):
+    """True for entries that begin ``xn--`` in any case, or with a byte
+    below ``!`` (blank, or white space the audit trims): a superset of the
+    entries whose first label is an A-label, tested on a few leading bytes
+    without copying or scanning the strings."""
+    maybe = entry < "!"
+    for prefix in ("xn--", "xN--", "Xn--", "XN--"):
+        maybe = maybe | entry.startswith(prefix)
+    return maybe
 
 
 def _names_column(df, column: str):
@@ -218,26 +250,35 @@ def audit(
     are sorted; repeated names count once, as in ``idnsafe audit``.
 
     A cluster has an IDN, so only names that share a (zone, key) with an
-    IDN are shuffled. With ``broadcast_idn_keys`` (the default) a first
-    job finds the IDNs (a JVM filter passes only entries with a non-ASCII
-    character or ``n--`` in either case to Python) and collects the 64-bit
-    fingerprints of their keys (8 bytes each) to the driver, which
-    broadcasts them; the per-name pass then returns a key row only for
-    names whose fingerprint is among them, so almost nothing but findings
-    comes back from Python. A shared fingerprint is only a candidate: the
-    grouping on (zone, key) that follows is exact. That first job runs
-    when ``audit`` is called; the rest runs when the findings are used.
-    ``broadcast_idn_keys=False`` returns every name's key and joins them
-    with the IDN keys by a shuffle instead (all of it lazy), for inputs
-    whose IDN fingerprints do not fit the driver's or an executor's memory.
+    IDN are shuffled. With ``broadcast_idn_keys`` (the default):
 
-    The per-name pass feeds both the findings and the shuffle; with
-    ``persist`` (the default) it is computed once and kept
-    (``MEMORY_AND_DISK``) until ``spark.catalog.clearCache()`` or the end
-    of the session. ``timer``: an accumulator (``sc.accumulator(0.0)``)
-    the executors add the seconds they spend in the engine to, so that the
-    time Spark itself takes (scheduling, serialisation, shuffle) can be
-    told apart.
+    1. A first job passes to Python only the entries that begin ``xn--``
+       in any case (or with white space), a test of a few bytes that
+       copies nothing, and collects the 64-bit fingerprints of their keys
+       (8 bytes each) to the driver, which broadcasts them.
+    2. The per-name pass returns the findings, a key row for every IDN,
+       and key rows for other names only when their fingerprint is among
+       those broadcast, so little but findings comes back from Python. It
+       runs when ``audit`` is called, and is kept (``MEMORY_AND_DISK``)
+       until ``spark.catalog.clearCache()`` or the end of the session.
+    3. An IDN the first job did not see (a U-label, say) has a key row
+       with a fingerprint not yet broadcast. If there are any, one more
+       pass over the input returns the other names sharing them.
+
+    So the result is exact whatever the first job's test lets through; it
+    is fast when the IDNs are A-labels, as in zone files and certificate
+    logs. A shared fingerprint is only a candidate: the grouping on
+    (zone, key) that follows is exact. ``broadcast_idn_keys=False``
+    returns every name's key and joins them with the IDN keys by a
+    shuffle instead (all of it lazy, kept only with ``persist``), for
+    inputs whose IDN fingerprints do not fit the driver's or an
+    executor's memory.
+
+    The groups are formed by a shuffle on a hash of (zone, key) and one
+    engine call per partition. ``timer``: an accumulator
+    (``sc.accumulator(0.0)``) the executors add the seconds they spend in
+    the engine to, so that the time Spark itself takes (scheduling,
+    serialisation, shuffle) can be told apart.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -253,30 +294,37 @@ def audit(
     names = _names_column(df, column)
     only = None
     if broadcast_idn_keys:
-        entry = F.col("entry")
-        # Non-ASCII, or `n--` / `N--` (in every spelling of `xn--`): a
-        # superset of the IDNs, tested without copying the strings.
-        maybe_idn = (
-            (F.octet_length(entry) != F.length(entry))
-            | entry.contains("n--")
-            | entry.contains("N--")
-        )
         fp_schema = _parse_datatype_string("fingerprint bigint")
         first = _kernel(opts, "_idn_fingerprints", _arrow_schema(fp_schema, spark), timer)
-        fps = names.where(maybe_idn).mapInArrow(first, fp_schema).toArrow()
-        only = spark.sparkContext.broadcast(fps.column(0).combine_chunks())
+        seen = names.where(_maybe_a_label(F.col("entry"))).mapInArrow(first, fp_schema)
+        fps = seen.toArrow().column(0).combine_chunks()
+        only = spark.sparkContext.broadcast(fps)
     per_name = _kernel(opts, "_audit_arrow", keyed_arrow, timer, only=only)
-    clusters = _kernel(opts, "_clusters_arrow", finding_arrow, timer)
+    clusters = _partition_kernel(opts, "_key_clusters", finding_arrow, timer)
 
     keyed = names.mapInArrow(per_name, keyed_schema)
-    if persist:
+    if persist or broadcast_idn_keys:
         keyed = keyed.persist(StorageLevel.MEMORY_AND_DISK)
+    keys = keyed.where(F.col("kind").isNull()).select("name", "zone", "key", "idn")
+    if broadcast_idn_keys:
+        # Every IDN has a key row. An IDN the first pass did not see (a
+        # U-label, say) has a fingerprint not yet broadcast: the names
+        # sharing it are found by a pass over the input for those
+        # fingerprints alone. Collecting them runs the per-name pass now.
+        import pyarrow.compute as pc
+
+        idn_fps = keyed.where(F.col("idn")).select("fp").toArrow().column(0)
+        missing = pc.unique(pc.filter(idn_fps, pc.invert(pc.is_in(idn_fps, value_set=fps))))
+        if len(missing):
+            late = spark.sparkContext.broadcast(missing)
+            again = _kernel(opts, "_audit_arrow", keyed_arrow, timer, only=late)
+            more = names.mapInArrow(again, keyed_schema).where(F.col("kind").isNull() & ~F.col("idn"))
+            keys = keys.unionByName(more.select("name", "zone", "key", "idn"))
     cols = [c.split(" ")[0] for c in FINDING_SCHEMA.split(", ")]
     findings = keyed.where(F.col("kind").isNotNull()).select(*cols)
     # Repeated names give the same findings once, as the audit reads each name once.
     read_errors = findings.where(F.col("kind") == "read_error")
     per_name_findings = findings.where(F.col("kind") != "read_error").distinct()
-    keys = keyed.where(F.col("kind").isNull()).select("name", "zone", "key", "idn")
     # A cluster has an IDN: only names whose (zone, key) is an IDN's key
     # take part in the shuffle. With the fingerprints, `keys` is already
     # little more than those names (a shared fingerprint without a shared
@@ -285,11 +333,11 @@ def audit(
     if not broadcast_idn_keys:
         idn_keys = keys.where(F.col("idn")).select("zone", "key").distinct()
         keys = keys.join(idn_keys, ["zone", "key"], "left_semi")
-    groups = (
-        keys.groupBy("zone", "key")
-        .agg(F.collect_set("name").alias("names"), F.max("idn").alias("idn"))
-        .where((F.size("names") >= 2) & F.col("idn"))
-        .select("names")
-    )
-    cluster_findings = groups.mapInArrow(clusters, finding_schema)
+    # Every key row of a (zone, key) in one partition, grouped by the
+    # engine. By a hash of (zone, key), not by the columns: Spark drops a
+    # repartition by the columns as redundant after the semi-join above,
+    # whose shuffle AQE may then read by map task, splitting groups.
+    keys = keys.select("name", "zone", "key", "idn")  # the kernel's argument order
+    by_key = keys.repartition(F.xxhash64("zone", "key"))
+    cluster_findings = by_key.mapInArrow(clusters, finding_schema)
     return read_errors.unionByName(per_name_findings).unionByName(cluster_findings)

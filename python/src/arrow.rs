@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use arrow_array::builder::{BooleanBuilder, Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi, to_ffi};
 use arrow_array::{
-    Array, ArrayRef, BinaryArray, BinaryViewArray, Int64Array, LargeBinaryArray, LargeListArray,
+    Array, ArrayRef, BinaryArray, BinaryViewArray, BooleanArray, Int64Array, LargeBinaryArray,
     LargeStringArray, ListArray, RecordBatch, StringArray, StringViewArray, StructArray,
     make_array,
 };
@@ -82,48 +82,7 @@ pub(crate) fn import(obj: &Bound<'_, PyAny>) -> PyResult<Input> {
     }
 }
 
-/// Imports a list (or large list) of strings: one `Vec` per row, nulls
-/// left out.
-pub(crate) fn import_lists(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<String>>> {
-    let array = import_data(obj)?;
-    let rows: Vec<Option<ArrayRef>> = if let Some(l) = array.as_any().downcast_ref::<ListArray>() {
-        l.iter().collect()
-    } else if let Some(l) = array.as_any().downcast_ref::<LargeListArray>() {
-        l.iter().collect()
-    } else {
-        return Err(error(
-            "ARROW_TYPE",
-            format!("expected a list of strings, not {}", array.data_type()),
-        ));
-    };
-    rows.into_iter()
-        .map(|row| {
-            let Some(values) = row else { return Ok(Vec::new()) };
-            let input = Input { array: values };
-            if !matches!(
-                input.array.data_type(),
-                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-            ) {
-                return Err(error("ARROW_TYPE", "expected a list of strings"));
-            }
-            Ok(input
-                .entries()
-                .into_iter()
-                .flatten()
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .collect())
-        })
-        .collect()
-}
-
 impl Input {
-    /// Every row's bytes, `None` for a null (for small inputs: a list
-    /// column's rows, an audit's names).
-    pub(crate) fn entries(&self) -> Vec<Option<&[u8]>> {
-        let rows = self.rows();
-        (0..rows.len()).map(|i| rows.get(i)).collect()
-    }
-
     /// The rows by index, without copying them out.
     pub(crate) fn rows(&self) -> Rows<'_> {
         let a = self.array.as_any();
@@ -608,6 +567,7 @@ struct KeyColumns {
     zone: StringBuilder,
     key: StringBuilder,
     idn: BooleanBuilder,
+    fp: Int64Builder,
 }
 
 impl Default for FindingsBuilder {
@@ -646,10 +606,12 @@ impl FindingsBuilder {
             k.zone.append_null();
             k.key.append_null();
             k.idn.append_null();
+            k.fp.append_null();
         }
     }
 
-    fn push_key(&mut self, name: &str, zone: &str, key: &str, idn: bool) {
+    /// A row without a finding: the finding columns null or empty.
+    fn push_no_finding(&mut self) {
         self.kind.append_null();
         push_list(&mut self.names, []);
         self.protected.append_null();
@@ -657,11 +619,17 @@ impl FindingsBuilder {
         push_list(&mut self.messages, []);
         self.file.append_null();
         self.line.append_null();
+    }
+
+    /// A key row: a name's zone, cluster key, IDN flag and key fingerprint.
+    fn push_key(&mut self, r: &NameAudit, name: &str, fp: u64) {
+        self.push_no_finding();
         if let Some(k) = &mut self.keyed {
             k.name.append_value(name);
-            k.zone.append_value(zone);
-            k.key.append_value(key);
-            k.idn.append_value(idn);
+            k.zone.append_value(&r.zone);
+            k.key.append_value(&r.key);
+            k.idn.append_value(r.idn);
+            k.fp.append_value(i64::from_ne_bytes(fp.to_ne_bytes()));
         }
     }
 
@@ -684,15 +652,16 @@ impl FindingsBuilder {
             cols.push(("zone", Arc::new(k.zone.finish())));
             cols.push(("key", Arc::new(k.key.finish())));
             cols.push(("idn", Arc::new(k.idn.finish())));
+            cols.push(("fp", Arc::new(k.fp.finish())));
         }
         cols
     }
 }
 
 /// `Auditor._audit_arrow`: a row per finding and a key row per name, in
-/// parallel pieces; with `only`, key rows only for names whose cluster-key
-/// fingerprint is in it (the IDNs' fingerprints: no other name can join a
-/// cluster).
+/// parallel pieces. With `only`, key rows for IDNs and for the other names
+/// whose cluster-key fingerprint is in it (the IDNs' fingerprints: no
+/// other name can join a cluster).
 pub(crate) fn audit_batch(
     auditor: &NameAuditor,
     input: &Input,
@@ -707,8 +676,9 @@ pub(crate) fn audit_batch(
                 out.push(f);
             }
             let Some(n) = &r.name else { continue };
-            if only.is_none_or(|s| s.contains(&cluster_fingerprint(&r.zone, &r.key))) {
-                out.push_key(n, &r.zone, &r.key, r.idn);
+            let fp = cluster_fingerprint(&r.zone, &r.key);
+            if r.idn || only.is_none_or(|s| s.contains(&fp)) {
+                out.push_key(&r, n, fp);
             }
         }
         out.columns()
@@ -725,6 +695,54 @@ pub(crate) fn idn_fingerprints(auditor: &NameAuditor, input: &Input) -> PyResult
         .map(|f| i64::from_ne_bytes(f.to_ne_bytes()))
         .collect();
     export(vec![("fingerprint", Arc::new(Int64Array::from(fps)))])
+}
+
+/// `Auditor._key_clusters`: the homograph-cluster findings of key rows
+/// (`name`, `zone`, `key` and `idn` columns of one length, as
+/// `_audit_arrow` gives them, every row of a (zone, key) among them): one
+/// per (zone, key) with two or more distinct names, one of them an IDN,
+/// worded as `idnsafe audit` words it. Rows with a null are skipped.
+pub(crate) fn key_clusters(
+    level: idnsafe::confusables::Level,
+    name: &Input,
+    zone: &Input,
+    key: &Input,
+    idn: &BooleanArray,
+) -> PyResult<Exported> {
+    let (name, zone, key) = (name.rows(), zone.rows(), key.rows());
+    let n = name.len();
+    if zone.len() != n || key.len() != n || idn.len() != n {
+        return Err(error("ARROW_TYPE", "key columns of different lengths"));
+    }
+    // (zone, key) -> the names and whether one is an IDN.
+    type Groups<'a> = rustc_hash::FxHashMap<(&'a [u8], &'a [u8]), (Vec<&'a [u8]>, bool)>;
+    let mut groups = Groups::default();
+    for i in 0..n {
+        let (Some(nm), Some(z), Some(k)) = (name.get(i), zone.get(i), key.get(i)) else {
+            continue;
+        };
+        let g = groups.entry((z, k)).or_default();
+        g.0.push(nm);
+        g.1 |= idn.is_valid(i) && idn.value(i);
+    }
+    let mut findings = FindingsBuilder::default();
+    for (mut names, has_idn) in groups.into_values() {
+        names.sort_unstable();
+        names.dedup();
+        if has_idn && names.len() >= 2 {
+            let names = names.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+            findings.push(&idnsafe::audit::homograph_cluster(names, level));
+        }
+    }
+    findings.finish()
+}
+
+/// A boolean Arrow array.
+pub(crate) fn import_bools(obj: &Bound<'_, PyAny>) -> PyResult<BooleanArray> {
+    let array = import_data(obj)?;
+    array.as_any().downcast_ref::<BooleanArray>().cloned().ok_or_else(|| {
+        error("ARROW_TYPE", format!("expected an Arrow boolean array, not {}", array.data_type()))
+    })
 }
 
 /// The set of fingerprints in an Arrow int64 array (nulls skipped).

@@ -538,10 +538,10 @@ impl Auditor {
     }
 
     /// Audits every entry of an Arrow array: for each name a key row
-    /// (`kind` null; `name`, `zone`, `key`, `idn`), and one row per
-    /// finding (`kind`, `names`, `protected`, `codes`, `messages`). With
-    /// `only` (a `Fingerprints`), key rows only for names whose cluster-key
-    /// fingerprint is in it.
+    /// (`kind` null; `name`, `zone`, `key`, `idn`, and `fp`, the cluster
+    /// key's fingerprint), and one row per finding (`kind`, `names`,
+    /// `protected`, `codes`, `messages`). With `only` (a `Fingerprints`),
+    /// key rows only for IDNs and for names whose fingerprint is in it.
     #[pyo3(signature = (array, only=None))]
     fn _audit_arrow(
         &self,
@@ -565,27 +565,27 @@ impl Auditor {
         py.detach(|| arrow::idn_fingerprints(&self.inner, &input))
     }
 
-    /// Homograph-cluster findings from a list array of member names (one
-    /// cluster a row), as `idnsafe audit` words them.
-    fn _clusters_arrow(
+    /// Homograph-cluster findings from key rows (`name`, `zone`, `key`,
+    /// `idn` arrays, as `_audit_arrow` gives them; every row of a
+    /// (zone, key) among them, as after a shuffle on it): one per
+    /// (zone, key) with two or more distinct names, one of them an IDN.
+    fn _key_clusters(
         &self,
         py: Python<'_>,
-        array: &Bound<'_, PyAny>,
+        name: &Bound<'_, PyAny>,
+        zone: &Bound<'_, PyAny>,
+        key: &Bound<'_, PyAny>,
+        idn: &Bound<'_, PyAny>,
     ) -> PyResult<arrow::Exported> {
-        let input = arrow::import_lists(array)?;
+        let (name, zone, key) = (arrow::import(name)?, arrow::import(zone)?, arrow::import(key)?);
+        let idn = arrow::import_bools(idn)?;
         let level = self.inner.level();
-        py.detach(|| {
-            let mut findings = arrow::FindingsBuilder::default();
-            for mut names in input {
-                names.sort_unstable();
-                findings.push(&idnsafe::audit::homograph_cluster(names, level));
-            }
-            findings.finish()
-        })
+        py.detach(|| arrow::key_clusters(level, &name, &zone, &key, &idn))
     }
 }
 
-/// A set of cluster-key fingerprints (from `Auditor._idn_fingerprints`),
+/// A set of cluster-key fingerprints (from `Auditor._idn_fingerprints`
+/// or the `fp` of key rows),
 /// built once per executor from an Arrow int64 array.
 #[pyclass(frozen, module = "idnsafe._idnsafe")]
 struct Fingerprints {

@@ -166,7 +166,9 @@ def test_audit_under_a_policy_equals_cli():
 def test_auditor_key_rows_only_for_names_sharing_an_idn_fingerprint():
     """The Spark audit's two passes on one machine: the IDNs' fingerprints
     (every spelling of an IDN, nothing for other rows), then key rows only
-    for names sharing one, and the same findings as without the filter."""
+    for IDNs and names sharing one, and the same findings as without the
+    filter. Every key row carries its key's fingerprint (`fp`), which for
+    an IDN is the one the first pass gives."""
     from idnsafe._idnsafe import Fingerprints
 
     a = idnsafe.Auditor(protect=["paypal.com"])
@@ -185,6 +187,16 @@ def test_auditor_key_rows_only_for_names_sharing_an_idn_fingerprint():
     assert keyed == ["paypal.com", "pаypal.com", "xn--pypal-4ve.com", "xn--pypal-4ve.net"]
     assert [r for r in only if r["kind"] is not None] == [r for r in full if r["kind"] is not None]
     assert sum(r["kind"] is None for r in full) == 5  # every name; not blank, comment, null, bad line
+    # With no fingerprint known, the IDNs' key rows still come, with the
+    # first pass's fingerprints: what the Spark audit checks it saw.
+    none = pa.record_batch(a._audit_arrow(names, only=Fingerprints(pa.array([], pa.int64())))).to_pylist()
+    idn_rows = [r for r in none if r["kind"] is None]
+    assert sorted(r["name"] for r in idn_rows) == ["pаypal.com", "xn--pypal-4ve.com", "xn--pypal-4ve.net"]
+    assert all(r["idn"] for r in idn_rows)
+    assert sorted(r["fp"] for r in idn_rows) == sorted(fps.to_pylist())
+    by_name = {r["name"]: r["fp"] for r in full if r["kind"] is None}
+    assert by_name["paypal.com"] == by_name["pаypal.com"]  # one key, one fingerprint
+    assert by_name["example.com"] != by_name["paypal.com"]
     with pytest.raises(idnsafe.Error) as e:
         Fingerprints(pa.array(["not", "ints"]))
     assert e.value.code == "ARROW_TYPE"

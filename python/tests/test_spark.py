@@ -79,6 +79,19 @@ def test_spark_audit_equals_cli_and_finds_every_twin(spark, tmp_path, broadcast_
     assert sum(r["kind"] == "read_error" for r in rows) == 1
 
 
+def test_first_pass_filter_keeps_every_a_label_spelling(spark):
+    """The first job's test passes every entry whose first label is an
+    A-label (any case, leading white space) and few others; what it
+    misses (U-labels) the audit finds by its later pass, tested above."""
+    from pyspark.sql import functions as F
+
+    keep = ["xn--pypal-4ve.com", "XN--PYPAL-4VE.COM", "Xn--a.kz", "xN--a.kz", " xn--a.kz", "\txn--a.kz", ""]
+    drop = ["paypal.com", "a.xn--p1ai", "pаypal.com", "axn--b.kz", "n--a.kz"]
+    df = spark.createDataFrame([(e,) for e in keep + drop], "entry string")
+    got = {r["entry"] for r in df.where(idnspark._maybe_a_label(F.col("entry"))).collect()}
+    assert got == set(keep)
+
+
 def test_spark_check_equals_check_arrow(spark):
     names = kz_names()[:20000] + ["pаypal.com", None, "bad..kz"]
     df = spark.createDataFrame([(n,) for n in names], "name string").repartition(3)
