@@ -119,6 +119,11 @@ class Checker:
         or TOML path; needed by :meth:`screen`.
     :param registered: names already registered (a path to a list, zone or CSV
         file, or a list of names), screened against by :meth:`screen`.
+    :param threads: threads of the batch kernels (:meth:`check_arrow`,
+        :meth:`screen_arrow`): 0 (default) shares one pool of a thread per
+        core; a number gives this checker a pool of its own of that size,
+        for processes that run one kernel per core side by side (Spark
+        executors: ``idnsafe.spark`` passes the task's CPU count).
     """
 
     def __init__(
@@ -128,6 +133,7 @@ class Checker:
         level: Optional[str] = None,
         policy: Optional[PathLike] = None,
         registered: Union[PathLike, Sequence[str], None] = None,
+        threads: int = 0,
     ) -> None:
         self._native = _NativeChecker(
             protect=_path_or_list(protect),
@@ -135,6 +141,7 @@ class Checker:
             level=level,
             policy=_path(policy),
             registered=_path_or_list(registered),
+            threads=threads,
         )
 
     @property

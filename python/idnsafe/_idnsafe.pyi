@@ -35,6 +35,7 @@ class Checker:
         level: Optional[str] = None,
         policy: Optional[str] = None,
         registered: Union[str, Sequence[str], None] = None,
+        threads: int = 0,
     ) -> None: ...
     @property
     def level(self) -> str: ...
@@ -69,7 +70,7 @@ class Checker:
 
 class Auditor:
     """An audit one name at a time (for Spark): per-name findings and the
-    homograph-cluster key of every name."""
+    homograph-cluster key of every name. ``threads`` as for ``Checker``."""
 
     def __init__(
         self,
@@ -77,6 +78,7 @@ class Auditor:
         policy: Optional[str] = None,
         tier: str = "lookalike",
         level: str = "identical",
+        threads: int = 0,
     ) -> None: ...
     @property
     def level(self) -> str: ...

@@ -2,7 +2,10 @@
 by the Rust engine inside each executor through ``DataFrame.mapInArrow``.
 
 - The checker (or auditor) is built once per executor Python process, not
-  per batch, and kept in this module (Spark reuses its Python workers).
+  per batch, and kept in this module (Spark reuses its Python workers). Its
+  kernels use as many threads as Spark gives a task (``spark.task.cpus``),
+  since the executor runs a task per core side by side: a thread per core
+  in each would oversubscribe the cores.
 - Files it needs (a protected-names list or index, a policy TOML file) are
   shipped with the job through ``SparkContext.addFile`` and opened on the
   executors with ``SparkFiles.get``; bundled policies (``"rf"``) need no file.
@@ -85,17 +88,27 @@ def _resolve(shipped: Any) -> Any:
     return value
 
 
+def _task_cpus() -> int:
+    """The CPUs Spark gives this task (``spark.task.cpus``): the engine's
+    threads in this executor process, which runs one task per core beside
+    others. 0 (a thread per core) outside a task or on an older Spark."""
+    from pyspark import TaskContext
+
+    tc = TaskContext.get()
+    cpus = getattr(tc, "cpus", None) if tc is not None else None
+    return int(cpus()) if callable(cpus) else 0
+
+
 def _built(kind: str, opts: tuple):
-    key = (kind, opts)
+    threads = _task_cpus()
+    key = (kind, opts, threads)
     obj = _BUILT.get(key)
     if obj is None:
         import idnsafe
 
         protect, policy, tier, level = opts
-        if kind == "checker":
-            obj = idnsafe.Checker(protect=_resolve(protect), policy=_resolve(policy), tier=tier, level=level)
-        else:
-            obj = idnsafe.Auditor(protect=_resolve(protect), policy=_resolve(policy), tier=tier, level=level)
+        args = dict(protect=_resolve(protect), policy=_resolve(policy), tier=tier, level=level, threads=threads)
+        obj = idnsafe.Checker(**args) if kind == "checker" else idnsafe.Auditor(**args)
         _BUILT[key] = obj
     return obj
 

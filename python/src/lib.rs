@@ -180,6 +180,32 @@ fn load_policy(obj: &Bound<'_, PyAny>) -> PyResult<Policy> {
     idnsafe::ops::load_policy(&path).map_err(|e| ops_error(&e))
 }
 
+/// The threads of a checker's or auditor's batch kernels: rayon's global
+/// pool (one thread per core), or a pool of its own of `threads` threads,
+/// for a process that runs several kernels side by side (a Spark executor
+/// runs one task per core, each in its own Python worker).
+struct Threads(Option<rayon::ThreadPool>);
+
+impl Threads {
+    fn new(threads: usize) -> PyResult<Self> {
+        if threads == 0 {
+            return Ok(Threads(None));
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map(|p| Threads(Some(p)))
+            .map_err(|e| error("THREADS", format!("cannot start {threads} threads: {e}")))
+    }
+
+    fn run<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        match &self.0 {
+            Some(pool) => pool.install(f),
+            None => f(),
+        }
+    }
+}
+
 /// A checker built once from its options and shared: per-name calls,
 /// Arrow batch kernels, screening under a policy, label comparison,
 /// variants and lookalike generation.
@@ -193,6 +219,7 @@ struct Checker {
     policy: Option<Policy>,
     state: RegistryState,
     lgrs: Mutex<HashMap<PathBuf, Arc<Lgr>>>,
+    threads: Threads,
 }
 
 impl Checker {
@@ -226,13 +253,14 @@ fn request<'a>(
 #[pymethods]
 impl Checker {
     #[new]
-    #[pyo3(signature = (protect=None, tier="lookalike", level=None, policy=None, registered=None))]
+    #[pyo3(signature = (protect=None, tier="lookalike", level=None, policy=None, registered=None, threads=0))]
     fn new(
         protect: Option<&Bound<'_, PyAny>>,
         tier: &str,
         level: Option<&str>,
         policy: Option<&Bound<'_, PyAny>>,
         registered: Option<&Bound<'_, PyAny>>,
+        threads: usize,
     ) -> PyResult<Self> {
         let (shown, tier) = idnsafe::ops::level_and_tier(tier, level).map_err(|e| ops_error(&e))?;
         let mut engine = Engine::new().with_level(shown).with_tier(tier);
@@ -282,6 +310,7 @@ impl Checker {
             policy,
             state,
             lgrs: Mutex::new(HashMap::new()),
+            threads: Threads::new(threads)?,
         })
     }
 
@@ -384,7 +413,7 @@ impl Checker {
     /// input row (see `idnsafe.Checker.check_arrow`).
     fn _check_arrow(&self, py: Python<'_>, array: &Bound<'_, PyAny>) -> PyResult<arrow::Exported> {
         let input = arrow::import(array)?;
-        py.detach(|| arrow::check_batch(&self.engine, &input))
+        py.detach(|| self.threads.run(|| arrow::check_batch(&self.engine, &input)))
     }
 
     /// Screens every name of an Arrow array under the policy (one row per
@@ -401,7 +430,7 @@ impl Checker {
         let policy = self.policy()?;
         let input = arrow::import(array)?;
         let req = request(registrant, language, bundle);
-        py.detach(|| arrow::screen_batch(policy, &self.state, req, &input))
+        py.detach(|| self.threads.run(|| arrow::screen_batch(policy, &self.state, req, &input)))
     }
 }
 
@@ -515,20 +544,22 @@ fn _audit_array(
 #[pyclass(frozen, module = "idnsafe._idnsafe")]
 struct Auditor {
     inner: NameAuditor,
+    threads: Threads,
 }
 
 #[pymethods]
 impl Auditor {
     #[new]
-    #[pyo3(signature = (protect=None, policy=None, tier="lookalike", level="identical"))]
+    #[pyo3(signature = (protect=None, policy=None, tier="lookalike", level="identical", threads=0))]
     fn new(
         protect: Option<&Bound<'_, PyAny>>,
         policy: Option<&Bound<'_, PyAny>>,
         tier: &str,
         level: &str,
+        threads: usize,
     ) -> PyResult<Self> {
-        let opts = audit_options(protect, policy, None, tier, level, "delegated", 0)?;
-        Ok(Auditor { inner: NameAuditor::new(opts) })
+        let opts = audit_options(protect, policy, None, tier, level, "delegated", threads)?;
+        Ok(Auditor { inner: NameAuditor::new(opts), threads: Threads::new(threads)? })
     }
 
     /// The key level of homograph clusters.
@@ -551,7 +582,7 @@ impl Auditor {
     ) -> PyResult<arrow::Exported> {
         let input = arrow::import(array)?;
         let only = only.as_ref().map(|f| &f.set);
-        py.detach(|| arrow::audit_batch(&self.inner, &input, only))
+        py.detach(|| self.threads.run(|| arrow::audit_batch(&self.inner, &input, only)))
     }
 
     /// The cluster-key fingerprints of the IDN entries of an Arrow array,
@@ -562,7 +593,7 @@ impl Auditor {
         array: &Bound<'_, PyAny>,
     ) -> PyResult<arrow::Exported> {
         let input = arrow::import(array)?;
-        py.detach(|| arrow::idn_fingerprints(&self.inner, &input))
+        py.detach(|| self.threads.run(|| arrow::idn_fingerprints(&self.inner, &input)))
     }
 
     /// Homograph-cluster findings from key rows (`name`, `zone`, `key`,
@@ -580,7 +611,7 @@ impl Auditor {
         let (name, zone, key) = (arrow::import(name)?, arrow::import(zone)?, arrow::import(key)?);
         let idn = arrow::import_bools(idn)?;
         let level = self.inner.level();
-        py.detach(|| arrow::key_clusters(level, &name, &zone, &key, &idn))
+        py.detach(|| self.threads.run(|| arrow::key_clusters(level, &name, &zone, &key, &idn)))
     }
 }
 

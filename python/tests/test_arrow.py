@@ -200,3 +200,16 @@ def test_auditor_key_rows_only_for_names_sharing_an_idn_fingerprint():
     with pytest.raises(idnsafe.Error) as e:
         Fingerprints(pa.array(["not", "ints"]))
     assert e.value.code == "ARROW_TYPE"
+
+
+def test_kernels_with_a_pool_of_their_own_give_the_same_rows():
+    """`threads` (what idnsafe.spark passes on an executor) changes where
+    the kernels run, never what they return."""
+    names = pa.array(kz_names()[:40000] + ["pаypal.com", "bad name.kz", None])
+    want = pa.record_batch(idnsafe.Checker(protect=["paypal.com"]).check_arrow(names))
+    got = pa.record_batch(idnsafe.Checker(protect=["paypal.com"], threads=1).check_arrow(names))
+    assert got.equals(want)
+    a, one = idnsafe.Auditor(protect=["paypal.com"]), idnsafe.Auditor(protect=["paypal.com"], threads=3)
+    assert pa.record_batch(one._audit_arrow(names)).equals(pa.record_batch(a._audit_arrow(names)))
+    with pytest.raises(OverflowError):
+        idnsafe.Checker(threads=-1)
