@@ -283,9 +283,10 @@ def audit(
     logs. A shared fingerprint is only a candidate: the grouping on
     (zone, key) that follows is exact. ``broadcast_idn_keys=False``
     returns every name's key and joins them with the IDN keys by a
-    shuffle instead (all of it lazy, kept only with ``persist``), for
-    inputs whose IDN fingerprints do not fit the driver's or an
-    executor's memory.
+    shuffle instead, for inputs whose IDN fingerprints do not fit the
+    driver's or an executor's memory. All of it is then lazy; the
+    per-name pass, which feeds both the findings and the shuffle, is
+    computed once and kept only with ``persist`` (the default).
 
     The groups are formed by a shuffle on a hash of (zone, key) and one
     engine call per partition. ``timer``: an accumulator
