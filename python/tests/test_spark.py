@@ -79,6 +79,27 @@ def test_spark_audit_equals_cli_and_finds_every_twin(spark, tmp_path, broadcast_
     assert sum(r["kind"] == "read_error" for r in rows) == 1
 
 
+@pytest.mark.parametrize("broadcast_idn_keys", [True, False])
+def test_spark_audit_of_small_inputs(spark, broadcast_idn_keys):
+    """No rows, no IDN, an IDN alone, a U-label twin (which the first job
+    cannot see: the later pass finds its ASCII twin), a null and a bad line."""
+    cases = [
+        ([], set()),
+        (["example.com", "paypal.com"], set()),
+        (["xn--pypal-4ve.com"], {("confusable_with_protected", ("xn--pypal-4ve.com",))}),
+        (
+            ["pаypal.com", "paypal.com", "example.com"],
+            {("confusable_with_protected", ("pаypal.com",)), ("homograph_cluster", ("paypal.com", "pаypal.com"))},
+        ),
+        ([None, "bad name.com"], {("read_error", ())}),
+    ]
+    for entries, want in cases:
+        df = spark.createDataFrame([(e,) for e in entries], "name string")
+        got = idnspark.audit(df, "name", protect=["paypal.com"], broadcast_idn_keys=broadcast_idn_keys).collect()
+        assert {(r["kind"], tuple(r["names"])) for r in got} == want, entries
+        assert len(got) == len(want), entries
+
+
 def test_first_pass_filter_keeps_every_a_label_spelling(spark):
     """The first job's test passes every entry whose first label is an
     A-label (any case, leading white space) and few others; what it
