@@ -121,9 +121,9 @@ class Checker:
         file, or a list of names), screened against by :meth:`screen`.
     :param threads: threads of the batch kernels (:meth:`check_arrow`,
         :meth:`screen_arrow`): 0 (default) shares one pool of a thread per
-        core; a number gives this checker a pool of its own of that size,
-        for processes that run one kernel per core side by side (Spark
-        executors: ``idnsafe.spark`` passes the task's CPU count).
+        core; a number (at most 1,024) gives this checker a pool of its own
+        of that size, for processes that run one kernel per core side by
+        side (Spark executors: ``idnsafe.spark`` passes the task's CPU count).
     """
 
     def __init__(

@@ -186,10 +186,19 @@ fn load_policy(obj: &Bound<'_, PyAny>) -> PyResult<Policy> {
 /// runs one task per core, each in its own Python worker).
 struct Threads(Option<rayon::ThreadPool>);
 
+/// Most threads a checker's own pool may have.
+const MAX_THREADS: usize = 1024;
+
 impl Threads {
     fn new(threads: usize) -> PyResult<Self> {
         if threads == 0 {
             return Ok(Threads(None));
+        }
+        if threads > MAX_THREADS {
+            return Err(error(
+                "INVALID_ARGUMENT",
+                format!("threads is {threads}; at most {MAX_THREADS} (0: one per core)"),
+            ));
         }
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

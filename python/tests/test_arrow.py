@@ -213,3 +213,6 @@ def test_kernels_with_a_pool_of_their_own_give_the_same_rows():
     assert pa.record_batch(one._audit_arrow(names)).equals(pa.record_batch(a._audit_arrow(names)))
     with pytest.raises(OverflowError):
         idnsafe.Checker(threads=-1)
+    with pytest.raises(idnsafe.Error) as e:
+        idnsafe.Auditor(threads=1 << 20)
+    assert e.value.code == "INVALID_ARGUMENT"
