@@ -10,7 +10,8 @@ by the Rust engine inside each executor through ``DataFrame.mapInArrow``.
   shipped with the job through ``SparkContext.addFile`` and opened on the
   executors with ``SparkFiles.get``; bundled policies (``"rf"``) need no file.
 - Homograph clusters across partitions are found by a shuffle on the
-  confusable key (``groupBy(zone, key)``), never on the driver.
+  confusable key (a repartition on a hash of (zone, key), then one engine
+  call per partition groups its rows), never on the driver.
 
 >>> from idnsafe import spark as idnspark
 >>> findings = idnspark.audit(spark.read.parquet("names.parquet"), "name",
